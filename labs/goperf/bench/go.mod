@@ -1,0 +1,3 @@
+module goperf
+
+go 1.19
