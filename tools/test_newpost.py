@@ -84,3 +84,11 @@ def test_bad_input_is_refused_with_a_message(tmp_path, capsys, argv, message):
     assert run(tmp_path, *argv) == 1
     assert message in capsys.readouterr().err
     assert not (tmp_path / "content").exists()
+
+
+@pytest.mark.parametrize("title", ["如何快速启动一个Kubernetes集群", "Go性能优化技巧",
+                                   "Play with docker v1.12", "C++ & Go: 10 tips"])
+def test_slugs_match_the_sites_own(title):
+    """The site makes a slug from a title without `slug:`; newpost must agree with it."""
+    slugs = pytest.importorskip("cjk.slugs", reason="plugins/cjk (the site's slugs) is missing")
+    assert newpost.slug_from_title(title) == slugs.title_slug(title)
