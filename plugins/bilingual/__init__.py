@@ -1,0 +1,36 @@
+"""Bilingual site (中文 / English): listings in both UI languages, UI strings, dates.
+
+- `ListingsGenerator` writes index/archives/tags/categories for every UI
+  language (English at /, Chinese under /zh/), each post once, mixed
+  languages, newest first, and the 404 page.
+- Every article version gets `newer` / `older` (same language when possible).
+- Templates get `t(key, lang)`, `format_date(d, lang)`, `lang_prefix(lang)`,
+  `LANG_NAMES`, `LANG_SHORT`, `HTML_LANG`; the context gets `posts`,
+  `tag_groups`, `category_groups`, `menu_pages`.
+Translations themselves are Pelican's: same `slug`, `translation: true`.
+"""
+from pelican import signals
+
+from .listings import ListingsGenerator
+from .strings import HTML_LANG, LANG_NAMES, LANG_SHORT, format_date, lang_prefix, t
+
+
+def get_generators(pelican):
+    return ListingsGenerator
+
+
+def add_template_helpers(generator):
+    default = generator.settings["DEFAULT_LANG"]
+    generator.env.globals.update(
+        t=t,
+        format_date=format_date,
+        lang_prefix=lambda lang: lang_prefix(lang, default),
+        LANG_NAMES=LANG_NAMES,
+        LANG_SHORT=LANG_SHORT,
+        HTML_LANG=HTML_LANG,
+    )
+
+
+def register():
+    signals.get_generators.connect(get_generators)
+    signals.generator_init.connect(add_template_helpers)

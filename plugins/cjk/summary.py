@@ -1,0 +1,97 @@
+"""Summaries: the text before `<!-- more -->`, else a cut by CJK characters and Latin words.
+
+A summary appears on listings, in feeds and in `og:description`, so it must
+never carry a table of contents, a literal `[TOC]`, or a raw `{% ... %}` tag
+(Hexo tags whose plugin is missing, or whose output only makes sense in the
+full post). Elements marked `data-summary="skip"` are dropped too: a plugin
+that renders something heavy (a PDF viewer, a lab box) can mark it that way.
+"""
+import html as html_lib
+import re
+
+import lxml.html
+
+from .text import CJK_RE, LATIN_WORD_RE
+
+MORE_RE = re.compile(r"<!--\s*more\s*-->", re.I)
+LIQUID_RE = re.compile(r"\{%.*?%\}", re.S)
+TOC_MARKER = "[TOC]"
+_DROP_XPATH = (
+    "//*[contains(concat(' ', normalize-space(@class), ' '), ' toc ')]"
+    " | //*[contains(concat(' ', normalize-space(@class), ' '), ' liquid-tag ')]"
+    " | //*[@data-summary='skip']"
+    " | //script | //style | //iframe | //object | //embed | //noscript"
+)
+_TEXT_BLOCKS = {"p", "ul", "ol", "blockquote", "dl"}
+
+
+def _scrub(text):
+    if not text:
+        return text
+    return LIQUID_RE.sub("", text).replace(TOC_MARKER, "")
+
+
+def clean(fragment: str) -> str:
+    """Remove TOCs, `[TOC]`, `{% %}` tags and skip-marked elements from an HTML fragment."""
+    if not fragment or not fragment.strip():
+        return ""
+    root = lxml.html.fragment_fromstring(fragment, create_parent="div")
+    for el in root.xpath(_DROP_XPATH):
+        parent = el.getparent()
+        if parent is None:
+            continue
+        tail = el.tail
+        el.tail = None
+        prev = el.getprevious()
+        if tail:
+            if prev is not None:
+                prev.tail = (prev.tail or "") + tail
+            else:
+                parent.text = (parent.text or "") + tail
+        parent.remove(el)
+    for el in root.iter():
+        if isinstance(el.tag, str):
+            el.text = _scrub(el.text)
+        el.tail = _scrub(el.tail)
+    root.text = _scrub(root.text)
+    parts = [html_lib.escape(root.text)] if root.text else []
+    parts += [lxml.html.tostring(child, encoding="unicode") for child in root]
+    out = "".join(parts)
+    # paragraphs emptied by the scrubbing (a lone `[TOC]`) go too
+    return re.sub(r"<p>\s*</p>", "", out).strip()
+
+
+def cut(text: str, max_words: int, max_cjk: int, suffix: str = "…") -> str:
+    """Cut plain text where CJK characters / max_cjk + Latin words / max_words reaches 1."""
+    used = 0.0
+    token_re = re.compile(f"{CJK_RE.pattern}|{LATIN_WORD_RE.pattern}")
+    for match in token_re.finditer(text):
+        used += 1 / max_cjk if CJK_RE.fullmatch(match.group()) else 1 / max_words
+        if used > 1.0 + 1e-9:
+            head = text[: match.start()].rstrip(" ,，、;；:：-—(（")
+            return head + suffix
+    return text
+
+
+def summarize(content_html: str, max_words: int = 55, max_cjk: int = 140,
+              suffix: str = "…") -> str:
+    """The summary (HTML) of a post's rendered content."""
+    if not content_html:
+        return ""
+    marker = MORE_RE.search(content_html)
+    if marker:
+        return clean(content_html[: marker.start()])
+    cleaned = clean(content_html)
+    if not cleaned:
+        return ""
+    root = lxml.html.fragment_fromstring(cleaned, create_parent="div")
+    texts = []
+    for child in root:
+        if isinstance(child.tag, str) and child.tag in _TEXT_BLOCKS:
+            text = " ".join(child.text_content().split())
+            if text:
+                texts.append(text)
+    if not texts:
+        return ""
+    return "<p>" + html_lib.escape(cut(" ".join(texts), max_words, max_cjk, suffix),
+                                   quote=False) + "</p>"

@@ -1,0 +1,60 @@
+"""Split and parse YAML front matter, keeping the line of every key.
+
+Dates stay strings here (YAML would turn `2016-07-19` into a date but leave
+`2016-07-19 10:00` a string); `fields.py` parses them all one way, with a
+`path:line` error when they are wrong.
+"""
+import re
+
+import yaml
+
+
+class FrontMatterError(ValueError):
+    def __init__(self, line: int, message: str):
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader without the timestamp resolver."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+_FENCE_RE = re.compile(r"^---[ \t]*$")
+_CLOSE_RE = re.compile(r"^(---|\.\.\.)[ \t]*$")
+
+
+def split(text: str):
+    """Return (front matter text or None, body, line number of the body's first line)."""
+    text = text.lstrip("\ufeff")
+    lines = text.splitlines(keepends=True)
+    if not lines or not _FENCE_RE.match(lines[0].rstrip("\r\n")):
+        return None, text, 1
+    for i in range(1, len(lines)):
+        if _CLOSE_RE.match(lines[i].rstrip("\r\n")):
+            return "".join(lines[1:i]), "".join(lines[i + 1:]), i + 2
+    raise FrontMatterError(1, "front matter opened with '---' is never closed")
+
+
+def parse(front: str, first_line: int = 2):
+    """Parse front matter; return (dict with lowercase keys, {key: line})."""
+    try:
+        node = yaml.compose(front, Loader=_Loader)
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        line = first_line + (mark.line if mark else 0)
+        raise FrontMatterError(line, f"front matter is not valid YAML: {e.problem}") from None
+    if node is None:
+        return {}, {}
+    if not isinstance(node, yaml.MappingNode):
+        raise FrontMatterError(first_line, "front matter must be 'key: value' lines")
+    lines = {}
+    for key_node, _ in node.value:
+        lines.setdefault(str(key_node.value).lower(), first_line + key_node.start_mark.line)
+    data = yaml.load(front, Loader=_Loader) or {}
+    return {str(k).lower(): v for k, v in data.items()}, lines

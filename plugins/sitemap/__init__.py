@@ -1,0 +1,73 @@
+"""sitemap.xml with hreflang alternates for every post, page and listing.
+
+Each URL lists its language versions as `<xhtml:link rel="alternate"
+hreflang=...>`, itself included, as search engines expect. Listing pages
+(from the bilingual plugin's `listing_pages`) pair `/x/` with `/zh/x/`.
+"""
+import os
+from urllib.parse import urljoin
+from xml.sax.saxutils import quoteattr, escape
+
+from pelican import signals
+from pelican.generators import Generator
+
+from bilingual.strings import HTML_LANG
+from feeds import all_versions, site_base
+
+
+def _versions(content):
+    group = {content.lang: content}
+    for tr in getattr(content, "translations", []):
+        group.setdefault(tr.lang, tr)
+    return group
+
+
+def sitemap_entries(context):
+    """[(url, lastmod or None, {lang: url})] for posts, pages and listings."""
+    out = []
+    for a in all_versions(context.get("articles", [])):
+        last = getattr(a, "modified", None) or a.date
+        alts = {lg: v.url for lg, v in _versions(a).items()} if a.translations else {}
+        out.append((a.url, last, alts))
+    for page in context.get("pages", []):
+        for p in [page, *page.translations]:
+            alts = {lg: v.url for lg, v in _versions(p).items()} if p.translations else {}
+            out.append((p.url, None, alts))
+    for url, alts in context.get("listing_pages", []):
+        out.append((url, None, alts))
+    return out
+
+
+def render(entries, base) -> str:
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
+             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+             'xmlns:xhtml="http://www.w3.org/1999/xhtml">']
+    for url, lastmod, alts in entries:
+        lines.append("  <url>")
+        lines.append(f"    <loc>{escape(urljoin(base, url))}</loc>")
+        if lastmod is not None:
+            lines.append(f"    <lastmod>{lastmod.date().isoformat()}</lastmod>")
+        for lang, alt in sorted(alts.items()):
+            lines.append(f'    <xhtml:link rel="alternate" hreflang={quoteattr(HTML_LANG.get(lang, lang))} '
+                         f"href={quoteattr(urljoin(base, alt))}/>")
+        lines.append("  </url>")
+    lines.append("</urlset>")
+    return "\n".join(lines) + "\n"
+
+
+class SitemapGenerator(Generator):
+    def generate_context(self):
+        pass
+
+    def generate_output(self, writer):
+        xml = render(sitemap_entries(self.context), site_base(self.settings))
+        with open(os.path.join(self.output_path, "sitemap.xml"), "w", encoding="utf-8") as f:
+            f.write(xml)
+
+
+def get_generators(pelican):
+    return SitemapGenerator
+
+
+def register():
+    signals.get_generators.connect(get_generators)

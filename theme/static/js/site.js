@@ -1,0 +1,96 @@
+// Site behaviour, no dependencies: copy buttons on code blocks, keyboard-scrollable
+// code, and the sidebar TOC highlighting the section being read.
+
+const body = document.body;
+
+function codeText(block) {
+  const code = block.querySelector("code") || block.querySelector("pre") || block;
+  return code.innerText.replace(/\n$/, "");
+}
+
+async function copyText(text) {
+  if (navigator.clipboard && window.isSecureContext) {
+    await navigator.clipboard.writeText(text);
+    return;
+  }
+  const area = document.createElement("textarea");
+  area.value = text;
+  area.setAttribute("readonly", "");
+  area.style.position = "fixed";
+  area.style.opacity = "0";
+  document.body.append(area);
+  area.select();
+  const ok = document.execCommand("copy");
+  area.remove();
+  if (!ok) throw new Error("copy failed");
+}
+
+function addCopyButtons() {
+  const blocks = document.querySelectorAll(".post__body .highlight, .post__body pre:not(.highlight pre)");
+  for (const block of blocks) {
+    const pre = block.tagName === "PRE" ? block : block.querySelector("pre");
+    if (pre && pre.scrollWidth > pre.clientWidth && !pre.hasAttribute("tabindex")) {
+      pre.setAttribute("tabindex", "0");
+    }
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "copy-button";
+    button.textContent = body.dataset.copy || "Copy";
+    button.setAttribute("aria-label", body.dataset.copyLabel || "Copy code to clipboard");
+    button.addEventListener("click", async () => {
+      try {
+        await copyText(codeText(block));
+        button.textContent = body.dataset.copied || "Copied";
+        button.classList.add("is-done");
+        setTimeout(() => {
+          button.textContent = body.dataset.copy || "Copy";
+          button.classList.remove("is-done");
+        }, 1600);
+      } catch {
+        button.textContent = "×";
+      }
+    });
+    block.append(button);
+  }
+}
+
+function highlightToc() {
+  const links = [...document.querySelectorAll(".toc-sidebar a[href^='#']")];
+  if (!links.length || !("IntersectionObserver" in window)) return;
+  const byId = new Map();
+  for (const link of links) {
+    const id = decodeURIComponent(link.getAttribute("href").slice(1));
+    const heading = document.getElementById(id);
+    if (heading) byId.set(heading, link);
+  }
+  const headings = [...byId.keys()];
+  const visible = new Set();
+  const setCurrent = () => {
+    // the current section: the last heading above the top third of the viewport
+    let current = headings[0];
+    const line = window.innerHeight / 3;
+    for (const h of headings) {
+      if (h.getBoundingClientRect().top <= line) current = h;
+    }
+    for (const [h, link] of byId) {
+      const on = h === current;
+      link.classList.toggle("is-current", on);
+      if (on) link.setAttribute("aria-current", "location");
+      else link.removeAttribute("aria-current");
+    }
+  };
+  const observer = new IntersectionObserver((items) => {
+    for (const item of items) {
+      if (item.isIntersecting) visible.add(item.target);
+      else visible.delete(item.target);
+    }
+    setCurrent();
+  }, { rootMargin: "0px 0px -66% 0px" });
+  headings.forEach((h) => observer.observe(h));
+  window.addEventListener("scroll", setCurrent, { passive: true });
+  window.addEventListener("hashchange", setCurrent);
+  setCurrent();
+}
+
+addCopyButtons();
+highlightToc();

@@ -1,0 +1,1 @@
+"""Project tools: build (strict, atomic), serve (rebuild + reload), notes, newpost, bench."""
