@@ -1,0 +1,141 @@
+"""Fixtures shared by every test suite (site, browser, plugins, labs).
+
+- `build_site(content_dir, settings_overrides=None) -> Path`: a strict build of
+  pelicanconf.py with another content dir, into a temp dir (cached per
+  arguments for the session). A failed build fails the test with the
+  `path:line: message` list.
+- `fixture_site`: tests/fixtures/site built once per session.
+- `serve_dir(path) -> "http://127.0.0.1:PORT/"`: a threaded static server for
+  a directory, alive until the session ends (404.html served for misses).
+- `chromium_browser`: Debian's /usr/bin/chromium through Playwright (sync
+  API), headless; skips with the exact reason when either is missing.
+"""
+import functools
+import http.server
+import os
+import shutil
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync",
+]
+for p in (str(ROOT), str(ROOT / "plugins")):
+    if p not in sys.path:
+        sys.path.insert(0, p)
+
+
+# --- building -------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def build_site(tmp_path_factory):
+    """Factory: build_site(content_dir, settings_overrides=None) -> output Path."""
+    from tools.build import BuildFailed, build
+
+    cache = {}
+
+    def _build(content_dir, settings_overrides=None):
+        key = (str(Path(content_dir).resolve()), repr(sorted((settings_overrides or {}).items())))
+        if key not in cache:
+            out = tmp_path_factory.mktemp("site") / "output"
+            overrides = dict(settings_overrides or {})
+            overrides.setdefault("PATH", str(Path(content_dir).resolve()))
+            overrides.setdefault("OUTPUT_PATH", str(out))
+            cwd = os.getcwd()
+            os.chdir(ROOT)  # messages and relative settings are relative to the project
+            try:
+                cache[key] = Path(build(str(ROOT / "pelicanconf.py"), overrides))
+            except BuildFailed as failed:
+                pytest.fail("site build failed:\n" + "\n".join(failed.errors), pytrace=False)
+            finally:
+                os.chdir(cwd)
+        return cache[key]
+
+    return _build
+
+
+@pytest.fixture(scope="session")
+def fixture_site(build_site):
+    """tests/fixtures/site (zh+en pair, Chinese headings, [TOC], <!-- more -->, a PDF), built."""
+    return build_site(ROOT / "tests" / "fixtures" / "site")
+
+
+# --- serving --------------------------------------------------------------------
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+    def send_error(self, code, message=None, explain=None):
+        not_found = Path(self.directory) / "404.html"
+        if code == 404 and not_found.is_file():
+            body = not_found.read_bytes()
+            self.send_response(404)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+            return
+        super().send_error(code, message, explain)
+
+
+@pytest.fixture(scope="session")
+def serve_dir():
+    """Factory: serve_dir(path) -> base URL ending in '/', on 127.0.0.1 and a free port."""
+    servers = {}
+
+    def _serve(path):
+        path = str(Path(path).resolve())
+        if path not in servers:
+            handler = functools.partial(_QuietHandler, directory=path)
+            server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+            server.daemon_threads = True
+            thread = threading.Thread(target=server.serve_forever, daemon=True)
+            thread.start()
+            servers[path] = server
+        return f"http://127.0.0.1:{servers[path].server_address[1]}/"
+
+    yield _serve
+    for server in servers.values():
+        server.shutdown()
+        server.server_close()
+
+
+# --- the browser ------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def chromium_browser():
+    """A headless Debian Chromium driven by Playwright; skipped with the reason if missing."""
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"{CHROMIUM} is missing: install the Debian package 'chromium' "
+                    "(make test does it as root)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as e:
+        pytest.skip(f"the Python package playwright is not importable ({e}): run make deps")
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def axe_source():
+    """node_modules/axe-core/axe.min.js, to inject into pages; skipped if npm packages are missing."""
+    path = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+    if not path.is_file():
+        pytest.skip(f"{path.relative_to(ROOT)} is missing: run make deps (npm ci)")
+    return path.read_text(encoding="utf-8")
+
+
+def copy_tree(src, dest):
+    """Copy a fixture directory (helper for tests that modify content)."""
+    shutil.copytree(src, dest)
+    return Path(dest)
