@@ -279,7 +279,7 @@
     var words = {
       zh: { none: "没有找到“{q}”。", some: "“{q}”：{n} 个结果", error: "搜索出错：" },
       en: { none: "No results for “{q}”.", some: "{n} results for “{q}”", error: "Search failed: " },
-    }[document.documentElement.lang === "zh" ? "zh" : "en"];
+    }[document.documentElement.lang.startsWith("zh") ? "zh" : "en"];
     var latest = 0;
 
     function run(pushUrl) {
