@@ -43,7 +43,8 @@ def _skipped(el):
     if el.tag in SKIP_TAGS:
         return True
     attrib = el.attrib
-    return ("hidden" in attrib or "data-search-ignore" in attrib
+    return ("toc" in attrib.get("class", "").split()  # a table of contents repeats headings
+            or "hidden" in attrib or "data-search-ignore" in attrib
             or attrib.get("aria-hidden") == "true")
 
 
