@@ -1,0 +1,177 @@
+"""Snapshot what a lab could leave on the host, and say what a run left behind.
+
+Compared before and after a run: network namespaces, links of the root namespace, mounts,
+cgroup directories in every hierarchy, root-namespace iptables/ip6tables/nft rules and
+/tmp/lab-* entries; plus live processes carrying the run's LAB_RUN_ID.
+
+Other engineers' labs run on this host at the same time, so a new thing named with
+*another* lab's prefix is theirs, not a leak of ours. A new thing with our prefix is ours.
+A new thing with no `lab-` name at all (docker0 in the root namespace, a new iptables
+rule) breaks the rules whoever made it, and fails the run.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+
+from . import procs
+
+CGROUP_ROOT = "/sys/fs/cgroup"
+# Host bookkeeping that the first `ip netns add` creates once and that stays: not a leak.
+BENIGN_MOUNTS = {"/run/netns"}
+
+
+@dataclass(frozen=True)
+class Leak:
+    kind: str        # netns, link, mount, cgroup, iptables, nft, tmp, process
+    name: str
+    owner: str       # "ours" or "unattributed"
+
+    def __str__(self):
+        why = "" if self.owner == "ours" else "  (not named with a lab- prefix: made during this run)"
+        return f"{self.kind:8} {self.name}{why}"
+
+
+def _netns():
+    try:
+        return set(os.listdir("/run/netns"))
+    except OSError:
+        return set()
+
+
+def _links():
+    try:
+        return set(os.listdir("/sys/class/net"))
+    except OSError:
+        return set()
+
+
+def unescape_mount(s: str) -> str:
+    return re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), s)
+
+
+def mounts():
+    """Mount points of this mount namespace, in mount order."""
+    out = []
+    try:
+        with open("/proc/self/mountinfo") as f:
+            for line in f:
+                out.append(unescape_mount(line.split()[4]))
+    except OSError:
+        pass
+    return out
+
+
+def cgroup_dirs():
+    out = set()
+    try:
+        hierarchies = os.listdir(CGROUP_ROOT)
+    except OSError:
+        return out
+    for h in hierarchies:
+        base = os.path.join(CGROUP_ROOT, h)
+        if not os.path.isdir(base) or os.path.islink(base):
+            continue
+        for root, dirs, _ in os.walk(base):
+            for d in dirs:
+                out.add(os.path.join(root, d))
+    return out
+
+
+def _rules(cmd):
+    exe = shutil.which(cmd[0], path=os.environ.get("PATH", "") + ":/usr/sbin:/sbin")
+    if not exe or os.geteuid() != 0:
+        return set()
+    try:
+        r = subprocess.run([exe] + cmd[1:], capture_output=True, text=True, timeout=20)
+    except (OSError, subprocess.TimeoutExpired):
+        return set()
+    rules, table = set(), ""
+    for line in r.stdout.splitlines():
+        if line.startswith("*"):
+            table = line[1:]
+        elif line.startswith("-A "):
+            rules.add(f"{cmd[0][:-5]} -t {table} {line}")
+        elif line.startswith(":"):
+            name, policy = line[1:].split()[:2]
+            if policy == "-":                        # a user-defined chain
+                rules.add(f"{cmd[0][:-5]} -t {table} -N {name}")
+    return rules
+
+
+def _nft():
+    exe = shutil.which("nft", path=os.environ.get("PATH", "") + ":/usr/sbin:/sbin")
+    if not exe or os.geteuid() != 0:
+        return set()
+    try:
+        r = subprocess.run([exe, "list", "ruleset"], capture_output=True, text=True, timeout=20)
+    except (OSError, subprocess.TimeoutExpired):
+        return set()
+    out, ctx = set(), []
+    for line in r.stdout.splitlines():
+        s = line.strip()
+        if s.endswith("{"):
+            ctx.append(s[:-1].strip())
+        elif s == "}":
+            ctx = ctx[:-1]
+        elif s:
+            out.add(" / ".join(ctx + [re.sub(r"\s*# handle \d+", "", s)]))
+    return out
+
+
+def _tmp():
+    try:
+        return {os.path.join("/tmp", n) for n in os.listdir("/tmp") if n.startswith("lab-")}
+    except OSError:
+        return set()
+
+
+def snapshot() -> dict:
+    return {
+        "netns": _netns(),
+        "link": _links(),
+        "mount": set(mounts()),
+        "cgroup": cgroup_dirs(),
+        "iptables": _rules(["iptables-save"]) | _rules(["ip6tables-save"]),
+        "nft": _nft(),
+        "tmp": _tmp(),
+    }
+
+
+def owner(kind: str, name: str, prefix: str, lab_tmp=None) -> str:
+    """'ours', 'other' (another lab's prefix) or 'unattributed'."""
+    if lab_tmp and (name == lab_tmp or name.startswith(lab_tmp.rstrip("/") + "/")):
+        return "ours"
+    if kind in ("iptables", "nft"):
+        words = re.split(r"[\s\"'/=,:;{}()\[\]]+", name)
+    else:
+        words = [w for w in name.split("/") if w]
+    if any(w.startswith(prefix) for w in words):
+        return "ours"
+    if any(w.startswith("lab-") for w in words):
+        return "other"
+    return "unattributed"
+
+
+def compare(before: dict, after: dict, prefix: str, lab_tmp=None) -> list:
+    """New things left after a run that are ours or nobody's, as Leaks."""
+    leaks = []
+    for kind in ("netns", "link", "mount", "cgroup", "iptables", "nft", "tmp"):
+        for name in sorted(after.get(kind, set()) - before.get(kind, set())):
+            if kind == "tmp" and lab_tmp and name == lab_tmp:
+                continue                       # removed by the harness after this check
+            if kind == "mount" and name in BENIGN_MOUNTS:
+                continue
+            o = owner(kind, name, prefix, lab_tmp)
+            if o != "other":
+                leaks.append(Leak(kind, name, o))
+    return leaks
+
+
+def stray_processes(run_id: str) -> list:
+    """Processes still carrying this run's id, as Leaks (name: 'pid command')."""
+    found = procs.with_run_ids([run_id])
+    return [Leak("process", f"{pid} {procs.comm(pid)}", "ours") for pid in sorted(found)]

@@ -1,0 +1,191 @@
+"""Remove what crashed runs left: processes of dead runs (by PID, found by their
+LAB_RUN_ID), then namespaces, links, mounts, cgroups, iptables rules and /tmp entries
+named with a lab's prefix. Only `lab-` names; never anything of a live run.
+"""
+from __future__ import annotations
+
+import os
+import shlex
+import stat
+import subprocess
+
+from . import ledger, leaks, procs
+from .requires import which
+
+
+def _run(args):
+    r = subprocess.run(args, capture_output=True, text=True)
+    return r.returncode == 0, (r.stderr or r.stdout).strip()
+
+
+def _component_match(path: str, prefix: str) -> bool:
+    return any(w.startswith(prefix) for w in path.split("/") if w)
+
+
+def dead_run_processes(lab=None, exclude=()):
+    """{pid: run_id} of live processes carrying the id of a dead run (of `lab`)."""
+    dead = {r["run_id"] for r in ledger.dead_runs(lab) if r.get("run_id") not in exclude}
+    return procs.with_run_ids(dead) if dead else {}
+
+
+def sweep_dead_runs(lab=None, exclude=()) -> list:
+    """End the processes of dead runs, forget those runs. Returns what was done."""
+    done = []
+    dead = [r for r in ledger.dead_runs(lab) if r.get("run_id") not in exclude]
+    if not dead:
+        return done
+    found = procs.with_run_ids({r["run_id"] for r in dead})
+    for pid, rid in sorted(found.items()):
+        done.append(f"process {pid} ({procs.comm(pid)}) of dead run {rid}")
+    left = procs.kill_pids(found) if found else []
+    for pid in left:
+        done.append(f"process {pid} still alive after SIGKILL (uninterruptible?)")
+    for r in dead:
+        ledger.forget(r["run_id"])
+        done.append(f"ledger entry of dead run {r['run_id']}")
+    return done
+
+
+def sweep_prefix(prefix: str, keep_paths=()) -> list:
+    """Remove every namespace, root link, mount, cgroup dir, iptables rule and /tmp entry
+    whose name starts with prefix. Returns a line per thing removed or not removable."""
+    assert prefix.startswith("lab-") and len(prefix) > 4, prefix
+    done = []
+    ip = which("ip")
+    # network namespaces
+    try:
+        names = sorted(os.listdir("/run/netns"))
+    except OSError:
+        names = []
+    for n in names:
+        if n.startswith(prefix) and ip:
+            ok, err = _run([ip, "netns", "del", n])
+            done.append(f"netns {n}" + ("" if ok else f": could not delete: {err}"))
+    # links of the root namespace
+    try:
+        links = sorted(os.listdir("/sys/class/net"))
+    except OSError:
+        links = []
+    for n in links:
+        if n.startswith(prefix) and ip and os.path.exists(f"/sys/class/net/{n}"):
+            ok, err = _run([ip, "link", "del", n])
+            done.append(f"link {n}" + ("" if ok else f": could not delete: {err}"))
+    # mounts (deepest first), lazily: a busy mount is detached, not left
+    for m in sorted({m for m in leaks.mounts() if _component_match(m, prefix)},
+                    key=lambda p: -p.count("/")):
+        if any(m == k or m.startswith(k + "/") for k in keep_paths):
+            continue
+        ok, err = _run(["umount", "-l", m])
+        done.append(f"mount {m}" + ("" if ok else f": could not unmount: {err}"))
+    # cgroup dirs (deepest first); they go only when no process is left in them
+    for d in sorted((d for d in leaks.cgroup_dirs() if _component_match(d[len(leaks.CGROUP_ROOT):], prefix)),
+                    key=lambda p: -p.count("/")):
+        try:
+            os.rmdir(d)
+            done.append(f"cgroup {d}")
+        except FileNotFoundError:
+            pass
+        except OSError as e:
+            done.append(f"cgroup {d}: could not remove: {e.strerror}")
+    done += _sweep_rules(prefix)
+    # /tmp entries
+    try:
+        tmp = sorted(os.listdir("/tmp"))
+    except OSError:
+        tmp = []
+    for n in tmp:
+        p = os.path.join("/tmp", n)
+        if n.startswith(prefix) and p not in keep_paths:
+            err = remove_tree(p)
+            done.append(f"tmp {p}" + (f": {err}" if err else ""))
+    return done
+
+
+def _sweep_rules(prefix):
+    done = []
+    for save, tool in (("iptables-save", "iptables"), ("ip6tables-save", "ip6tables")):
+        exe, tool_exe = which(save), which(tool)
+        if not exe or not tool_exe or os.geteuid() != 0:
+            continue
+        r = subprocess.run([exe], capture_output=True, text=True)
+        table, chains = "", []
+        for line in r.stdout.splitlines():
+            if line.startswith("*"):
+                table = line[1:]
+            elif line.startswith(":") and line[1:].startswith(prefix):
+                chains.append((table, line[1:].split()[0]))
+            elif line.startswith("-A ") and leaks.owner("iptables", line, prefix) == "ours":
+                args = shlex.split(line)[1:]
+                ok, err = _run([tool_exe, "-t", table, "-D"] + args)
+                done.append(f"{tool} -t {table} {line}" + ("" if ok else f": could not delete: {err}"))
+        for table, chain in chains:
+            _run([tool_exe, "-t", table, "-F", chain])
+            ok, err = _run([tool_exe, "-t", table, "-X", chain])
+            done.append(f"{tool} -t {table} chain {chain}" + ("" if ok else f": could not delete: {err}"))
+    return done
+
+
+def remove_tree(path: str):
+    """rm -r that never leaves its file system: mounts below are lazily unmounted first,
+    and a directory on another device (a mount that appeared meanwhile) is skipped.
+    Returns None or an error message."""
+    path = os.path.abspath(path)
+    for m in sorted((m for m in leaks.mounts() if m.startswith(path.rstrip("/") + "/")),
+                    key=lambda p: -p.count("/")):
+        _run(["umount", "-l", m])
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return None
+    if not stat.S_ISDIR(st.st_mode):
+        try:
+            os.unlink(path)
+            return None
+        except OSError as e:
+            return str(e)
+    errors = []
+
+    def walk(d, dev):
+        try:
+            entries = list(os.scandir(d))
+        except OSError as e:
+            errors.append(str(e))
+            return
+        for e in entries:
+            try:
+                if e.is_dir(follow_symlinks=False):
+                    if e.stat(follow_symlinks=False).st_dev != dev:
+                        errors.append(f"{e.path} is another file system: left alone")
+                        continue
+                    walk(e.path, dev)
+                    os.rmdir(e.path)
+                else:
+                    os.unlink(e.path)
+            except FileNotFoundError:
+                pass
+            except OSError as ex:
+                errors.append(f"{e.path}: {ex.strerror}")
+
+    walk(path, st.st_dev)
+    try:
+        os.rmdir(path)
+    except FileNotFoundError:
+        pass
+    except OSError as e:
+        errors.append(f"{path}: {e.strerror}")
+    return "; ".join(errors[:3]) if errors else None
+
+
+def sweep_lab(lab, exclude_run=None) -> list:
+    """What a run of `lab` does first (holding the lab's lock): end processes of its dead
+    runs, then remove everything named with its prefix."""
+    done = sweep_dead_runs(lab.name, exclude=(exclude_run,) if exclude_run else ())
+    done += sweep_prefix(lab.prefix)
+    return done
+
+
+def sweep_all() -> list:
+    """Everything `lab-` of dead runs (the caller holds the 'all' lock exclusively)."""
+    done = sweep_dead_runs()
+    done += sweep_prefix("lab-")
+    return done
