@@ -7,6 +7,7 @@ package that provides it: never a failure, never a fake pass.
 from __future__ import annotations
 
 import json
+import re
 import os
 import shutil
 import subprocess
@@ -155,8 +156,11 @@ def missing(lab, cache_dir=None) -> list:
         out.append("needs root (run it as root, e.g. `sudo make lab-%s`)" % lab.name)
     for cmd, pkg in req.commands.items():
         if not which(cmd):
-            out.append(f"command {cmd} not found: install the Debian package {pkg} "
-                       f"(apt-get install {pkg})")
+            if re.fullmatch(r"[a-z0-9][a-z0-9+.-]+", pkg):
+                out.append(f"command {cmd} not found: install the Debian package {pkg} "
+                           f"(apt-get install {pkg})")
+            else:
+                out.append(f"command {cmd} not found ({pkg})")
     if req.kernel:
         if os.geteuid() != 0:
             if not req.root:

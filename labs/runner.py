@@ -76,14 +76,22 @@ class Reporter:
         self.s = stream or sys.stdout
         self.tty = hasattr(self.s, "isatty") and self.s.isatty()
 
+    def _write(self, text):
+        """Progress is a courtesy: a closed pipe (`| head`) must never stop a teardown."""
+        if self.s is None:
+            return
+        try:
+            self.s.write(text)
+            self.s.flush()
+        except (OSError, ValueError):
+            self.s = None
+
     def say(self, text=""):
-        self.s.write(text + "\n")
-        self.s.flush()
+        self._write(text + "\n")
 
     def start(self, role, name):
         if self.tty:
-            self.s.write(f"  ..    {role:8} {name}")
-            self.s.flush()
+            self._write(f"  ..    {role:8} {name}")
 
     def done(self, r: BlockResult, extra=""):
         mark = {"passed": "ok", "started": "ok", "stopped": "ok", "failed": "FAIL",
@@ -92,9 +100,7 @@ class Reporter:
             mark = "--"
         took = f"{r.duration:6.2f}s" if r.status not in ("not run",) else ""
         line = f"  {mark:5} {r.role:8} {r.name:28} {took} {extra}".rstrip()
-        if self.tty:
-            self.s.write("\r\033[K")
-        self.say(line)
+        self.say(("\r\033[K" if self.tty else "") + line)
 
 
 def _now_iso():
