@@ -151,6 +151,8 @@ def build(settings_file="pelicanconf.py", overrides=None, quiet=True):
         settings["DEBUG"] = True  # so Pelican passes exceptions to the log, not just their file
         try:
             Pelican(settings).run()
+        except strict.StopBuild:
+            pass  # content errors, reported below
         except Exception as exc:  # a theme or plugin bug: say where, briefly
             collector.errors.append(f"{_where(exc)}: {type(exc).__name__}: {exc}")
         errors = [str(e) for e in strict.errors()] + collector.errors

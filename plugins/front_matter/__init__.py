@@ -5,12 +5,18 @@ that reads a `---` YAML block, validates it (`fields.py`) and reports bad
 values at their line through `strict.error`. A file with errors is skipped
 (status `skip`) so the rest of the build still runs and every error is listed.
 
+Markdown extensions come from MARKDOWN in the settings; a plugin adds its own
+in an `initialized` receiver by appending an Extension instance to
+`pelican.settings["MARKDOWN"]["extensions"]`. `{% ... %}` tag lines that no
+extension rendered are shown as code (liquid.py), never raw.
+
 Besides Pelican's usual metadata it sets:
 - `front_matter_lines`: {key: line} for error messages (`strict.error_at`)
 - `toc_tokens`, `toc_html`, `heading_count`: headings from the toc extension,
   for the sidebar TOC
 """
 import copy
+import logging
 import os
 
 from markdown import Markdown
@@ -20,9 +26,11 @@ from pelican.readers import BaseReader
 import strict
 
 from .fields import FieldError, to_metadata
+from .liquid import LiquidFallbackExtension
 from .yaml_meta import FrontMatterError, parse, split
 
 MARKDOWN_EXTENSIONS = ["md", "markdown", "mkd", "mdown"]
+log = logging.getLogger(__name__)
 
 
 def markdown_kwargs(settings) -> dict:
@@ -32,6 +40,7 @@ def markdown_kwargs(settings) -> dict:
     extensions = list(md.get("extensions", []))
     extensions += [name for name in configs if name not in extensions]
     extensions = [e for e in extensions if e != "markdown.extensions.meta"]
+    extensions.append(LiquidFallbackExtension())
     kwargs = {k: v for k, v in md.items() if k not in ("extensions", "extension_configs")}
     return dict(kwargs, extensions=extensions, extension_configs=configs)
 
@@ -88,6 +97,10 @@ class FrontMatterMarkdownReader(BaseReader):
         metadata["toc_tokens"] = copy.deepcopy(getattr(md, "toc_tokens", []))
         metadata["toc_html"] = getattr(md, "toc", "")
         metadata["heading_count"] = _count(metadata["toc_tokens"])
+        for number, tag in getattr(md, "liquid_tags", []):
+            # the body was padded to keep file line numbers
+            log.warning("%s:%d: no plugin renders %s; shown as code",
+                        strict.display_path(source_path), number, tag)
         return content, metadata
 
 

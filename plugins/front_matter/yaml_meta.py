@@ -46,9 +46,12 @@ def parse(front: str, first_line: int = 2):
     try:
         node = yaml.compose(front, Loader=_Loader)
     except yaml.MarkedYAMLError as e:
-        mark = e.problem_mark or e.context_mark
+        # the context (e.g. the flow list left open) is nearer the mistake than the
+        # problem, which YAML often only notices at the end of the block
+        mark = e.context_mark or e.problem_mark
         line = first_line + (mark.line if mark else 0)
-        raise FrontMatterError(line, f"front matter is not valid YAML: {e.problem}") from None
+        what = f"{e.context}: {e.problem}" if e.context else e.problem
+        raise FrontMatterError(line, f"front matter is not valid YAML ({what})") from None
     if node is None:
         return {}, {}
     if not isinstance(node, yaml.MappingNode):

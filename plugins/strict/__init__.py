@@ -16,6 +16,10 @@ the build goes on, so one run lists every error.
 This plugin checks, after all content is read: duplicate slugs within one
 language, and `{filename}` / `{static}` / `{attach}` links that point nowhere.
 The front-matter reader reports bad dates and unknown languages.
+
+When errors were reported by the time all content is read (after every
+plugin's `all_generators_finalized` receiver), `StopBuild` ends the build
+before anything is written. Errors found while writing still count.
 """
 import os
 import re
@@ -133,7 +137,7 @@ def _link_regex(settings):
     )
 
 
-def _resolve(content, what, value, context):
+def _resolve(content, what, value, context, content_root):
     """True when Pelican will find the target of an intrasite link."""
     path = urlparse(value).path
     if not path:
@@ -150,7 +154,12 @@ def _resolve(content, what, value, context):
             candidates.append(p[1:])
         else:
             candidates.append(content.get_relative_source_path(os.path.join(content.relative_dir, p)))
-    return any(c in context.get(k, {}) for k in keys for c in candidates)
+    for key in keys:
+        for c in candidates:
+            if c in context.get(key, {}):
+                # Pelican also registers linked static paths that do not exist
+                return key != "static_content" or os.path.exists(os.path.join(content_root, c))
+    return False
 
 
 def check_links(generators) -> None:
@@ -168,7 +177,7 @@ def check_links(generators) -> None:
         for text in texts:
             for m in regex.finditer(text):
                 what, value = m.group("what"), m.group("value")
-                if not _resolve(content, what, value, context):
+                if not _resolve(content, what, value, context, settings["PATH"]):
                     needle = "{%s}%s" % (what, value)
                     line = line_of(content.source_path, needle, 0) or line_of(
                         content.source_path, value.split("#")[0] or value, 1)
@@ -178,7 +187,23 @@ def check_links(generators) -> None:
                           f"(paths are relative to this file, or to content/ with a leading /)")
 
 
+class StopBuild(Exception):
+    """Raised once all content is read when errors were reported: nothing gets written,
+    and no follow-on failure (two files written to one URL ...) hides the real cause."""
+
+
+def stop_if_errors(generators):
+    if _errors:
+        raise StopBuild(f"{len(_errors)} content error(s)")
+
+
+def _connect_stop(pelican):
+    # connected here, after every plugin registered, so it runs after their receivers
+    signals.all_generators_finalized.connect(stop_if_errors)
+
+
 def register():
     signals.article_generator_finalized.connect(_on_articles)
     signals.page_generator_finalized.connect(_on_pages)
     signals.all_generators_finalized.connect(check_links)
+    signals.initialized.connect(_connect_stop)
