@@ -1,13 +1,13 @@
 """Lab minikube cannot run on most machines (no minikube, no driver, no network), so
 `make test` checks what it can everywhere: the shell is valid bash, and the requirement
 detection names exactly what is missing."""
-import os
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
+from labs import requires
 from labs.labfile import parse_lab
 
 LAB_DIR = Path(__file__).resolve().parent
@@ -86,12 +86,19 @@ def test_a_chosen_driver_is_still_checked(tmp_path):
     assert result.stderr.splitlines()[1:] == ["  kvm2: no virsh command (Debian package libvirt-clients)"]
 
 
-def test_on_this_machine_what_is_missing_is_named():
-    """What a reader of `python -m labs list` sees here: each missing command, by name."""
+def test_the_harness_names_each_missing_command_and_where_it_comes_from(monkeypatch):
+    """What `python -m labs run minikube` says (exit 77) on a machine with none of them."""
+    monkeypatch.setattr(requires, "which", lambda cmd: None)
+    assert requires.missing(parse_lab(LAB_DIR)) == [
+        "command minikube not found (not packaged by Debian: install the minikube release binary)",
+        "command kubectl not found: install the Debian package kubernetes-client "
+        "(apt-get install kubernetes-client)",
+        "command curl not found: install the Debian package curl (apt-get install curl)",
+    ]
+
+
+def test_on_this_machine_exactly_the_absent_commands_are_reported():
     lab = parse_lab(LAB_DIR)
-    missing = [c for c in lab.requires.commands if shutil.which(c) is None]
-    result = subprocess.run([BASH, str(DRIVER)], capture_output=True, text=True,
-                            env={"PATH": os.environ.get("PATH", "")})
-    if not missing and result.returncode == 0:
-        pytest.skip("minikube, kubectl and a driver are all here: the lab itself runs")
-    assert missing or "no working minikube driver" in result.stderr
+    reported = requires.missing(lab)
+    absent = [c for c in lab.requires.commands if requires.which(c) is None]
+    assert [line.split()[1] for line in reported] == absent
