@@ -159,11 +159,13 @@ def owner(kind: str, name: str, prefix: str, lab_tmp=None) -> str:
 def compare(before: dict, after: dict, prefix: str, lab_tmp=None) -> list:
     """New things left after a run that are ours or nobody's, as Leaks."""
     leaks = []
+    new_ns = after.get("netns", set()) - before.get("netns", set())
     for kind in ("netns", "link", "mount", "cgroup", "iptables", "nft", "tmp"):
         for name in sorted(after.get(kind, set()) - before.get(kind, set())):
             if kind == "tmp" and lab_tmp and name == lab_tmp:
                 continue                       # removed by the harness after this check
-            if kind == "mount" and name in BENIGN_MOUNTS:
+            if kind == "mount" and (name in BENIGN_MOUNTS or
+                                    (name.startswith("/run/netns/") and name[11:] in new_ns)):
                 continue
             o = owner(kind, name, prefix, lab_tmp)
             if o != "other":

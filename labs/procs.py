@@ -45,8 +45,11 @@ def comm(pid: int) -> str:
         with open(f"/proc/{pid}/cmdline", "rb") as f:
             args = f.read().split(b"\0")
         text = " ".join(a.decode("utf-8", "replace") for a in args if a)
+        if 'LAB_HARNESS_DIR/prelude.sh' in text:
+            return "bash (a lab block)"
         if text:
-            return text[:120]
+            text = text.splitlines()[0]
+            return text if len(text) <= 100 else text[:97] + "..."
         with open(f"/proc/{pid}/comm") as f:
             return "[" + f.read().strip() + "]"
     except OSError:

@@ -1,0 +1,208 @@
+"""The harness end to end: tiny labs in labs/tests/fixtures run through `python -m labs`,
+as a user would, and the host is checked afterwards (namespaces, processes, temp dirs)."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from labs import procs
+
+ROOT = Path(__file__).resolve().parent.parent
+FIX = Path(__file__).resolve().parent / "tests" / "fixtures"
+needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="needs root (network namespaces, mounts)")
+
+
+def run(name, tmp_path, *args, env=None, timeout=60):
+    e = dict(os.environ, HXT_OUT=str(tmp_path))
+    e.update(env or {})
+    r = subprocess.run([sys.executable, "-m", "labs", "run", str(FIX / name),
+                        "--record-dir", str(tmp_path / "rec"), *args],
+                       cwd=ROOT, env=e, capture_output=True, text=True, timeout=timeout)
+    return r
+
+
+def start(name, tmp_path, env=None):
+    e = dict(os.environ, HXT_OUT=str(tmp_path))
+    e.update(env or {})
+    return subprocess.Popen([sys.executable, "-m", "labs", "run", str(FIX / name),
+                             "--record-dir", str(tmp_path / "rec")],
+                            cwd=ROOT, env=e, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def wait_for(path: Path, timeout=20):
+    end = time.monotonic() + timeout
+    while not path.exists():
+        assert time.monotonic() < end, f"{path} never appeared"
+        time.sleep(0.02)
+
+
+def record(tmp_path):
+    return json.loads((tmp_path / "rec" / "record.json").read_text())
+
+
+def netns():
+    try:
+        return set(os.listdir("/run/netns"))
+    except OSError:
+        return set()
+
+
+def run_processes(prefix):
+    """Live processes whose LAB_RUN_ID starts with prefix (a fixture's name)."""
+    return {p: r for p, r in procs.all_run_ids().items() if r.startswith(prefix + "-")}
+
+
+def lab_tmp_dirs(prefix):
+    return [n for n in os.listdir("/tmp") if n.startswith(prefix)]
+
+
+@needs_root
+def test_passing_lab_carries_the_session_and_normalizes(tmp_path):
+    r = run("pass", tmp_path)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "passed: pass" in r.stdout
+    rec = record(tmp_path)
+    assert rec["status"] == "passed"
+    assert [b["status"] for b in rec["blocks"]] == ["passed", "stopped", "passed", "passed", "passed", "passed"]
+    assert rec["measurements"] == {"answer": 42, "name": "deep thought"}
+    assert rec["source_hash"].startswith("sha256:")
+    assert rec["versions"].get("iproute2")
+    nb = nbformat.read(tmp_path / "rec" / "transcript.ipynb", as_version=4)
+    nbformat.validate(nb)
+    cells = {c.metadata["lab"]["name"]: c for c in nb.cells if c.cell_type == "code"}
+    out = cells["transcript"].outputs[0]["text"]
+    assert "$ greet world\nhello world\n" in out
+    assert "1 yes work" in out                       # variable, exported variable, cwd
+    assert "at <TIME>, mac <MAC> in $LAB_TMP" in out
+    assert "[1]" in out                              # the expected non-zero status
+    assert cells["sleeper"].outputs[0]["text"] == "sleeper starts\n"
+    assert nb.cells[0].cell_type == "markdown" and nb.cells[0].source.startswith("# Set up")
+    assert "lab-hxt-pass-a" not in netns()
+    assert not lab_tmp_dirs("lab-hxt-pass")
+
+
+def test_failing_step_runs_teardown_and_exits_1(tmp_path):
+    r = run("fail", tmp_path)
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert "fixtures/fail/lab.md:13:" in r.stdout      # path:line of the failing command
+    assert "-the answer is 42\n+the answer is 41" in r.stdout
+    rec = record(tmp_path)
+    status = {b["name"]: b["status"] for b in rec["blocks"]}
+    assert status == {"one": "passed", "two": "failed", "three": "not run", "teardown-1": "passed"}
+    nb = nbformat.read(tmp_path / "rec" / "transcript.ipynb", as_version=4)
+    td = [c for c in nb.cells if c.cell_type == "code" and c.metadata["lab"]["role"] == "teardown"][0]
+    assert td.outputs[0]["text"] == "teardown ran after step one ran\n"
+    assert not lab_tmp_dirs("lab-hxt-fail")
+
+
+def test_step_timeout_ends_the_step_and_tears_down(tmp_path):
+    r = run("timeout", tmp_path)
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert "step slow timed out: the block limit is 1 s" in r.stdout
+    assert "before the sleep" in r.stdout
+    assert (tmp_path / "teardown").read_text() == "teardown ran\n"
+    assert {b["name"]: b["status"] for b in record(tmp_path)["blocks"]}["after"] == "not run"
+    assert not run_processes("timeout")
+
+
+def test_daemon_that_dies_fails_the_run_with_its_log(tmp_path):
+    r = run("daemon-dies", tmp_path)
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert "daemon flaky died (exit status 3)" in r.stdout
+    assert "flaky: unknown flag --no-such-flag" in r.stdout
+    assert (tmp_path / "teardown").read_text() == "teardown ran\n"
+    status = {b["name"]: b["status"] for b in record(tmp_path)["blocks"]}
+    assert status["flaky"] == "died" and status["flaky-answers"] == "interrupted"
+
+
+def test_missing_command_skips_with_the_package(tmp_path):
+    r = run("needs", tmp_path)
+    assert r.returncode == 77, r.stdout + r.stderr
+    assert "hxt-no-such-command" in r.stdout and "hxt-no-such-package" in r.stdout
+    assert "must not run" not in r.stdout
+    assert record(tmp_path)["status"] == "skipped"
+
+
+def test_malformed_lab_exits_2_with_path_and_line(tmp_path):
+    r = run("malformed", tmp_path)
+    assert r.returncode == 2
+    assert "fixtures/malformed/lab.md:10: unknown block role 'stpe'" in r.stderr
+    assert not (tmp_path / "rec").exists()
+
+
+def test_sigint_mid_step_tears_down_and_second_run_is_refused(tmp_path):
+    p = start("interrupt", tmp_path)
+    try:
+        wait_for(tmp_path / "started")
+        second = run("interrupt", tmp_path)
+        assert second.returncode == 75, second.stdout
+        assert "refused: this lab is in use" in second.stdout
+        p.send_signal(signal.SIGINT)
+        out, _ = p.communicate(timeout=30)
+    finally:
+        if p.poll() is None:
+            p.kill()
+    assert p.returncode == 130, out
+    assert "INTR  step     wait-for-signal" in out
+    assert (tmp_path / "teardown").read_text() == "teardown ran\n"
+    assert "leak check: the host is as it was" in out
+    assert not run_processes("interrupt")            # the step's sleep and the daemon are gone
+    assert not (tmp_path / "rec" / "record.json").exists()   # an interrupted run records nothing
+
+
+@needs_root
+def test_leak_check_fails_a_lab_that_leaves_a_namespace(tmp_path):
+    r = run("leak", tmp_path)
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert "LEAK" in r.stdout
+    assert "netns    lab-hxt-leak-a" in r.stdout
+    assert "sleep 1000" in r.stdout                  # the stray background process
+    assert "lab-hxt-leak-a" not in netns()            # and then it was cleaned up
+    assert not run_processes("leak")
+    assert record(tmp_path)["leaks"]
+
+
+@needs_root
+def test_rerun_after_kill_9_sweeps_the_leftovers(tmp_path):
+    p = start("crash", tmp_path)
+    try:
+        wait_for(tmp_path / "started")
+        os.kill(p.pid, signal.SIGKILL)
+        p.wait(timeout=10)
+    finally:
+        if p.poll() is None:
+            p.kill()
+    assert "lab-hxt-crash-a" in netns()
+    left = run_processes("crash")
+    assert len(left) >= 2                            # the daemon and the step's sleep
+    r = run("crash", tmp_path, env={"HXT_QUICK": "1"})
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "swept  netns lab-hxt-crash-a" in r.stdout
+    assert "swept  mount /tmp/lab-hxt-crash-" in r.stdout
+    for pid in left:
+        assert f"swept  process {pid} " in r.stdout
+    assert not run_processes("crash")
+    assert "lab-hxt-crash-a" not in netns()
+    assert not lab_tmp_dirs("lab-hxt-crash")
+
+
+@needs_root
+def test_until_and_keep_leave_state_then_sweep_cleans(tmp_path):
+    r = run("crash", tmp_path, "--until", "setup-1", "--keep", env={"HXT_QUICK": "1"})
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "teardown setup" not in r.stdout and "ip netns del lab-hxt-crash-a" in r.stdout
+    assert "lab-hxt-crash-a" in netns()
+    assert not (tmp_path / "rec" / "record.json").exists()
+    s = subprocess.run([sys.executable, "-m", "labs", "sweep", str(FIX / "crash")], cwd=ROOT,
+                       capture_output=True, text=True)
+    assert s.returncode == 0, s.stdout + s.stderr
+    assert "lab-hxt-crash-a" not in netns()
+    assert not lab_tmp_dirs("lab-hxt-crash")
