@@ -67,6 +67,7 @@ class RunResult:
     measurements: dict = field(default_factory=dict)
     signal: Optional[int] = None
     partial: bool = False     # --until or --keep: not a verification
+    timings: dict = field(default_factory=dict)   # seconds per phase (for `labs bench`)
 
 
 class Reporter:
@@ -212,11 +213,14 @@ class Runner:
 
     def _run_phases(self, res):
         lab = self.lab
+        tick = self._ticker(res.timings)
         try:
             res.swept = sweep.sweep_lab(lab, exclude_run=self.run_id)
             for s in res.swept:
                 self.out.say(f"  swept  {s}")
+            tick("sweep")
             self.before = leaks.snapshot()
+            tick("snapshot")
             self.lab_tmp = tempfile.mkdtemp(prefix=lab.prefix + "-", dir="/tmp")
             os.chmod(self.lab_tmp, 0o755)
             os.mkdir(os.path.join(self.lab_tmp, "logs"))
@@ -224,7 +228,9 @@ class Runner:
             self._prepare()
             self.deadline = time.monotonic() + lab.timeout
             self.phase = "run"
+            tick("prepare")
             self._run_blocks()
+            tick("blocks")
         except Exception:
             self._fail(None, "harness error:\n" + traceback.format_exc())
         finally:
@@ -233,12 +239,15 @@ class Runner:
                 if self.keep:
                     self._print_kept()
                 else:
+                    tick(None)
                     self._teardown()
+                    tick("teardown")
             except Exception:
                 self._fail(None, "harness error during teardown:\n" + traceback.format_exc())
             if not self.keep:
                 try:
                     self._leak_check()
+                    tick("leak check")
                 except Exception:
                     self._fail(None, "harness error during the leak check:\n" + traceback.format_exc())
                 if self.lab_tmp:
@@ -253,6 +262,17 @@ class Runner:
             res.status, res.exit = "failed", EXIT["failed"]
         else:
             res.status, res.exit = "passed", EXIT["passed"]
+
+    @staticmethod
+    def _ticker(timings):
+        last = [time.monotonic()]
+
+        def tick(name):
+            now = time.monotonic()
+            if name:
+                timings[name] = round(now - last[0], 4)
+            last[0] = now
+        return tick
 
     # --- preparing the session -------------------------------------------------------------
 
