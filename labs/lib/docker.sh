@@ -148,7 +148,7 @@ _lab_docker_wait() {
     shift 2
     for ((i = 0; i < secs * 10; i++)); do
         "$@" >/dev/null 2>&1 && return 0
-        kill -0 "$pid" 2>/dev/null || return 1
+        _lab_docker_alive "$pid" || return 1
         sleep 0.1
     done
     return 1
@@ -157,16 +157,10 @@ _lab_docker_wait() {
 # True if a dockerd, containerd or shim runs that is not ours (call it after
 # ours are stopped).
 _lab_docker_others_running() {
-    local proc stat
-    for proc in /proc/[0-9]*; do
-        case $(cat "$proc/comm" 2>/dev/null) in
-            dockerd | containerd | containerd-shim*)
-                stat=$(cat "$proc/stat" 2>/dev/null) || continue
-                stat=${stat##*) }
-                # Zombies (state Z) are gone already, just not reaped yet.
-                [ "${stat%% *}" = Z ] || return 0
-                ;;
-        esac
+    local comm
+    for comm in $(grep -lsxE 'dockerd|containerd|containerd-shim.*' /proc/[0-9]*/comm); do
+        comm=${comm#/proc/}
+        _lab_docker_alive "${comm%/comm}" && return 0
     done
     return 1
 }
@@ -181,13 +175,23 @@ _lab_docker_pid() {
     echo "$pid"
 }
 
+# _lab_docker_alive PID: the process exists and is not a zombie. A daemon
+# whose starting shell has exited is reparented to PID 1, which may reap it
+# late; `kill -0` would still succeed on the zombie.
+_lab_docker_alive() {
+    local stat
+    stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+    stat=${stat##*) }
+    [ "${stat%% *}" != Z ]
+}
+
 # _lab_docker_stop NAME: SIGTERM, wait up to 10 s, then SIGKILL.
 _lab_docker_stop() {
     local name=$1 pid i
     pid=$(_lab_docker_pid "$name") || return 0
     kill -TERM "$pid" 2>/dev/null || true
     for ((i = 0; i < 100; i++)); do
-        kill -0 "$pid" 2>/dev/null || return 0
+        _lab_docker_alive "$pid" || return 0
         sleep 0.1
     done
     echo "lab_docker_down: $name ($pid) ignored SIGTERM for 10 s; SIGKILL" >&2
@@ -215,10 +219,11 @@ lab_docker_down() {
     # Shims outlive containerd by design; ours are the ones started with our
     # socket path on their command line.
     local cmdline
-    for pid in /proc/[0-9]*; do
-        cmdline=$(tr '\0' ' ' 2>/dev/null <"$pid/cmdline") || continue
-        case $cmdline in
-            *containerd-shim*"$dir/containerd.sock"*) kill -KILL "${pid#/proc/}" 2>/dev/null || true ;;
+    for cmdline in $(grep -lsF "$dir/containerd.sock" /proc/[0-9]*/cmdline); do
+        pid=${cmdline#/proc/}
+        pid=${pid%/cmdline}
+        case $(cat "/proc/$pid/comm" 2>/dev/null) in
+            containerd-shim*) kill -KILL "$pid" 2>/dev/null || true ;;
         esac
     done
 
