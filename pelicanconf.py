@@ -104,6 +104,7 @@ PLUGINS = [
     "sitemap",
     "code_style",
     "pdf",
+    "notebook",
     "search",
 ]
 
