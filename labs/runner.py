@@ -411,7 +411,8 @@ class Runner:
     def _script_for(self, k, b):
         if b.is_transcript:
             return session.transcript_block(k, self.state_file, b.commands)
-        return session.script_block(k, self.state_file, b.source, b.body_line)
+        return session.script_block(k, self.state_file, b.source, b.body_line,
+                                    errexit=b.role != "teardown")
 
     def _run_block(self, k, b, r, run_deadline, interruptible=True):
         rd = self.rd

@@ -113,11 +113,12 @@ def _head(state_file: str, body_line: int, lines: list) -> str:
     return head + "\n" * (pad + 1 if pad >= 0 else 1)
 
 
-def script_block(k: int, state_file: str, body: str, body_line: int) -> str:
-    """A script block: errexit and pipefail, as a careful terminal user would have."""
+def script_block(k: int, state_file: str, body: str, body_line: int, errexit=True) -> str:
+    """A script block: errexit and pipefail, as a careful terminal user would have;
+    teardown blocks without them, so one failed command does not skip the rest."""
     q = shlex.quote(state_file)
     head = (f'. "$LAB_HARNESS_DIR/prelude.sh"; . {q}; '
-            f"trap '_lab_save {k}' EXIT; set -e -o pipefail")
+            f"trap '_lab_save {k}' EXIT; " + ("set -e -o pipefail" if errexit else "set +e"))
     return _head(state_file, body_line, [head]) + body + "\n"
 
 

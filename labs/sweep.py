@@ -9,8 +9,14 @@ import shlex
 import stat
 import subprocess
 
-from . import ledger, leaks, procs
+from pathlib import Path
+
+from . import ledger, leaks, procs, session
+from .labfile import LabError, parse_lab
 from .requires import which
+
+DAEMON_GRACE = 5.0     # as for a daemon at teardown: SIGTERM, then SIGKILL
+KILL_GRACE = 2.0
 
 
 def _run(args):
@@ -29,20 +35,68 @@ def dead_run_processes(lab=None, exclude=()):
 
 
 def sweep_dead_runs(lab=None, exclude=()) -> list:
-    """End the processes of dead runs, forget those runs. Returns what was done."""
+    """End the processes of dead runs, run their lab's teardown blocks with the state they
+    saved (so lab-specific cleanup happens too), forget those runs. Returns what was done."""
     done = []
     dead = [r for r in ledger.dead_runs(lab) if r.get("run_id") not in exclude]
     if not dead:
         return done
-    found = procs.with_run_ids({r["run_id"] for r in dead})
+    ids = {r["run_id"] for r in dead}
+    found = procs.with_run_ids(ids)
     for pid, rid in sorted(found.items()):
         done.append(f"process {pid} ({procs.comm(pid)}) of dead run {rid}")
-    left = procs.kill_pids(found) if found else []
-    for pid in left:
+    left = procs.kill_pids(found, grace=DAEMON_GRACE) if found else []
+    for r in dead:
+        done += teardown_dead_run(r)
+    found = procs.with_run_ids(ids)          # anything those teardown blocks started
+    left += procs.kill_pids(found) if found else []
+    for pid in sorted(set(left)):
         done.append(f"process {pid} still alive after SIGKILL (uninterruptible?)")
     for r in dead:
         ledger.forget(r["run_id"])
         done.append(f"ledger entry of dead run {r['run_id']}")
+    return done
+
+
+def _state_index(p: Path) -> int:
+    k = p.name.split(".")[1]
+    return int(k) if k.isdigit() else -1
+
+
+def teardown_dead_run(run: dict) -> list:
+    """The teardown blocks of a dead run's lab, run with the last state that run saved, as
+    its own teardown would have run them (no errexit, each block whatever the others did)."""
+    d = Path(run.get("dir", ""))
+    lab_tmp, lab_dir = run.get("lab_tmp"), run.get("lab_dir")
+    if not (d / "prelude.sh").is_file() or not lab_tmp or not os.path.isdir(lab_tmp) or not lab_dir:
+        return []
+    try:
+        lab = parse_lab(lab_dir)
+    except LabError:
+        return []
+    if lab.name != run.get("lab") or not lab.teardown_blocks:
+        return []
+    states = sorted((p for p in d.glob("state.*.sh")
+                     if p.read_text(errors="replace").endswith("# state complete\n")), key=_state_index)
+    if not states:
+        return []
+    env = dict(os.environ, LAB=lab.name, LAB_DIR=str(lab.dir), LAB_TMP=lab_tmp, LAB_PREFIX=lab.prefix,
+               LAB_RUN_ID=run["run_id"], LAB_HARNESS_DIR=str(d), LC_ALL="C.UTF-8", TERM="dumb")
+    bash = which("bash") or "/bin/bash"
+    done = []
+    for i, b in enumerate(lab.teardown_blocks):
+        script = session.script_block(90000 + i, str(states[-1]), b.source, b.body_line, errexit=False)
+        with open(d / f"sweep-teardown.{i}.out", "wb") as out:
+            p = subprocess.Popen([bash, "--noprofile", "--norc", "-c", script, str(lab.path)],
+                                 stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
+                                 start_new_session=True, env=env, cwd=lab_tmp)
+        try:
+            p.wait(timeout=b.timeout)
+            done.append(f"teardown {b.name} of dead run {run['run_id']} (exit {p.returncode})")
+        except subprocess.TimeoutExpired:
+            procs.stop_groups([p.pid], grace=KILL_GRACE)
+            p.wait()
+            done.append(f"teardown {b.name} of dead run {run['run_id']}: timed out after {b.timeout:g} s")
     return done
 
 

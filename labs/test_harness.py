@@ -96,10 +96,12 @@ def test_failing_step_runs_teardown_and_exits_1(tmp_path):
     assert "-the answer is 42\n+the answer is 41" in r.stdout
     rec = record(tmp_path)
     status = {b["name"]: b["status"] for b in rec["blocks"]}
-    assert status == {"one": "passed", "two": "failed", "three": "not run", "teardown-1": "passed"}
+    assert status == {"one": "passed", "two": "failed", "three": "not run", "teardown-1": "passed",
+                      "teardown-2": "passed"}
     nb = nbformat.read(tmp_path / "rec" / "transcript.ipynb", as_version=4)
-    td = [c for c in nb.cells if c.cell_type == "code" and c.metadata["lab"]["role"] == "teardown"][0]
-    assert td.outputs[0]["text"] == "teardown ran after step one ran\n"
+    td = [c for c in nb.cells if c.cell_type == "code" and c.metadata["lab"]["role"] == "teardown"]
+    assert td[0].outputs[0]["text"] == "teardown ran after step one ran\n"
+    assert td[1].outputs[0]["text"] == "teardown goes on after a failed command\n"   # no errexit
     assert not lab_tmp_dirs("lab-hxt-fail")
 
 
@@ -183,9 +185,12 @@ def test_rerun_after_kill_9_sweeps_the_leftovers(tmp_path):
     assert "lab-hxt-crash-a" in netns()
     left = run_processes("crash")
     assert len(left) >= 2                            # the daemon and the step's sleep
+    dead_run = set(left.values()).pop()
     r = run("crash", tmp_path, env={"HXT_QUICK": "1"})
     assert r.returncode == 0, r.stdout + r.stderr
-    assert "swept  netns lab-hxt-crash-a" in r.stdout
+    # the dead run's own teardown ran with its saved state, then the generic sweep
+    assert f"swept  teardown teardown-1 of dead run {dead_run} (exit 0)" in r.stdout
+    assert f"teardown ran in run {dead_run}\n" in (tmp_path / "teardown").read_text()
     assert "swept  mount /tmp/lab-hxt-crash-" in r.stdout
     for pid in left:
         assert f"swept  process {pid} " in r.stdout
