@@ -327,6 +327,8 @@ def render_post(entries: list[Entry], year: int, week: int, lang: str, date: str
         "---",
         "",
         text["intro"].format(week=week, year=year, start=monday, end=sunday),
+        "",
+        "<!-- more -->",
     ]
     body = []
     for heading, group in group_by_tag(entries, lang):

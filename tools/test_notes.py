@@ -98,6 +98,8 @@ series: reading-notes
 
 What I read during week 17 of 2016 (2016-04-25 to 2016-05-01).
 
+<!-- more -->
+
 ## k8s
 
 - [Borg, Omega, and Kubernetes](https://queue.acm.org/detail.cfm?id=2898444) — lessons from three systems
@@ -323,3 +325,21 @@ def test_fetch_title_gives_up_on_a_closed_port():
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     assert notes.fetch_title(f"http://127.0.0.1:{port}/", timeout=1) is None
+
+
+# --- the published week 17 is in the format `make notes` writes ----------------------
+
+def test_make_notes_reproduces_the_published_week_17_from_the_archive(tmp_path):
+    """content/reading-notes/2016-week-17.md, rebuilt from its archive.md entries by
+    `write`, differs only in its date (the author wrote it on the Friday)."""
+    root = notes.ROOT
+    archive = (root / notes.ARCHIVE).read_text(encoding="utf-8")
+    section = archive.split("## 2016 week 17: reading-notes-2016-week-17 (2016-week-17.md)\n")[1]
+    entries = [line for line in section.split("\n## ")[0].splitlines() if line.startswith("- ")]
+    assert len(entries) == 7
+    write_inbox(tmp_path, *entries)
+    assert run(tmp_path, "write", "--week", "17", "--year", "2016")[0] == 0
+    made = (tmp_path / "content/reading-notes/2016-week-17.md").read_text(encoding="utf-8")
+    published = (root / "content/reading-notes/2016-week-17.md").read_text(encoding="utf-8")
+    undated = lambda text: [l for l in text.splitlines() if not l.startswith("date: ")]
+    assert undated(made) == undated(published)
