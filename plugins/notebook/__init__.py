@@ -14,7 +14,6 @@
 import json
 import os
 
-import nbformat
 from pelican import signals
 from pelican.contents import Static
 from pelican.readers import BaseReader
@@ -53,6 +52,8 @@ def load(text):
         raise NotebookError(e.lineno, f"not a valid notebook: the JSON is broken ({e.msg})") from None
     if not isinstance(raw, dict) or "cells" not in raw and "worksheets" not in raw:
         raise NotebookError(1, "not a valid notebook: no \"cells\" list at the top level")
+    import nbformat  # here, not at the top: builds without notebooks skip the import
+
     try:
         nb = nbformat.reads(text, as_version=4)
         nbformat.validate(nb)

@@ -10,7 +10,6 @@ cells go through the site's own Markdown (same extensions, heading ids, tags).
 import os
 
 from markdown import Markdown
-from nbconvert import HTMLExporter
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers import TextLexer, get_lexer_by_name
@@ -67,6 +66,8 @@ def to_html(nb, settings):
 
     def markdown2html(source):
         return Markdown(**markdown_kwargs(settings)).convert(source)
+
+    from nbconvert import HTMLExporter  # here: importing it costs most of a second
 
     exporter = HTMLExporter(
         template_name=TEMPLATE,
