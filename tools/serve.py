@@ -1,0 +1,280 @@
+"""Serve the site while writing: `python -m tools.serve --host 127.0.0.1 --port 8000`.
+
+Builds (strict, atomic: tools.build, in a child process so edited plugins are
+reloaded too), serves output/, watches content/, theme/, plugins/,
+labs/*/record.json and the settings file, rebuilds on change and makes open
+pages reload. A failed build keeps the last good output/ and shows its
+`path:line: message` list over the page until the next good build.
+
+The reload hook exists only here: HTML responses get one <script> injected
+before </body>; the files in output/ are exactly what `make html` writes.
+"""
+import argparse
+import functools
+import glob
+import http.server
+import io
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+RELOAD_PATH = "/__reload__"
+RELOAD_SCRIPT_PATH = "/__reload__.js"
+WATCHED_DIRS = ("content", "theme", "plugins")
+WATCHED_GLOBS = ("labs/*/record.json",)
+
+RELOAD_JS = """// tools/serve.py: reload when a new build is ready; show build errors meanwhile.
+const me = document.currentScript || document.querySelector('script[data-build]');
+const servedBuild = Number(me && me.dataset.build);
+const source = new EventSource("%(events)s");
+function overlay(errors) {
+  let box = document.getElementById("__build_errors__");
+  if (!errors) { if (box) box.remove(); return; }
+  if (!box) {
+    box = document.createElement("div");
+    box.id = "__build_errors__";
+    box.setAttribute("role", "alert");
+    box.style.cssText = "position:fixed;inset:auto 0 0 0;max-height:50vh;overflow:auto;z-index:99999;" +
+      "background:#2b0b0e;color:#ffd7d9;font:13px/1.5 ui-monospace,monospace;padding:12px 16px;" +
+      "border-top:3px solid #ff6b6b;white-space:pre-wrap";
+    document.body.append(box);
+  }
+  box.textContent = "Build failed (output/ still holds the last good build):\\n\\n" + errors.join("\\n");
+}
+source.addEventListener("build", (event) => {
+  const build = JSON.parse(event.data);
+  if (!build.ok) { overlay(build.errors); return; }
+  overlay(null);
+  if (build.id !== servedBuild) location.reload();
+});
+"""
+
+
+class BuildState:
+    """The latest build's id, success and errors; waiters are woken on each new build."""
+
+    def __init__(self):
+        self.id = 0
+        self.ok = True
+        self.errors = []
+        self.cond = threading.Condition()
+
+    def publish(self, ok, errors):
+        with self.cond:
+            self.id += 1
+            self.ok = ok
+            self.errors = errors
+            self.cond.notify_all()
+
+    def snapshot(self):
+        with self.cond:
+            return {"id": self.id, "ok": self.ok, "errors": self.errors}
+
+    def wait_newer(self, seen, timeout):
+        with self.cond:
+            self.cond.wait_for(lambda: self.id != seen, timeout=timeout)
+            return {"id": self.id, "ok": self.ok, "errors": self.errors}
+
+
+def run_build(options):
+    """Build in a child process; return (ok, error lines)."""
+    extra = []
+    if options.content:
+        extra += ["--content", options.content]
+    if options.output:
+        extra += ["--output", options.output]
+    proc = subprocess.run(
+        [sys.executable, "-m", "tools.build", options.settings, "-q", *extra],
+        cwd=ROOT, capture_output=True, text=True,
+    )
+    lines = [line for line in proc.stderr.splitlines() if line.strip()]
+    if proc.returncode == 0:
+        for line in lines:
+            print(line, file=sys.stderr)
+        return True, []
+    errors = [line for line in lines if not line.startswith("build failed:")] or lines
+    return False, errors
+
+
+def watched_dirs(options):
+    dirs = [os.path.join(ROOT, d) for d in WATCHED_DIRS]
+    if options.content:
+        dirs[0] = os.path.abspath(options.content)
+    return dirs
+
+
+def snapshot_mtimes(options):
+    """{path: mtime} of every watched file."""
+    stamps = {}
+    for d in watched_dirs(options):
+        for dirpath, dirnames, filenames in os.walk(d):
+            dirnames[:] = [n for n in dirnames if not n.startswith(".") and n != "__pycache__"]
+            for name in filenames:
+                if name.startswith(".") or name.endswith((".pyc", "~", ".swp")):
+                    continue
+                path = os.path.join(dirpath, name)
+                try:
+                    stamps[path] = os.stat(path).st_mtime_ns
+                except OSError:
+                    pass
+    for pattern in (*WATCHED_GLOBS, options.settings):
+        for path in glob.glob(os.path.join(ROOT, pattern)):
+            try:
+                stamps[path] = os.stat(path).st_mtime_ns
+            except OSError:
+                pass
+    return stamps
+
+
+def watch_and_build(options, state, stop, interval=0.4):
+    """Poll the watched files; rebuild after a change settles."""
+    seen = snapshot_mtimes(options)
+    while not stop.wait(interval):
+        if snapshot_mtimes(options) == seen:
+            continue
+        time.sleep(0.15)  # let an editor finish writing (several files, rename-on-save)
+        latest = snapshot_mtimes(options)
+        changed = sorted(p for p in set(seen) | set(latest) if seen.get(p) != latest.get(p))
+        seen = latest
+        start = time.monotonic()
+        ok, errors = run_build(options)
+        took = time.monotonic() - start
+        print(("rebuilt" if ok else "build FAILED") + f" in {took:.2f} s"
+              + (f" ({os.path.relpath(changed[0], ROOT)}...)" if changed else ""))
+        for line in errors:
+            print("  " + line)
+        state.publish(ok, errors)
+
+
+class Handler(http.server.SimpleHTTPRequestHandler):
+    """Static files from output/, with the reload script injected into HTML."""
+
+    state: BuildState = None
+
+    def log_message(self, fmt, *args):
+        pass
+
+    def end_headers(self):
+        self.send_header("Cache-Control", "no-store")
+        super().end_headers()
+
+    def do_GET(self):
+        path = self.path.split("?", 1)[0]
+        if path == RELOAD_PATH:
+            return self._events()
+        if path == RELOAD_SCRIPT_PATH:
+            body = (RELOAD_JS % {"events": RELOAD_PATH}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/javascript; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return None
+        return super().do_GET()
+
+    def send_head(self):
+        path = self.translate_path(self.path)
+        if os.path.isdir(path):
+            if not self.path.split("?", 1)[0].endswith("/"):
+                return super().send_head()  # redirect to the slash form
+            path = os.path.join(path, "index.html")
+        if path.endswith(".html") and os.path.isfile(path):
+            return self._html(path, 200)
+        if not os.path.exists(path):
+            not_found = os.path.join(self.directory, "404.html")
+            if os.path.isfile(not_found):
+                return self._html(not_found, 404)
+        return super().send_head()
+
+    def _html(self, path, status):
+        with open(path, "rb") as f:
+            body = f.read()
+        tag = (f'<script src="{RELOAD_SCRIPT_PATH}" data-build="{self.state.id}"></script>').encode()
+        at = body.rfind(b"</body>")
+        body = body[:at] + tag + body[at:] if at >= 0 else body + tag
+        self.send_response(status)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
+
+    def _events(self):
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.end_headers()
+        build = self.state.snapshot()
+        try:
+            while True:
+                self.wfile.write(f"event: build\ndata: {json.dumps(build)}\n\n".encode())
+                self.wfile.flush()
+                seen = build["id"]
+                build = self.state.wait_newer(seen, timeout=15)
+                if build["id"] == seen:
+                    self.wfile.write(b": keep-alive\n\n")  # notice closed connections
+                    self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            return
+
+
+def output_dir(options):
+    if options.output:
+        return os.path.abspath(options.output)
+    sys.path.insert(0, os.path.join(ROOT, "plugins"))
+    from pelican.settings import read_settings
+
+    return os.path.abspath(read_settings(os.path.join(ROOT, options.settings))["OUTPUT_PATH"])
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m tools.serve", description=__doc__.split("\n")[0])
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--settings", default="pelicanconf.py")
+    parser.add_argument("--content", help="content directory instead of the settings' PATH")
+    parser.add_argument("--output", help="output directory instead of the settings' OUTPUT_PATH")
+    args = parser.parse_args(argv)
+    for key in ("content", "output"):
+        if getattr(args, key):
+            setattr(args, key, os.path.abspath(getattr(args, key)))
+
+    state = BuildState()
+    start = time.monotonic()
+    ok, errors = run_build(args)
+    for line in errors:
+        print(line, file=sys.stderr)
+    print(("built" if ok else "build FAILED") + f" in {time.monotonic() - start:.2f} s")
+    state.publish(ok, errors)
+    out = output_dir(args)
+    os.makedirs(out, exist_ok=True)
+
+    handler = functools.partial(type("BoundHandler", (Handler,), {"state": state}), directory=out)
+    try:
+        server = http.server.ThreadingHTTPServer((args.host, args.port), handler)
+    except OSError as e:
+        print(f"cannot listen on {args.host}:{args.port}: {e.strerror} "
+              f"(another `make serve`? try PORT=8001)", file=sys.stderr)
+        return 1
+    server.daemon_threads = True
+    stop = threading.Event()
+    watcher = threading.Thread(target=watch_and_build, args=(args, state, stop), daemon=True)
+    watcher.start()
+    host, port = server.server_address[:2]
+    watched = ", ".join(os.path.relpath(d, ROOT) for d in watched_dirs(args))
+    print(f"serving {os.path.relpath(out, ROOT)}/ on http://{host}:{port}/ "
+          f"(watching {watched}, labs/*/record.json; Ctrl-C stops)", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop.set()
+        server.server_close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
