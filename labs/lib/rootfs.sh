@@ -12,7 +12,7 @@
 #         (the dynamically linked /bin/busybox of package busybox would not run
 #         inside the container).
 # Sets:   nothing. Creates DIR with bin/busybox and one symlink per applet in
-#         bin/, the usual empty mount points (proc sys dev tmp root), and an
+#         bin/ (absolute, /bin/busybox: they resolve inside the container), the usual empty mount points (proc sys dev tmp root), and an
 #         etc/ with root in passwd and group, so that `id`, `httpd` and docker
 #         find what they look up.
 
@@ -26,12 +26,9 @@ lab_busybox_rootfs() {
     mkdir -p "$dir"/{bin,proc,sys,dev,etc,tmp,root}
     chmod 1777 "$dir/tmp"
     cp "$busybox" "$dir/bin/busybox"
-    # Applet names come from the binary itself; links are relative so they
-    # resolve the same inside the container and from the host.
-    local applet
-    for applet in $("$dir/bin/busybox" --list); do
-        [ "$applet" = busybox ] || ln -sf busybox "$dir/bin/$applet"
-    done
+    # One process makes all the applet links (/bin/NAME -> /bin/busybox),
+    # seen from inside the new root: a loop of `ln` would fork ~270 times.
+    chroot "$dir" /bin/busybox --install -s /bin
     printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' >"$dir/etc/passwd"
     printf 'root:x:0:\nnogroup:x:65534:\n' >"$dir/etc/group"
 }
