@@ -1,7 +1,8 @@
 """Reading notes: the weekly "Reading notes of week N" posts as a series.
 
 - `/reading-notes/` (and `/zh/reading-notes/`): every week, newest first, grouped by year,
-  each in the UI language when it was written in it. Linked from the header menu.
+  each in the UI language when it was written in it. Linked from the header menu once
+  there is at least one week.
 - On each notes post: links to the previous and next week (`article.reading_notes`,
   rendered by partials/reading_notes_nav.html, which theme/templates/article.html
   includes) and to the series page and feed.
@@ -41,7 +42,7 @@ class ReadingNotesGenerator(FeedsGenerator):
         link(self.weeks)
         self.context["reading_notes_weeks"] = self.weeks
         menu = self.context.get("menu_pages")  # built by the bilingual plugin, listed before
-        if isinstance(menu, dict):
+        if self.weeks and isinstance(menu, dict):  # a site without notes gets no menu entry
             for lang in self._langs():
                 items = menu.setdefault(lang, [])
                 if not any(getattr(p, "slug", None) == "reading-notes" for p in items):
