@@ -100,6 +100,11 @@ def run_build(options):
     return False, errors
 
 
+def _show(path):
+    rel = os.path.relpath(path, ROOT)
+    return path if rel.startswith("..") else rel
+
+
 def watched_dirs(options):
     dirs = [os.path.join(ROOT, d) for d in WATCHED_DIRS]
     if options.content:
@@ -143,10 +148,12 @@ def watch_and_build(options, state, stop, interval=0.4):
         start = time.monotonic()
         ok, errors = run_build(options)
         took = time.monotonic() - start
-        print(("rebuilt" if ok else "build FAILED") + f" in {took:.2f} s"
-              + (f" ({os.path.relpath(changed[0], ROOT)}...)" if changed else ""))
+        what = ""
+        if changed:
+            what = f" ({_show(changed[0])}" + (f" and {len(changed) - 1} more)" if len(changed) > 1 else ")")
+        print(("rebuilt" if ok else "build FAILED") + f" in {took:.2f} s{what}", flush=True)
         for line in errors:
-            print("  " + line)
+            print("  " + line, flush=True)
         state.publish(ok, errors)
 
 
@@ -246,7 +253,7 @@ def main(argv=None):
     ok, errors = run_build(args)
     for line in errors:
         print(line, file=sys.stderr)
-    print(("built" if ok else "build FAILED") + f" in {time.monotonic() - start:.2f} s")
+    print(("built" if ok else "build FAILED") + f" in {time.monotonic() - start:.2f} s", flush=True)
     state.publish(ok, errors)
     out = output_dir(args)
     os.makedirs(out, exist_ok=True)
@@ -263,8 +270,8 @@ def main(argv=None):
     watcher = threading.Thread(target=watch_and_build, args=(args, state, stop), daemon=True)
     watcher.start()
     host, port = server.server_address[:2]
-    watched = ", ".join(os.path.relpath(d, ROOT) for d in watched_dirs(args))
-    print(f"serving {os.path.relpath(out, ROOT)}/ on http://{host}:{port}/ "
+    watched = ", ".join(_show(d) for d in watched_dirs(args))
+    print(f"serving {_show(out)}/ on http://{host}:{port}/ "
           f"(watching {watched}, labs/*/record.json; Ctrl-C stops)", flush=True)
     try:
         server.serve_forever()
