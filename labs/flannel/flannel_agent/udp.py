@@ -110,7 +110,11 @@ class UdpBackend:
         iproute.ip("link", "set", "dev", self.tun_name, "mtu", str(self.mtu), "up")
         iproute.ip("route", "replace", str(self.config.network), "dev", self.tun_name, "scope", "global")
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.sock.bind((str(self.ext.address), self.port))
+        try:
+            self.sock.bind((str(self.ext.address), self.port))
+        except OSError as err:
+            raise RuntimeError(f"cannot listen on UDP {self.ext.address}:{self.port}: {err.strerror} "
+                               f"(is another flanneld running on this host?)") from None
         os.set_blocking(self.tun, False)
         self.sock.setblocking(False)
         self.log.info("TUN %s (mtu %d) up, proxying over UDP %s:%d",
