@@ -1,0 +1,214 @@
+"""Labs on the site: the lab box on posts, a transcript page per lab, the Labs index, and
+the `{% lab NAME STEP [output] %}` tag. Read only: the site never runs a lab.
+
+- A post with `lab: NAME` gets `article.lab_box` (rendered by
+  theme/templates/partials/lab_box.html, which article.html includes): how to reproduce
+  it (`make lab-NAME`), the last result with its date and duration, "changed since last
+  verified" when the lab's source hash differs from its record, "not verified on this
+  machine" when the last run was skipped, and a link to the transcript page.
+- `/labs/NAME/` (and `/zh/labs/NAME/`): the lab's transcript.ipynb rendered with nbconvert
+  (transcript.py) inside the site theme (templates/lab.html).
+- `/labs/` (and `/zh/labs/`): every lab with its post and last result (templates/labs.html),
+  linked from the header menu.
+- Content errors go through the strict plugin at path:line: an unknown `lab:` (at its
+  front-matter line), a tag naming an unknown lab or step, a malformed tag, a post
+  naming a lab whose lab.md is malformed.
+
+Settings: LABS_DIR (default: the repository's labs/).
+"""
+from __future__ import annotations
+
+import logging
+import os
+from types import SimpleNamespace
+
+from pelican import signals
+from pelican.generators import Generator
+
+import strict
+
+from labs_site import data, tag
+from labs_site.markdown_ext import LabTagExtension
+from labs_site.strings import duration, lab_t
+
+log = logging.getLogger(__name__)
+TEMPLATES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "templates")
+MARKDOWN_SUFFIXES = (".md", ".markdown", ".mkd", ".mdown")
+PAGE = "labs/"
+
+_state = {"settings": None, "labs": None}
+
+
+def labs() -> dict:
+    """{name: LabInfo}, read once per build."""
+    if _state["labs"] is None:
+        _state["labs"] = data.load_all(_state["settings"] or {})
+    return _state["labs"]
+
+
+def prefix(lang, settings):
+    return "" if lang == settings.get("DEFAULT_LANG", "en") else f"{lang}/"
+
+
+def page_url(lang, settings, name=None):
+    return prefix(lang, settings) + PAGE + (f"{name}/" if name else "")
+
+
+# --- set-up -----------------------------------------------------------------------------
+
+def initialized(pelican):
+    _state.update(settings=pelican.settings, labs=None)
+    md = pelican.settings.setdefault("MARKDOWN", {})
+    exts = [e for e in md.setdefault("extensions", []) if not isinstance(e, LabTagExtension)]
+    exts.append(LabTagExtension(settings=pelican.settings, labs=labs))
+    md["extensions"] = exts
+    paths = pelican.settings.setdefault("THEME_TEMPLATES_OVERRIDES", [])
+    if TEMPLATES not in paths:
+        paths.append(TEMPLATES)
+
+
+def add_helpers(generator):
+    generator.env.globals.update(lab_t=lab_t, lab_duration=duration)
+
+
+# --- content checks -----------------------------------------------------------------------
+
+def check_content(content):
+    """Report a bad `lab:` or `{% lab %}` tag at path:line (the strict plugin fails the build)."""
+    source = getattr(content, "source_path", None)
+    if not source:
+        return
+    name = content.metadata.get("lab")
+    all_labs = labs()
+    if name:
+        info = all_labs.get(str(name))
+        if info is None:
+            known = ", ".join(sorted(all_labs)) or "none"
+            strict.error_at(content, "lab", f"unknown lab {name!r}: no labs/{name}/lab.md (labs: {known})")
+        elif info.lab is None:
+            strict.error_at(content, "lab", f"lab {name!r} cannot be read: {info.error}")
+    if not source.endswith(MARKDOWN_SUFFIXES):
+        return
+    try:
+        with open(source, encoding="utf-8") as f:
+            lines = f.read().splitlines()
+    except OSError:
+        return
+    for i, args in tag.find_tags(lines):
+        try:
+            tag.parse(args, all_labs)
+        except tag.TagError as e:
+            strict.error(source, i + 1, str(e))
+
+
+# --- the box ------------------------------------------------------------------------------
+
+def box(info, lang, settings) -> dict:
+    status = info.status
+    return {
+        "name": info.name,
+        "command": f"make lab-{info.name}",
+        "status": status,
+        "status_text": lab_t(status, lang),
+        "date": info.date,
+        "duration": duration(info.duration, lang) if info.duration is not None else "",
+        "changed": bool(info.record) and info.changed,
+        "not_verified": status == "skipped",
+        "reason": info.reason,
+        "url": f"{settings.get('SITEURL', '')}/{page_url(lang, settings, info.name)}",
+    }
+
+
+def _all_contents(context):
+    seen, out = set(), []
+    for key in ("articles", "translations", "hidden_articles", "hidden_translations",
+                "drafts", "drafts_translations", "pages", "hidden_pages"):
+        for c in context.get(key, []) or []:
+            if id(c) not in seen:
+                seen.add(id(c))
+                out.append(c)
+                out += [t for t in getattr(c, "translations", []) if id(t) not in seen]
+                seen.update(id(t) for t in getattr(c, "translations", []))
+    return out
+
+
+class LabsGenerator(Generator):
+    """Boxes on posts (context), then the Labs index and one transcript page per lab."""
+
+    def _langs(self):
+        return tuple(self.settings.get("LANGUAGES") or (self.settings.get("DEFAULT_LANG", "en"),))
+
+    def generate_context(self):
+        self.labs = labs()
+        static = f"{self.settings.get('SITEURL', '')}/{self.settings.get('THEME_STATIC_DIR', 'theme')}"
+        self.css = f"{static}/css/labs.css"
+        self.posts = {}            # (lab, lang) -> the post that reproduces it
+        for c in _all_contents(self.context):
+            name = getattr(c, "lab", None) or c.metadata.get("lab")
+            info = self.labs.get(str(name)) if name else None
+            if info is None:
+                continue
+            lang = getattr(c, "lang", None) or self.settings.get("DEFAULT_LANG", "en")
+            c.lab_box = box(info, lang, self.settings)
+            c.extra_css = [*(getattr(c, "extra_css", None) or []), self.css]
+            if getattr(c, "status", "published") == "published":
+                self.posts.setdefault((info.name, lang), c)
+        for c in _all_contents(self.context):
+            if 'class="lab-step"' in (getattr(c, "_content", "") or ""):
+                if self.css not in (getattr(c, "extra_css", None) or []):
+                    c.extra_css = [*(getattr(c, "extra_css", None) or []), self.css]
+        menu = self.context.get("menu_pages")
+        if isinstance(menu, dict):
+            for lang in self._langs():
+                items = menu.setdefault(lang, [])
+                if not any(getattr(p, "slug", None) == "labs" for p in items):
+                    items.append(SimpleNamespace(url=page_url(lang, self.settings),
+                                                 title=lab_t("labs", lang), slug="labs"))
+
+    def _post(self, name, lang):
+        return self.posts.get((name, lang)) or next(
+            (p for (n, _), p in self.posts.items() if n == name), None)
+
+    def generate_output(self, writer):
+        from labs_site.transcript import never_run_notebook, to_html
+
+        langs = self._langs()
+        index_alternates = {lang: page_url(lang, self.settings) for lang in langs}
+        rows = {lang: [] for lang in langs}
+        for name, info in sorted(self.labs.items()):
+            for lang in langs:
+                rows[lang].append(SimpleNamespace(info=info, box=box(info, lang, self.settings),
+                                                  post=self._post(name, lang),
+                                                  url=page_url(lang, self.settings, name)))
+        template = self.get_template("labs")
+        for lang in langs:
+            writer.write_file(index_alternates[lang] + "index.html", template, self.context,
+                              relative_urls=self.settings.get("RELATIVE_URLS", False),
+                              ui_lang=lang, page_name="labs", alternates=index_alternates,
+                              labs=rows[lang], extra_css=[self.css])
+        template = self.get_template("lab")
+        for name, info in sorted(self.labs.items()):
+            if info.lab is None:
+                log.warning("labs_site: %s is malformed, no transcript page: %s", name, info.error)
+                continue
+            nb = info.transcript if info.transcript is not None else never_run_notebook(info)
+            body = to_html(nb, self.settings)
+            alternates = {lang: page_url(lang, self.settings, name) for lang in langs}
+            for lang in langs:
+                writer.write_file(alternates[lang] + "index.html", template, self.context,
+                                  relative_urls=self.settings.get("RELATIVE_URLS", False),
+                                  ui_lang=lang, page_name="lab", alternates=alternates,
+                                  lab=info, lab_box=box(info, lang, self.settings),
+                                  transcript_html=body, post=self._post(name, lang),
+                                  extra_css=[self.css])
+
+
+def get_generators(pelican):
+    return LabsGenerator
+
+
+def register():
+    signals.initialized.connect(initialized)
+    signals.generator_init.connect(add_helpers)
+    signals.content_object_init.connect(check_content)
+    signals.get_generators.connect(get_generators)
