@@ -25,14 +25,17 @@
 #   LAB_DOCKER_NS       required: a network namespace name (/run/netns/NAME);
 #                       both daemons run in it via `nsenter --net`, never
 #                       `ip netns exec` (that remounts /sys and hides cgroups).
+#   LAB_TMP, LAB_PREFIX set by the harness; used for the two defaults below.
 #   LAB_DOCKER_DIR      state directory (default $LAB_TMP/docker; must be short:
 #                       unix socket paths are limited to 107 bytes).
 #   LAB_DOCKER_CGROUP   cgroup parent of every container (default /$LAB_PREFIX,
 #                       e.g. /lab-nn; created in each v1 hierarchy, removed at
 #                       down).
 #   LAB_DOCKERD_ARGS    bash array of extra dockerd arguments, e.g.
-#                       LAB_DOCKERD_ARGS=(--bip 10.1.74.1/24 --mtu 1450)
-#   LAB_DOCKERD_ENV     bash array of extra VAR=VALUE for dockerd's environment.
+#                       LAB_DOCKERD_ARGS=(--bip 10.1.74.1/24 --mtu 1450
+#                                         --add-runtime runv=/path/to/runv)
+#   LAB_DOCKERD_ENV     bash array of extra VAR=VALUE for dockerd's environment,
+#                       e.g. (DOCKER_SERVICE_PREFER_OFFLINE_IMAGE=1) for swarm.
 #   LAB_DOCKER_TIMEOUT  seconds to wait for each daemon to answer (default 20).
 #
 # Variables it sets (exported where a child needs them):
@@ -43,19 +46,34 @@
 #   LAB_DOCKER_BUNDLES    where containerd keeps each running container's OCI
 #                         bundle, i.e. the config.json it hands to runc:
 #                         $LAB_DOCKER_BUNDLES/<full container id>/config.json
-#   LAB_CONTAINERD_PID, LAB_DOCKERD_PID
+#   LAB_CONTAINERD_PID, LAB_DOCKERD_PID (informational; down reads the pids
+#                         from $LAB_DOCKER_DIR/*.lab-pid and signals a pid only
+#                         if its command line still names $LAB_DOCKER_DIR)
 #
 # Functions: lab_docker_up, lab_docker_down, lab_docker_import DIR TAG,
 #            lab_docker_bundle CONTAINER (prints the bundle dir of a container).
 #
-# Logs: $LAB_DOCKER_DIR/containerd.log and dockerd.log; lab_docker_up prints
-# their tails when a daemon fails to come up.
+# The harness runs each block in a new bash and carries variables and
+# functions over, so source this file once in a setup block. The daemons are
+# started with setsid and outlive the block; they inherit LAB_RUN_ID, so the
+# harness's leak check would find them if lab_docker_down never ran.
 #
-# What is shared with other docker instances on the host, and how it is kept
-# apart: containerd 1.6 puts shim sockets in /run/containerd/s/ whatever its
-# config says; dockerd 20.10 may create /run/docker/. lab_docker_up records
-# whether those existed; lab_docker_down removes them only if this run made them
-# and they are empty (rmdir, never rm -r), so another lab's docker is untouched.
+# lab_docker_down, in order: leaves swarm mode if active, removes every
+# container, stops dockerd then containerd (SIGTERM, SIGKILL after 10 s),
+# kills shims still serving our containerd socket, unmounts what is left under
+# $LAB_DOCKER_DIR, removes our cgroup parent in every hierarchy, and removes
+# $LAB_DOCKER_DIR.
+#
+# Logs: $LAB_DOCKER_DIR/containerd.log and dockerd.log; lab_docker_up prints
+# their tails when a daemon fails to come up (they go with $LAB_DOCKER_DIR).
+#
+# Shared with other docker instances on the host, and kept apart: containerd
+# 1.6 puts shim sockets in /run/containerd/s/ whatever its config says, and
+# dockerd 20.10 creates /run/docker/plugins/. /etc/docker/key.json is not
+# written (daemon.json moves the key into $LAB_DOCKER_DIR). lab_docker_up
+# records which of these existed; lab_docker_down removes one only if this run
+# made it, it is empty (rmdir, never rm -r) and no other dockerd, containerd or
+# shim is running, so another lab's docker is untouched.
 
 lab_docker_up() {
     : "${LAB_DOCKER_NS:?set LAB_DOCKER_NS to a network namespace name}"
