@@ -21,7 +21,7 @@
   var WORD_CHAR = /^[\p{L}\p{N}]$/u;
   var EXCERPT_BEFORE = 50;
   var EXCERPT_LENGTH = 180;
-  var MAX_RESULTS = 50;
+  var MAX_RESULTS = 200;
 
   function isCjk(ch) {
     var cp = ch.codePointAt(0);
@@ -222,6 +222,8 @@
     var start = first < 0 ? 0 : Math.max(0, first - EXCERPT_BEFORE);
     var end = Math.min(t.text.length, start + EXCERPT_LENGTH);
     if (start > 0 && end - start < EXCERPT_LENGTH) start = Math.max(0, end - EXCERPT_LENGTH);
+    // do not start in the middle of a Latin word ("…etes"): skip to its end
+    for (var n = 0; start > 0 && n < 15 && start < first && isLatinWordChar(t.text[start - 1]); n++) start++;
     var marks = [];
     parts.forEach(function (p) {
       occurrences(t.folded, p).forEach(function (at) {
@@ -229,6 +231,8 @@
       });
     });
     marks.sort(function (a, b) { return a[0] - b[0]; });
+    // widen the window rather than cut a match in two
+    marks.forEach(function (m) { start = Math.min(start, m[0]); end = Math.max(end, m[1]); });
     var out = [], pos = start;
     if (start > 0) out.push(["…", false]);
     marks.forEach(function (m) {
@@ -246,6 +250,15 @@
   /* ---- the search page ---------------------------------------------- */
 
   var LANG_NAMES = { en: "English", zh: "中文" };
+  var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+  /* "Aug 24, 2016" / "2016年8月24日", as the rest of the site writes dates. */
+  function formatDate(iso, uiLang) {
+    var m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso || "");
+    if (!m) return iso || "";
+    var y = +m[1], mo = +m[2], d = +m[3];
+    return uiLang === "zh" ? y + "年" + mo + "月" + d + "日" : MONTHS[mo - 1] + " " + d + ", " + y;
+  }
 
   function el(tag, attrs, children) {
     var node = document.createElement(tag);
@@ -256,12 +269,12 @@
     return node;
   }
 
-  function renderResult(r) {
+  function renderResult(r, uiLang) {
     var text = el("p", { class: "search-excerpt" }, r.excerpt.map(function (piece) {
       return piece[1] ? el("mark", {}, [piece[0]]) : piece[0];
     }));
     var meta = el("p", { class: "search-meta" }, [
-      el("time", { datetime: r.date }, [r.date]), " · ",
+      el("time", { datetime: r.date }, [formatDate(r.date, uiLang)]), " · ",
       el("span", { class: "search-lang", lang: r.lang }, [LANG_NAMES[r.lang] || r.lang]),
     ]);
     return el("li", { class: "search-result", lang: r.lang }, [
@@ -276,10 +289,12 @@
     var status = root.querySelector(".search-status");
     var list = root.querySelector(".search-results");
     var index = new Index(root.getAttribute("data-search-index"));
+    var uiLang = document.documentElement.lang.startsWith("zh") ? "zh" : "en";
     var words = {
-      zh: { none: "没有找到“{q}”。", some: "“{q}”：{n} 个结果", error: "搜索出错：" },
-      en: { none: "No results for “{q}”.", some: "{n} results for “{q}”", error: "Search failed: " },
-    }[document.documentElement.lang.startsWith("zh") ? "zh" : "en"];
+      zh: { none: "没有找到“{q}”。", one: "“{q}”：1 个结果", some: "“{q}”：{n} 个结果", error: "搜索出错：" },
+      en: { none: "No results for “{q}”.", one: "1 result for “{q}”", some: "{n} results for “{q}”",
+            error: "Search failed: " },
+    }[uiLang];
     var latest = 0;
 
     function run(pushUrl) {
@@ -295,8 +310,8 @@
       root.setAttribute("data-state", "searching");
       index.search(q, { lang: lang }).then(function (results) {
         if (ticket !== latest) return;
-        list.replaceChildren.apply(list, results.slice(0, MAX_RESULTS).map(renderResult));
-        status.textContent = (results.length ? words.some : words.none)
+        list.replaceChildren.apply(list, results.slice(0, MAX_RESULTS).map(function (r) { return renderResult(r, uiLang); }));
+        status.textContent = (results.length > 1 ? words.some : results.length ? words.one : words.none)
           .replace("{q}", q).replace("{n}", results.length);
         root.setAttribute("data-state", "done");
       }, function (err) {
@@ -319,7 +334,7 @@
     run(false);
   }
 
-  window.SiteSearch = { Index: Index, fold: fold, runs: runs, parseQuery: parseQuery };
+  window.SiteSearch = { Index: Index, fold: fold, runs: runs, parseQuery: parseQuery, formatDate: formatDate };
 
   function init() {
     document.querySelectorAll("[data-search-page]").forEach(setupPage);
