@@ -34,7 +34,11 @@ BLOCK_TAGS = {"address", "article", "blockquote", "br", "dd", "details", "dialog
               "h4", "h5", "h6", "hr", "li", "main", "ol", "p", "pre", "section", "summary",
               "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul", "caption"}
 # Where the body of a page is: the first of these that exists.
-BODY_XPATHS = ("//*[@data-search-body]", "//article", "//main", "//body")
+BODY_XPATHS = (
+    "//*[@data-search-body]",
+    "//*[contains(concat(' ', normalize-space(@class), ' '), ' post__body ')]",  # our theme
+    "//article", "//main", "//body",
+)
 
 
 def _skipped(el):
@@ -44,8 +48,7 @@ def _skipped(el):
         return True
     attrib = el.attrib
     return ("toc" in attrib.get("class", "").split()  # a table of contents repeats headings
-            or "hidden" in attrib or "data-search-ignore" in attrib
-            or attrib.get("aria-hidden") == "true")
+            or "hidden" in attrib or "data-search-ignore" in attrib)
 
 
 BREAK = "\x01"  # a line break the reader sees (between blocks, or inside <pre>)

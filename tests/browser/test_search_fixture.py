@@ -79,6 +79,7 @@ def search(pg, query, lang="", ui="search/"):
         url: new URL(li.querySelector('h2 a').href).pathname,
         title: li.querySelector('h2 a').textContent,
         date: li.querySelector('time').getAttribute('datetime'),
+        shown_date: li.querySelector('time').textContent,
         lang: li.querySelector('.search-lang').textContent,
         excerpt: li.querySelector('.search-excerpt').textContent,
         marks: Array.from(li.querySelectorAll('mark')).map(m => m.textContent),
@@ -96,8 +97,10 @@ def test_chinese_words_are_found_and_highlighted(page):
     assert first["url"] == "/zh/cluster.html"  # in the title too: ranked first
     assert first["title"] == "如何快速启动一个Kubernetes集群"
     assert first["date"] == "2016-07-20" and first["lang"] == "中文"
+    assert first["shown_date"] == "Jul 20, 2016"
     assert "集群" in first["marks"] and "集群" in first["excerpt"]
     assert urls(search(page, "网络")) == ["/zh/cluster.html", "/zh/network.html"]
+    assert page.text_content(".search-status") == "2 results for “网络”"
     assert urls(search(page, "启动")) == ["/zh/cluster.html"]
 
 
@@ -140,6 +143,7 @@ def test_query_in_the_url_and_chinese_labels(page):
     page.goto(page.base + "zh/search/?q=%E5%90%AF%E5%8A%A8")  # 启动
     page.wait_for_selector("[data-search-page][data-state=done]")
     assert page.text_content(".search-status") == "“启动”：1 个结果"
+    assert page.text_content(".search-result time") == "2016年7月20日"
     assert page.get_attribute("select[name=lang] option[value='']", "value") == ""
     assert page.text_content("label[for=search-page-lang]") == "语言"
 
