@@ -76,7 +76,7 @@ def test_archives_tags_categories_exist_in_both_languages(site):
         assert page.h1.get_text() == heading
         assert len(page.select(".archive-list li")) == 3
     tag = soup(site, "zh/tags/kubernetes/")
-    assert [a.get_text() for a in tag.select(".archive-list li > a:not(.also-in)")] == \
+    assert [a.get_text() for a in tag.select(".archive-list__title > a:not(.also-in)")] == \
         ["如何快速启动一个Kubernetes集群"]
     assert soup(site, "tags/ji-qun/").select(".archive-list li a")[0]["href"] == "/" + EN_POST
     cats = soup(site, "zh/categories/")
@@ -150,7 +150,8 @@ def test_unrendered_tags_show_as_code_not_raw(site):
 def test_article_meta_in_the_page_language(site):
     zh = soup(site, ZH_POST)
     meta = zh.select_one(".post__meta").get_text(" ", strip=True)
-    assert "2016年8月24日" in meta and "更新于 2016年9月1日" in meta and "阅读约 1 分钟" in meta
+    assert "2016年8月24日" in meta and "更新于 2016年9月1日" in meta
+    assert re.search(r"阅读约 \d+ 分钟", meta)
     en = soup(site, FLANNEL)
     assert "Jul 19, 2016" in en.select_one(".post__meta").get_text(" ", strip=True)
     assert re.search(r"\d+ min read", en.select_one(".reading-time").get_text())
@@ -175,7 +176,7 @@ def test_pages_and_menu(site):
     about = soup(site, "zh/about/")
     assert about.html["lang"] == "zh-CN" and about.h1.get_text() == "关于"
     nav = [a.get_text() for a in soup(site, "zh/").select("nav.site-nav a")]
-    assert nav == ["首页", "归档", "标签", "分类", "关于"]
+    assert nav[:5] == ["首页", "归档", "标签", "分类", "关于"]  # plugins may add more after
 
 
 def test_feeds(site):
