@@ -107,6 +107,7 @@ PLUGINS = [
     "notebook",
     "search",
     "reading_notes",
+    "labs_site",
 ]
 
 # --- theme --------------------------------------------------------------------
