@@ -27,7 +27,7 @@ from .etcdhttp import Endpoints, EtcdError, Unreachable
 from .udp import UdpBackend
 from .vxlan import VxlanBackend
 
-VERSION = "0.1.0 (lab agent, flannel-compatible)"
+VERSION = "0.1.0"
 DURATION_RE = re.compile(r"^(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m)?(?:(\d+(?:\.\d+)?)s)?$")
 
 
@@ -36,7 +36,8 @@ class KlogFormatter(logging.Formatter):
 
     def format(self, record):
         stamp = time.strftime("%m%d %H:%M:%S", time.localtime(record.created))
-        line = (f"{record.levelname[0]}{stamp}.{int(record.msecs * 1000):06d} {record.process:7d} "
+        micros = int(record.created % 1 * 1e6)
+        line = (f"{record.levelname[0]}{stamp}.{micros:06d} {record.process:7d} "
                 f"{record.filename}:{record.lineno}] {record.getMessage()}")
         if record.exc_info:
             line += "\n" + self.formatException(record.exc_info)

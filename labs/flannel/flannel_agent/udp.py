@@ -70,6 +70,10 @@ def net_unreachable(packet, source):
     return bytes(ip_header + icmp)
 
 
+def mask(prefixlen):
+    return (0xFFFFFFFF << (32 - prefixlen)) & 0xFFFFFFFF
+
+
 def open_tun(pattern="flannel%d"):
     """Open a TUN device (IFF_TUN | IFF_NO_PI: bare IP packets); return (fd, its name)."""
     fd = os.open("/dev/net/tun", os.O_RDWR)
@@ -92,7 +96,7 @@ class UdpBackend:
         self.port = port
         self.mtu = ext.mtu - ENCAP_OVERHEAD
         self.routes = {}  # network address (int) of a peer's subnet -> (public ip, port)
-        self.prefixes = (config.subnet_len,)
+        self.masks = (mask(config.subnet_len),)
         self.lock = threading.Lock()
         self.tun = self.sock = None
         self.tun_name = None
@@ -143,14 +147,14 @@ class UdpBackend:
 
     def _publish(self, routes, prefixlen):
         # The data path reads self.routes without a lock: swap in a whole new dict.
-        if prefixlen not in self.prefixes:
-            self.prefixes = tuple(sorted(set(self.prefixes) | {prefixlen}, reverse=True))
+        if mask(prefixlen) not in self.masks:
+            self.masks = tuple(sorted(set(self.masks) | {mask(prefixlen)}, reverse=True))
         self.routes = routes
 
     def _lookup(self, dst):
         routes = self.routes
-        for prefixlen in self.prefixes:
-            hop = routes.get(dst & (0xFFFFFFFF << (32 - prefixlen)) & 0xFFFFFFFF)
+        for netmask in self.masks:
+            hop = routes.get(dst & netmask)
             if hop:
                 return hop
         return None
