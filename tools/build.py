@@ -12,7 +12,9 @@ Library use (tests, tools.serve): `build(settings_file, overrides) -> output pat
 raising `BuildFailed` (with `.errors`, a list of strings).
 """
 import argparse
+import contextlib
 import ctypes
+import io
 import logging
 import os
 import shutil
@@ -149,8 +151,10 @@ def build(settings_file="pelicanconf.py", overrides=None, quiet=True):
         tmp = tempfile.mkdtemp(prefix=os.path.basename(final) + ".tmp-", dir=os.path.dirname(final))
         settings["OUTPUT_PATH"] = tmp
         settings["DEBUG"] = True  # so Pelican passes exceptions to the log, not just their file
+        chatter = io.StringIO()  # Pelican's own "Done: ..." line
         try:
-            Pelican(settings).run()
+            with contextlib.redirect_stdout(chatter):
+                Pelican(settings).run()
         except strict.StopBuild:
             pass  # content errors, reported below
         except Exception as exc:  # a theme or plugin bug: say where, briefly
@@ -159,6 +163,9 @@ def build(settings_file="pelicanconf.py", overrides=None, quiet=True):
         if errors:
             raise BuildFailed(errors)
         swap_into_place(tmp, final)
+        done = " ".join(chatter.getvalue().split())
+        if done and not quiet:
+            print(done)
         return final
     finally:
         root.removeHandler(collector)

@@ -85,7 +85,7 @@ class FrontMatterMarkdownReader(BaseReader):
             return "", {"status": "skip", "title": os.path.basename(source_path)}
         try:
             metadata = to_metadata(raw, self.settings, self._is_page(source_path),
-                                   self._render_inline)
+                                   self._render_inline, os.path.basename(source_path))
         except FieldError as e:
             strict.error(source_path, lines.get(e.key, 1), e.message)
             return "", {"status": "skip", "title": os.path.basename(source_path)}

@@ -82,8 +82,15 @@ def _truthy(value) -> bool:
     return str(value).strip().lower() in ("true", "yes", "1", "on")
 
 
-def to_metadata(raw: dict, settings: dict, is_page: bool, render_markdown) -> dict:
-    """Validated Pelican metadata from a front-matter dict; raises FieldError."""
+_JEKYLL_NAME_RE = re.compile(r"^(\d{4}-\d{2}-\d{2})-")
+
+
+def to_metadata(raw: dict, settings: dict, is_page: bool, render_markdown,
+                filename: str = "") -> dict:
+    """Validated Pelican metadata from a front-matter dict; raises FieldError.
+
+    Without `date`, a Jekyll file name (`2016-07-19-title.md`) gives the date.
+    """
     meta = {}
     languages = tuple(settings.get("LANGUAGES") or (settings["DEFAULT_LANG"],))
     for key, value in raw.items():
@@ -130,6 +137,9 @@ def to_metadata(raw: dict, settings: dict, is_page: bool, render_markdown) -> di
             meta[key] = value
     if "title" not in meta:
         raise FieldError("title", "front matter has no title")
+    jekyll = _JEKYLL_NAME_RE.match(filename)
+    if "date" not in meta and jekyll:
+        meta["date"] = parse_date(jekyll.group(1))
     if not is_page and "date" not in meta and meta.get("status") != "draft":
         raise FieldError("date", "front matter has no date (YYYY-MM-DD [HH:MM])")
     meta.setdefault("lang", settings["DEFAULT_LANG"])

@@ -74,6 +74,13 @@ def test_metadata_from_hexo_front_matter():
     assert m["lab"] == "minikube" and m["comments"] is True
 
 
+def test_jekyll_file_name_gives_the_date():
+    m = to_metadata({"title": "Old post"}, dict(SETTINGS), False, str, "2015-03-02-old-post.md")
+    assert m["date"] == datetime.datetime(2015, 3, 2) and m["slug"] == "old-post"
+    with pytest.raises(FieldError):
+        to_metadata({"title": "x"}, dict(SETTINGS), False, str, "old-post.md")
+
+
 def test_defaults_and_explicit_slug():
     m = meta({"title": "Hello", "date": "2016-01-01", "slug": "my-slug"})
     assert m["lang"] == "en" and m["slug"] == "my-slug" and m["category"].name == "Misc"
