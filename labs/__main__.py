@@ -61,6 +61,8 @@ def cmd_run(args) -> int:
             rd = Path(args.record_dir) / d.name if args.record_dir else None
             codes[d.name] = run_one(str(d), None, False, rd)
             print()
+            if codes[d.name] in (130, 143):      # Ctrl-C or SIGTERM stops the whole series
+                break
         print("summary: " + ", ".join(f"{n} {_word(c)}" for n, c in codes.items()))
         vals = set(codes.values())
         for c in (1, 2, 130, 143, 75, 0):
@@ -115,16 +117,17 @@ def _rel(p):
 
 
 def cmd_list(args) -> int:
-    rows = [("LAB", "POST", "RUNS HERE", "LAST RESULT")]
+    """One line per lab; what keeps a lab from running here on the lines below it."""
+    rows, notes = [("LAB", "POST", "RUNS HERE", "LAST RESULT")], {}
     cache = str(ledger.state_root())
     for d in find_labs(LABS_ROOT):
         try:
             lab = parse_lab(d)
         except LabError as e:
-            rows.append((d.name, "-", f"malformed: {e}", "-"))
+            rows.append((d.name, "-", "malformed", "-"))
+            notes[d.name] = [str(e)]
             continue
         miss = requires.missing(lab, cache_dir=cache)
-        here = "yes" if not miss else "no: " + "; ".join(miss)
         rec = record.load(d)
         if not rec:
             last = "never run"
@@ -132,13 +135,17 @@ def cmd_list(args) -> int:
             last = f"{rec.get('status')} {rec.get('date', '')[:10]} {rec.get('duration', 0):.0f}s"
             if rec.get("source_hash") != record.source_hash(d):
                 last += " (changed since last verified)"
-        rows.append((lab.name, lab.post or "-", here, last))
+        rows.append((lab.name, lab.post or "-", "yes" if not miss else "no", last))
+        if miss:
+            notes[lab.name] = miss
     if len(rows) == 1:
         print("no labs yet (labs/<name>/lab.md)")
         return 0
     w = [max(len(r[i]) for r in rows) for i in range(3)]
     for r in rows:
         print(f"{r[0]:{w[0]}}  {r[1]:{w[1]}}  {r[2]:{w[2]}}  {r[3]}".rstrip())
+        for n in notes.get(r[0], []):
+            print(f"{'':{w[0]}}  - {n}")
     return 0
 
 
@@ -158,8 +165,12 @@ def cmd_sweep(args) -> int:
             done = sweep.sweep_dead_runs()
     except ledger.Locked as e:
         name, who = e.args
-        print(f"sweep refused: {ledger.describe_holder(who)} is running; try again when it is done",
-              file=sys.stderr)
+        if name == "all" and not who:       # a shared lock: the ledger says who runs
+            live = [r for r in ledger.runs() if r["alive"]]
+            holders = ", ".join(ledger.describe_holder(r) for r in live) or "another run"
+        else:
+            holders = ledger.describe_holder(who)
+        print(f"sweep refused: {holders} is running; try again when it is done", file=sys.stderr)
         return EXIT["refused"]
     except LabError as e:
         print(e, file=sys.stderr)
@@ -206,5 +217,6 @@ def main(argv=None) -> int:
 if __name__ == "__main__":
     try:
         sys.exit(main())
-    except SystemExit:
-        raise
+    except KeyboardInterrupt:          # between labs of `run --all`, or during `list`
+        print("interrupted", file=sys.stderr)
+        sys.exit(130)

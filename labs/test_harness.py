@@ -147,6 +147,10 @@ def test_sigint_mid_step_tears_down_and_second_run_is_refused(tmp_path):
         second = run("interrupt", tmp_path)
         assert second.returncode == 75, second.stdout
         assert "refused: this lab is in use" in second.stdout
+        sweep_all = subprocess.run([sys.executable, "-m", "labs", "sweep", "--all"], cwd=ROOT,
+                                   capture_output=True, text=True)
+        assert sweep_all.returncode == 75, sweep_all.stdout + sweep_all.stderr
+        assert "lab interrupt" in sweep_all.stderr      # names who holds the lock
         p.send_signal(signal.SIGINT)
         out, _ = p.communicate(timeout=30)
     finally:
@@ -211,3 +215,16 @@ def test_until_and_keep_leave_state_then_sweep_cleans(tmp_path):
     assert s.returncode == 0, s.stdout + s.stderr
     assert "lab-hxt-crash-a" not in netns()
     assert not lab_tmp_dirs("lab-hxt-crash")
+
+
+def test_list_shows_every_lab_and_its_last_result():
+    from labs import LABS_ROOT, record
+    from labs.labfile import find_labs
+    r = subprocess.run([sys.executable, "-m", "labs", "list"], cwd=ROOT, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert lines[0].split() == ["LAB", "POST", "RUNS", "HERE", "LAST", "RESULT"]
+    for d in find_labs(LABS_ROOT):
+        row = next(l for l in lines if l.startswith(d.name + " "))
+        rec = record.load(d)
+        assert (rec["status"] if rec else "never run") in row
