@@ -367,3 +367,22 @@ def test_expired_peer_is_removed_and_revoked_own_lease_stops_the_agent(net, pref
     assert a1.wait_exit() == 1
     assert "Lease has been revoked" in a1.log
 
+
+
+# --- --ip-masq -------------------------------------------------------------------------
+
+def test_ip_masq_installs_nat_rules_in_the_host(net, prefix):
+    if shutil.which("iptables") is None:
+        pytest.skip("iptables not found (Debian package iptables)")
+    write_config(net, "v3", prefix, {"Network": "10.12.0.0/16", "Backend": {"Type": "udp"}})
+    agent = net.agent(2, "v3", prefix, extra=["--ip-masq"])
+    subnet = agent.subnet()
+    assert "FLANNEL_IPMASQ=true\n" in agent.subnet_file.read_text()
+    nat = sh("ip", "netns", "exec", net.hosts[2], "iptables", "-t", "nat", "-S").stdout
+    comment = '-m comment --comment "flanneld masq"'
+    for rule in (f"-A POSTROUTING {comment} -j FLANNEL-POSTRTG",
+                 f"-A FLANNEL-POSTRTG -s 10.12.0.0/16 -d 10.12.0.0/16 {comment} -j RETURN",
+                 f"-A FLANNEL-POSTRTG -s 10.12.0.0/16 ! -d 224.0.0.0/4 {comment} -j MASQUERADE --random-fully",
+                 f"-A FLANNEL-POSTRTG ! -s 10.12.0.0/16 -d {subnet} {comment} -j RETURN",
+                 f"-A FLANNEL-POSTRTG ! -s 10.12.0.0/16 -d 10.12.0.0/16 {comment} -j MASQUERADE --random-fully"):
+        assert rule in nat.splitlines(), nat
