@@ -92,7 +92,7 @@ def test_passing_lab_carries_the_session_and_normalizes(tmp_path):
 def test_failing_step_runs_teardown_and_exits_1(tmp_path):
     r = run("fail", tmp_path)
     assert r.returncode == 1, r.stdout + r.stderr
-    assert "fixtures/fail/lab.md:13:" in r.stdout      # path:line of the failing command
+    assert "fixtures/fail/lab.md:14:" in r.stdout      # path:line of the failing command
     assert "-the answer is 42\n+the answer is 41" in r.stdout
     rec = record(tmp_path)
     status = {b["name"]: b["status"] for b in rec["blocks"]}
@@ -147,6 +147,9 @@ def test_sigint_mid_step_tears_down_and_second_run_is_refused(tmp_path):
         second = run("interrupt", tmp_path)
         assert second.returncode == 75, second.stdout
         assert "refused: this lab is in use" in second.stdout
+        other = run("fail", tmp_path)                    # another lab holding the same lock
+        assert other.returncode == 75, other.stdout
+        assert "lock 'hxt-lock' is in use by lab interrupt" in other.stdout
         sweep_all = subprocess.run([sys.executable, "-m", "labs", "sweep", "--all"], cwd=ROOT,
                                    capture_output=True, text=True)
         assert sweep_all.returncode == 75, sweep_all.stdout + sweep_all.stderr
