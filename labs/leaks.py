@@ -6,8 +6,10 @@ cgroup directories in every hierarchy, root-namespace iptables/ip6tables/nft rul
 
 Other engineers' labs run on this host at the same time, so a new thing named with
 *another* lab's prefix is theirs, not a leak of ours. A new thing with our prefix is ours.
-A new thing with no `lab-` name at all (docker0 in the root namespace, a new iptables
-rule) breaks the rules whoever made it, and fails the run.
+A new thing with no `lab-` name at all is judged by where it is: a link or a firewall rule
+in the root namespace (docker0, DOCKER chains) breaks the rules whoever made it, and fails
+the run; a mount, cgroup or namespace elsewhere may just as well come from another program
+on this host (a docker someone runs by hand), so it is reported, not judged.
 """
 from __future__ import annotations
 
@@ -31,8 +33,12 @@ class Leak:
     owner: str       # "ours" or "unattributed"
 
     def __str__(self):
-        why = "" if self.owner == "ours" else "  (not named with a lab- prefix: made during this run)"
+        why = "" if self.owner == "ours" else "  (no lab- name: appeared during this run)"
         return f"{self.kind:8} {self.name}{why}"
+
+
+# Kinds where a new unnamed thing can only be a rule breach (the root namespace's network).
+STRICT_KINDS = ("link", "iptables", "nft")
 
 
 def _netns():
@@ -156,9 +162,10 @@ def owner(kind: str, name: str, prefix: str, lab_tmp=None) -> str:
     return "unattributed"
 
 
-def compare(before: dict, after: dict, prefix: str, lab_tmp=None) -> list:
-    """New things left after a run that are ours or nobody's, as Leaks."""
-    leaks = []
+def compare(before: dict, after: dict, prefix: str, lab_tmp=None) -> tuple:
+    """(leaks, noticed): new things left after a run. Leaks fail the run: ours, or unnamed
+    in the root namespace's network. Noticed: unnamed mounts, cgroups, namespaces."""
+    leaks, noticed = [], []
     new_ns = after.get("netns", set()) - before.get("netns", set())
     for kind in ("netns", "link", "mount", "cgroup", "iptables", "nft", "tmp"):
         for name in sorted(after.get(kind, set()) - before.get(kind, set())):
@@ -168,9 +175,11 @@ def compare(before: dict, after: dict, prefix: str, lab_tmp=None) -> list:
                                     (name.startswith("/run/netns/") and name[11:] in new_ns)):
                 continue
             o = owner(kind, name, prefix, lab_tmp)
-            if o != "other":
+            if o == "ours" or (o == "unattributed" and kind in STRICT_KINDS):
                 leaks.append(Leak(kind, name, o))
-    return leaks
+            elif o == "unattributed":
+                noticed.append(Leak(kind, name, o))
+    return leaks, noticed
 
 
 def stray_processes(run_id: str) -> list:

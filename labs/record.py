@@ -107,6 +107,8 @@ def build_record(res) -> dict:
         rec["failure"] = res.failure
     if res.leaks:
         rec["leaks"] = res.leaks
+    if res.noticed:
+        rec["noticed"] = res.noticed
     return rec
 
 

@@ -63,6 +63,7 @@ class RunResult:
     failure: str = ""
     reason: str = ""
     leaks: list = field(default_factory=list)
+    noticed: list = field(default_factory=list)
     swept: list = field(default_factory=list)
     measurements: dict = field(default_factory=dict)
     signal: Optional[int] = None
@@ -623,8 +624,15 @@ class Runner:
         if self.lab_tmp is None:
             return
         found = leaks.stray_processes(self.run_id)
-        found += leaks.compare(self.before, leaks.snapshot(), self.lab.prefix, self.lab_tmp)
+        left, noticed = leaks.compare(self.before, leaks.snapshot(), self.lab.prefix, self.lab_tmp)
+        found += left
         self.result.leaks = [str(x) for x in found]
+        self.result.noticed = [f"{x.kind} {x.name}" for x in noticed]
+        if noticed:
+            self.out.say("  note  appeared during the run, named without lab- (another program's, or a "
+                         "lab breaking the naming rule; not judged):")
+            for x in noticed:
+                self.out.say(f"          {x.kind:8} {x.name}")
         if not found:
             self.out.say("  ok    leak check: the host is as it was")
             return
