@@ -60,9 +60,12 @@
 #
 # lab_docker_down, in order: leaves swarm mode if active, removes every
 # container, stops dockerd then containerd (SIGTERM, SIGKILL after 10 s),
-# kills shims still serving our containerd socket, unmounts what is left under
-# $LAB_DOCKER_DIR, removes our cgroup parent in every hierarchy, and removes
-# $LAB_DOCKER_DIR.
+# kills shims still serving our containerd socket and any process still in
+# our cgroup parent, unmounts what is left under $LAB_DOCKER_DIR, removes our
+# cgroup parent in every hierarchy, and removes $LAB_DOCKER_DIR.
+# lab_docker_up first kills processes that a killed earlier run of the lab
+# left in that cgroup parent (the harness's sweep cannot attribute them:
+# container processes do not inherit LAB_RUN_ID).
 #
 # Logs: $LAB_DOCKER_DIR/containerd.log and dockerd.log; lab_docker_up prints
 # their tails when a daemon fails to come up (they go with $LAB_DOCKER_DIR).
@@ -85,6 +88,15 @@ lab_docker_up() {
     LAB_DOCKER_CGROUP=${LAB_DOCKER_CGROUP:-/${LAB_PREFIX:?LAB_PREFIX or LAB_DOCKER_CGROUP must be set}}
     local dir=$LAB_DOCKER_DIR timeout=${LAB_DOCKER_TIMEOUT:-20}
     mkdir -p "$dir"/{containerd/root,containerd/state,containerd/opt,data,exec,cli}
+
+    # Containers a killed run of this lab left in its cgroup parent (the
+    # harness's sweep stops the daemons, which carry LAB_RUN_ID, but not
+    # the containers, which do not).
+    if [ -n "$(_lab_docker_cgroup_procs)" ]; then
+        echo "lab_docker_up: killing processes left in cgroup $LAB_DOCKER_CGROUP by an earlier run" >&2
+        _lab_docker_cgroup_kill
+        find /sys/fs/cgroup/*/"${LAB_DOCKER_CGROUP#/}" -depth -type d -exec rmdir {} \; 2>/dev/null || true
+    fi
 
     # What existed before us, so that down removes only what this run made.
     local path
@@ -203,6 +215,26 @@ _lab_docker_alive() {
     [ "${stat%% *}" != Z ]
 }
 
+# _lab_docker_cgroup_procs: pids of processes in our cgroup parent (any
+# hierarchy). The parent is named with the lab's prefix and only one run of
+# a lab runs at a time, so these are this lab's containers: after
+# lab_docker_down stopped the daemons, or left by a run that was killed.
+_lab_docker_cgroup_procs() {
+    local cg=${LAB_DOCKER_CGROUP#/}
+    [ -n "$cg" ] || return 0
+    find /sys/fs/cgroup/*/"$cg" -name cgroup.procs -exec cat {} + 2>/dev/null | sort -un
+}
+
+_lab_docker_cgroup_kill() {
+    local pid i
+    for ((i = 0; i < 20; i++)); do
+        pid=$(_lab_docker_cgroup_procs)
+        [ -n "$pid" ] || return 0
+        kill -KILL $pid 2>/dev/null || true
+        sleep 0.1
+    done
+}
+
 # _lab_docker_stop NAME: SIGTERM, wait up to 10 s, then SIGKILL.
 _lab_docker_stop() {
     local name=$1 pid i
@@ -244,6 +276,9 @@ lab_docker_down() {
             containerd-shim*) kill -KILL "$pid" 2>/dev/null || true ;;
         esac
     done
+
+    # Anything still in our cgroup parent (a container whose shim died).
+    _lab_docker_cgroup_kill
 
     # Mounts under $dir (overlay layers, netns bind mounts, shm), deepest first.
     local mnt
