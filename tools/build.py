@@ -129,6 +129,22 @@ def swap_into_place(new_dir: str, final_dir: str) -> None:
         os.rename(new_dir, final_dir)
 
 
+def disconnect_plugins():
+    """Disconnect every receiver from Pelican's signals.
+
+    Signals are process-wide: without this, a second build in the same process
+    (tests, tools) would still run the plugins of the first one, even ones its
+    PLUGINS no longer lists. Each build's plugins connect again in register().
+    """
+    from blinker import Signal
+    from pelican.plugins import signals
+
+    for value in vars(signals).values():
+        if isinstance(value, Signal):
+            for receiver in list(value.receivers_for(Signal.ANY)):
+                value.disconnect(receiver)
+
+
 def build(settings_file="pelicanconf.py", overrides=None, quiet=True):
     """Build the site; return the output path. Raises BuildFailed listing every error."""
     from pelican import Pelican
@@ -152,6 +168,7 @@ def build(settings_file="pelicanconf.py", overrides=None, quiet=True):
         settings["OUTPUT_PATH"] = tmp
         settings["DEBUG"] = True  # so Pelican passes exceptions to the log, not just their file
         chatter = io.StringIO()  # Pelican's own "Done: ..." line
+        disconnect_plugins()
         try:
             with contextlib.redirect_stdout(chatter):
                 Pelican(settings).run()
@@ -168,6 +185,7 @@ def build(settings_file="pelicanconf.py", overrides=None, quiet=True):
             print(done)
         return final
     finally:
+        disconnect_plugins()
         root.removeHandler(collector)
         root.setLevel(saved_level)
         if tmp and os.path.isdir(tmp):
