@@ -5,9 +5,11 @@ host, with etcd (Debian etcd-server, v2 enabled) in a namespace of its own. What
 judged on is what a user sees: keys and values in etcd (read with etcdctl), subnet.env,
 the agent's log, its exit status. They need root; without it, or without etcd, they skip.
 
-Topology (all names start with lab-fl-t, addresses exist only inside these namespaces):
-  lab-fl-tNNNN-e   etcd on 192.168.51.1:2379 (bridge br0)
-  lab-fl-tNNNN-a1..a3   one agent each, eth0 192.168.51.11..13
+Topology (addresses exist only inside these namespaces):
+  lab-tflNNNN-e        etcd on 192.168.51.1:2379 (bridge br0)
+  lab-tflNNNN-a1..a3   one agent each, eth0 192.168.51.11..13
+The names start with lab-tfl, not with the lab's own prefix lab-fl: a run of the lab at
+the same time would otherwise count these namespaces as its own leftovers.
 """
 
 import json
@@ -17,7 +19,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -49,7 +50,7 @@ class Net:
 
     def __init__(self, tmp):
         self.tmp = tmp
-        self.prefix = f"lab-fl-t{os.getpid() % 10000:04d}"
+        self.prefix = f"lab-tfl{os.getpid() % 10000:04d}"
         self.etcd_ns = f"{self.prefix}-e"
         self.hosts = [f"{self.prefix}-a{i}" for i in (1, 2, 3)]
         self.etcd_proc = None

@@ -13,7 +13,6 @@ its own lease is revoked.
 
 import argparse
 import logging
-import os
 import re
 import signal
 import sys
