@@ -432,6 +432,8 @@ class Runner:
         r.duration = round(time.monotonic() - t0, 3)
         r.exit = proc.returncode
         self.norm.add_pids([proc.pid])
+        if any(d.status == "running" for d in self.daemons):   # their children's PIDs too
+            self.norm.add_pids(procs.with_run_ids([self.run_id]))
         state = rd / f"state.{k}.sh"
         try:
             if state.read_text().endswith("# state complete\n"):
@@ -514,7 +516,8 @@ class Runner:
             r.status = "passed"
 
     def _learn_pids(self, raw):
-        """Numbers in the output that are live processes of this run are PIDs."""
+        """Numbers in the output that are live processes of this run are PIDs (those
+        started by the block that printed them, and gone by now, stay numbers)."""
         nums = {int(x) for x in re.findall(r"(?<![\d.])\d{2,7}(?![\d.])", raw)}
         if not nums:
             return

@@ -78,7 +78,8 @@ lab_record() {
 }
 _lab_save() {
     set +e
-    mapfile -t _lab_names < <(compgen -v)
+    compgen -v > "$LAB_HARNESS_DIR/names.$1"      # a file, not $(...): no fork
+    mapfile -t _lab_names < "$LAB_HARNESS_DIR/names.$1"
     {
         for _lab_v in "${_lab_names[@]}"; do
             case $_lab_v in @SKIP@) continue;; esac
