@@ -91,6 +91,8 @@ def test_toc_links_scroll_to_chinese_headings(session):
     page.wait_for_function("() => Math.abs(document.getElementById('准备工作-2')"
                            ".getBoundingClientRect().top) < 40")
     assert unquote(urlparse(page.url).fragment) == "准备工作-2"
+    page.wait_for_function("() => decodeURIComponent(document.querySelector("
+                           "'.toc-sidebar a.is-current')?.getAttribute('href')) === '#准备工作-2'")
     # the sidebar TOC goes to the same heading and marks it as current
     sidebar = page.get_by_role("complementary").get_by_role("link", name="启动集群")
     sidebar.click()

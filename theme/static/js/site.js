@@ -56,40 +56,43 @@ function addCopyButtons() {
 
 function highlightToc() {
   const links = [...document.querySelectorAll(".toc-sidebar a[href^='#']")];
-  if (!links.length || !("IntersectionObserver" in window)) return;
-  const byId = new Map();
+  if (!links.length) return;
+  const byHeading = new Map();
   for (const link of links) {
-    const id = decodeURIComponent(link.getAttribute("href").slice(1));
+    let id;
+    try { id = decodeURIComponent(link.getAttribute("href").slice(1)); } catch { continue; }
     const heading = document.getElementById(id);
-    if (heading) byId.set(heading, link);
+    if (heading) byHeading.set(heading, link);
   }
-  const headings = [...byId.keys()];
-  const visible = new Set();
-  const setCurrent = () => {
-    // the current section: the last heading above the top third of the viewport
-    let current = headings[0];
+  const headings = [...byHeading.keys()];
+  if (!headings.length) return;
+  let scheduled = false;
+  const update = () => {
+    scheduled = false;
+    // the current section: the last heading above the top third of the window,
+    // or the last one when the page is scrolled to its end
     const line = window.innerHeight / 3;
+    let current = headings[0];
     for (const h of headings) {
       if (h.getBoundingClientRect().top <= line) current = h;
     }
-    for (const [h, link] of byId) {
+    if (window.innerHeight + window.scrollY >= document.documentElement.scrollHeight - 2) {
+      current = headings[headings.length - 1];
+    }
+    for (const [h, link] of byHeading) {
       const on = h === current;
       link.classList.toggle("is-current", on);
       if (on) link.setAttribute("aria-current", "location");
       else link.removeAttribute("aria-current");
     }
   };
-  const observer = new IntersectionObserver((items) => {
-    for (const item of items) {
-      if (item.isIntersecting) visible.add(item.target);
-      else visible.delete(item.target);
-    }
-    setCurrent();
-  }, { rootMargin: "0px 0px -66% 0px" });
-  headings.forEach((h) => observer.observe(h));
-  window.addEventListener("scroll", setCurrent, { passive: true });
-  window.addEventListener("hashchange", setCurrent);
-  setCurrent();
+  const schedule = () => {
+    if (!scheduled) { scheduled = true; requestAnimationFrame(update); }
+  };
+  window.addEventListener("scroll", schedule, { passive: true });
+  window.addEventListener("resize", schedule, { passive: true });
+  window.addEventListener("hashchange", schedule);
+  update();
 }
 
 addCopyButtons();
