@@ -605,10 +605,16 @@ class Runner:
         if blocks:
             self.out.say("  teardown")
         base = len(self.lab.run_blocks)
-        for i, b in enumerate(blocks):
-            r = self.by_name[b.name]
-            self._run_block(base + i, b, r, None, interruptible=False)
-        self._stop_daemons()
+        try:
+            for i, b in enumerate(blocks):
+                r = self.by_name[b.name]
+                try:
+                    self._run_block(base + i, b, r, None, interruptible=False)
+                except Exception:      # a harness bug must not skip the next teardown block
+                    r.status, r.message = "failed", "harness error:\n" + traceback.format_exc()
+                    self._fail(None, f"harness error in teardown {b.name}:\n" + traceback.format_exc())
+        finally:
+            self._stop_daemons()
 
     def _print_kept(self):
         self.out.say("  --keep: teardown not run; the state is left for you:")
