@@ -3,6 +3,10 @@
 Each URL lists its language versions as `<xhtml:link rel="alternate"
 hreflang=...>`, itself included, as search engines expect. Listing pages
 (from the bilingual plugin's `listing_pages`) pair `/x/` with `/zh/x/`.
+
+Other plugins add their own pages by appending `(url, {lang: url})` to the
+list `context["sitemap_urls"]` before output is written (e.g. in
+`all_generators_finalized`); url is relative to the site root.
 """
 import os
 from urllib.parse import urljoin
@@ -33,7 +37,7 @@ def sitemap_entries(context):
         for p in [page, *page.translations]:
             alts = {lg: v.url for lg, v in _versions(p).items()} if p.translations else {}
             out.append((p.url, None, alts))
-    for url, alts in context.get("listing_pages", []):
+    for url, alts in [*context.get("listing_pages", []), *context.get("sitemap_urls", [])]:
         out.append((url, None, alts))
     return out
 

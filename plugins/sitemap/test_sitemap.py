@@ -1,0 +1,28 @@
+"""sitemap.xml entries and hreflang alternates."""
+import datetime
+from types import SimpleNamespace as NS
+
+from lxml import etree
+
+from sitemap import render, sitemap_entries
+
+NS_MAP = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
+
+
+def test_pairs_list_each_other_and_plugins_can_add_urls():
+    en = NS(lang="en", url="en/p/", date=datetime.datetime(2016, 8, 24), translations=[])
+    zh = NS(lang="zh", url="zh/p/", date=datetime.datetime(2016, 8, 24), translations=[en],
+            modified=datetime.datetime(2016, 9, 1))
+    en.translations = [zh]
+    context = {"articles": [zh], "pages": [],
+               "listing_pages": [("", {"en": "", "zh": "zh/"})],
+               "sitemap_urls": [("labs/flannel/", {})]}
+    xml = render(sitemap_entries(context), "https://x.test/")
+    root = etree.fromstring(xml.encode())
+    urls = {u.findtext("s:loc", namespaces=NS_MAP): u for u in root.findall("s:url", NS_MAP)}
+    assert set(urls) == {"https://x.test/zh/p/", "https://x.test/en/p/", "https://x.test/",
+                         "https://x.test/labs/flannel/"}
+    assert urls["https://x.test/zh/p/"].findtext("s:lastmod", namespaces=NS_MAP) == "2016-09-01"
+    alts = {a.get("hreflang"): a.get("href") for a in urls["https://x.test/en/p/"].findall("x:link", NS_MAP)}
+    assert alts == {"en": "https://x.test/en/p/", "zh-CN": "https://x.test/zh/p/"}
+    assert urls["https://x.test/labs/flannel/"].findall("x:link", NS_MAP) == []
