@@ -172,3 +172,20 @@ def test_the_words_from_the_issue(chromium_browser, base, texts):
         marks = pg.eval_on_selector_all(".search-result mark", "ms => ms.map(m => m.textContent)")
         assert marks and all(fold(m).startswith(word) for m in marks), (word, marks)
     context.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_search_page_with_results_passes_axe(chromium_browser, base, axe_source, scheme):
+    context = chromium_browser.new_context(color_scheme=scheme)
+    pg = context.new_page()
+    for path in ("search/?q=flannel", "zh/search/?q=%E9%9B%86%E7%BE%A4"):  # 集群
+        pg.goto(base + path)
+        pg.wait_for_selector("[data-search-page][data-state=done] .search-result mark")
+        pg.add_script_tag(content=axe_source)
+        violations = pg.evaluate("""async () => {
+            const r = await axe.run(document, {resultTypes: ['violations']});
+            return r.violations.filter(v => ['serious', 'critical'].includes(v.impact))
+                               .map(v => v.id + ' ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')));
+        }""")
+        assert violations == [], path
+    context.close()
