@@ -19,7 +19,7 @@ STRINGS = {
     "runs_a": {"en": "Every lab runs for real with", "zh": "每个实验都可以用"},
     "runs_b": {"en": "; this page shows the last recorded run of each.",
                "zh": "在本机真实运行；此页显示每个实验最近一次的记录。"},
-    "value": {"en": "Value", "zh": "值"},
+    "command": {"en": "Run it", "zh": "运行"},
     "requires": {"en": "Requires", "zh": "需要"},
     "root": {"en": "root", "zh": "root 权限"},
     "kernel": {"en": "kernel", "zh": "内核"},

@@ -45,9 +45,9 @@ def _run_lab(lab_dir):
                           cwd=ROOT, capture_output=True, text=True, timeout=120)
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("labs-site")
+def make_site(tmp: Path) -> Path:
+    """The fixture labs run for real into tmp (demo passes, edited passes then changes,
+    offline is skipped, fresh never runs), then the fixture content built against them."""
     labs_dir = tmp / "labs"
     shutil.copytree(FIX / "labs", labs_dir)
     r = _run_lab(labs_dir / "demo")
@@ -59,6 +59,11 @@ def site(tmp_path_factory):
     r = _run_lab(labs_dir / "offline")
     assert r.returncode == 77, r.stdout + r.stderr
     return _build(FIX / "content", labs_dir, tmp / "output")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    return make_site(tmp_path_factory.mktemp("labs-site"))
 
 
 def page(site, path):
