@@ -12,6 +12,7 @@ import datetime as dt
 import os
 import re
 import select
+import shlex
 import shutil
 import signal
 import subprocess
@@ -619,7 +620,12 @@ class Runner:
     def _print_kept(self):
         self.out.say("  --keep: teardown not run; the state is left for you:")
         self.out.say(f"    LAB_TMP={self.lab_tmp}")
-        self.out.say(f"    continue by hand: set -a; . {self.rd}/prelude.sh; . {self.state_file}")
+        resume = self.rd / "resume.sh"
+        keys = ("LAB", "LAB_DIR", "LAB_TMP", "LAB_PREFIX", "LAB_RUN_ID", "LAB_HARNESS_DIR")
+        resume.write_text("".join(f"export {k}={shlex.quote(self.env[k])}\n" for k in keys)
+                          + f". {shlex.quote(str(self.rd / 'prelude.sh'))}\n"
+                          + f". {shlex.quote(self.state_file)}\n")
+        self.out.say(f"    continue by hand in a root bash: . {resume}")
         for d in self.daemons:
             if d.status == "running":
                 self.out.say(f"    daemon {d.block.name}: pid {d.proc.pid}, log {d.log}")

@@ -211,6 +211,10 @@ def test_until_and_keep_leave_state_then_sweep_cleans(tmp_path):
     r = run("crash", tmp_path, "--until", "setup-1", "--keep", env={"HXT_QUICK": "1"})
     assert r.returncode == 0, r.stdout + r.stderr
     assert "teardown setup" not in r.stdout and "ip netns del lab-hxt-crash-a" in r.stdout
+    resume = r.stdout.split("continue by hand in a root bash: . ")[1].split()[0]
+    probe = subprocess.run(["bash", "-c", f". {resume}; echo \"$UNMOUNT|$LAB_PREFIX|$(type -t lab_wait)|$PWD\""],
+                           capture_output=True, text=True)
+    assert probe.stdout.startswith("1|lab-hxt-crash|function|/tmp/lab-hxt-crash-"), probe.stdout + probe.stderr
     assert "lab-hxt-crash-a" in netns()
     assert not (tmp_path / "rec" / "record.json").exists()
     s = subprocess.run([sys.executable, "-m", "labs", "sweep", str(FIX / "crash")], cwd=ROOT,
