@@ -88,7 +88,7 @@ def run_build(options):
     if options.output:
         extra += ["--output", options.output]
     proc = subprocess.run(
-        [sys.executable, "-m", "tools.build", options.settings, "-q", *extra],
+        [sys.executable, "-m", "tools.build", options.settings, *extra],
         cwd=ROOT, capture_output=True, text=True,
     )
     lines = [line for line in proc.stderr.splitlines() if line.strip()]
