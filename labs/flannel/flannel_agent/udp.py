@@ -76,12 +76,16 @@ def mask(prefixlen):
 
 def open_tun(pattern="flannel%d"):
     """Open a TUN device (IFF_TUN | IFF_NO_PI: bare IP packets); return (fd, its name)."""
-    fd = os.open("/dev/net/tun", os.O_RDWR)
+    try:
+        fd = os.open("/dev/net/tun", os.O_RDWR)
+    except OSError as err:
+        raise RuntimeError(f"cannot open /dev/net/tun: {err.strerror} (the udp backend needs root "
+                           f"or CAP_NET_ADMIN, and the tun module)") from None
     try:
         result = fcntl.ioctl(fd, TUNSETIFF, struct.pack("16sH", pattern.encode(), IFF_TUN | IFF_NO_PI))
-    except OSError:
+    except OSError as err:
         os.close(fd)
-        raise
+        raise RuntimeError(f"cannot create a TUN device: {err.strerror}") from None
     return fd, result[:16].rstrip(b"\0").decode()
 
 
