@@ -31,8 +31,12 @@ def _scrub(text):
     return LIQUID_RE.sub("", text).replace(TOC_MARKER, "")
 
 
-def clean(fragment: str) -> str:
-    """Remove TOCs, `[TOC]`, `{% %}` tags and skip-marked elements from an HTML fragment."""
+def clean(fragment: str, scrub_text: bool = True) -> str:
+    """Remove TOCs, `[TOC]`, `{% %}` tags and skip-marked elements from an HTML fragment.
+
+    scrub_text=False keeps text as it is (code examples that show `{% %}` or `[TOC]`)
+    and only drops the elements: for full content in feeds.
+    """
     if not fragment or not fragment.strip():
         return ""
     root = lxml.html.fragment_fromstring(fragment, create_parent="div")
@@ -49,11 +53,12 @@ def clean(fragment: str) -> str:
             else:
                 parent.text = (parent.text or "") + tail
         parent.remove(el)
-    for el in root.iter():
-        if isinstance(el.tag, str):
-            el.text = _scrub(el.text)
-        el.tail = _scrub(el.tail)
-    root.text = _scrub(root.text)
+    if scrub_text:
+        for el in root.iter():
+            if isinstance(el.tag, str):
+                el.text = _scrub(el.text)
+            el.tail = _scrub(el.tail)
+        root.text = _scrub(root.text)
     parts = [html_lib.escape(root.text)] if root.text else []
     parts += [lxml.html.tostring(child, encoding="unicode") for child in root]
     out = "".join(parts)

@@ -98,6 +98,13 @@ def test_cut_counts_mixed_text_by_weight():
     assert out.endswith("…") and out.count("w") == 27
 
 
+def test_clean_for_feeds_keeps_code_examples():
+    html = ('<div class="toc"><ul><li>x</li></ul></div>'
+            '<pre><code>{% pdf /files/x.pdf %}\n[TOC]</code></pre>')
+    assert clean(html, scrub_text=False) == '<pre><code>{% pdf /files/x.pdf %}\n[TOC]</code></pre>'
+    assert "{%" not in clean(html)
+
+
 def test_short_text_is_not_cut():
     assert summarize("<p>Short.</p>") == "<p>Short.</p>"
     assert summarize("") == ""

@@ -57,7 +57,7 @@ class FeedsGenerator(Generator):
                 link=link,
                 unique_id=get_tag_uri(link, a.date),
                 description=summary,
-                content=clean(a.get_content(settings.get("SITEURL", ""))),
+                content=clean(a.get_content(settings.get("SITEURL", "")), scrub_text=False),
                 categories=[t.name for t in getattr(a, "tags", []) or []] or None,
                 author_name=getattr(getattr(a, "author", None), "name", None)
                 or settings.get("AUTHOR"),
