@@ -87,5 +87,6 @@ test: deps $(DEBIAN) ## Install what is missing, then run every test (site, brow
 test-fast: deps ## Run the tests that need neither a browser nor root
 	$(PY) -m pytest -m 'not browser and not lab'
 
-bench: deps ## Benchmarks: build time vs stock Pelican and Hugo, lab harness overhead
-	$(PY) -m tools.bench
+bench: deps ## Benchmarks: build time vs stock Pelican and Hugo, lab harness overhead (BENCH_ARGS=--help)
+	-bash tools/install-debian.sh tools/bench-debian-packages.txt
+	$(PY) -m tools.bench $(BENCH_ARGS)
