@@ -44,7 +44,8 @@ def test_lab(lab_dir, tmp_path):
                        cwd=ROOT, capture_output=True, text=True, timeout=lab.timeout + 120)
     out = r.stdout + r.stderr
     if r.returncode == 75:
-        pytest.skip(f"lab {lab.name} is being run by someone else right now: {out.strip()[-300:]}")
+        why = next((l.strip() for l in out.splitlines() if l.strip().startswith("refused:")), "")
+        pytest.skip(f"lab {lab.name} is being run by someone else right now ({why})")
     if r.returncode == 77:
         pytest.skip(out.strip().splitlines()[-1])
     assert r.returncode == 0, f"python -m labs run {lab.name} exited {r.returncode}:\n{out}"
