@@ -34,8 +34,9 @@ def _scrub(text):
 def clean(fragment: str, scrub_text: bool = True) -> str:
     """Remove TOCs, `[TOC]`, `{% %}` tags and skip-marked elements from an HTML fragment.
 
-    scrub_text=False keeps text as it is (code examples that show `{% %}` or `[TOC]`)
-    and only drops the elements: for full content in feeds.
+    scrub_text=False keeps code examples that show `{% %}` or `[TOC]`, written as
+    character references (`{&#37;`, `&#91;TOC]`) so they look the same in a reader
+    but no template engine or TOC filter downstream sees a tag: for feed content.
     """
     if not fragment or not fragment.strip():
         return ""
@@ -62,6 +63,8 @@ def clean(fragment: str, scrub_text: bool = True) -> str:
     parts = [html_lib.escape(root.text)] if root.text else []
     parts += [lxml.html.tostring(child, encoding="unicode") for child in root]
     out = "".join(parts)
+    if not scrub_text:
+        return out.replace("{%", "{&#37;").replace(TOC_MARKER, "&#91;TOC]").strip()
     # paragraphs emptied by the scrubbing (a lone `[TOC]`) go too
     return re.sub(r"<p>\s*</p>", "", out).strip()
 

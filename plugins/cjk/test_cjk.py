@@ -101,7 +101,7 @@ def test_cut_counts_mixed_text_by_weight():
 def test_clean_for_feeds_keeps_code_examples():
     html = ('<div class="toc"><ul><li>x</li></ul></div>'
             '<pre><code>{% pdf /files/x.pdf %}\n[TOC]</code></pre>')
-    assert clean(html, scrub_text=False) == '<pre><code>{% pdf /files/x.pdf %}\n[TOC]</code></pre>'
+    assert clean(html, scrub_text=False) == '<pre><code>{&#37; pdf /files/x.pdf %}\n&#91;TOC]</code></pre>'
     assert "{%" not in clean(html)
 
 
