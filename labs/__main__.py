@@ -160,7 +160,7 @@ def cmd_sweep(args) -> int:
             lab = resolve(args.name)
             locks.take("all", holder, shared=True)
             locks.take(f"lab-{lab.name}", holder)
-            done = sweep.sweep_lab(lab)
+            done = sweep.sweep_lab(lab, report_kept=True)
         else:
             done = sweep.sweep_dead_runs()
     except ledger.Locked as e:

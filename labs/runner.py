@@ -660,7 +660,8 @@ class Runner:
         if pids:
             procs.kill_pids(pids)
             cleaned += [f"process {p}" for p in sorted(pids)]
-        cleaned += sweep.sweep_prefix(self.lab.prefix, keep_paths=(self.lab_tmp,))
+        cleaned += sweep.sweep_prefix(self.lab.prefix, keep_paths=(self.lab_tmp,),
+                                      extra_tmp={x.name for x in found if x.kind == "tmp"})
         for c in cleaned:
             self.out.say(f"  swept  {c}")
 

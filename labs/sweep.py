@@ -5,6 +5,7 @@ named with a lab's prefix. Only `lab-` names; never anything of a live run.
 from __future__ import annotations
 
 import os
+import re
 import shlex
 import stat
 import subprocess
@@ -100,11 +101,32 @@ def teardown_dead_run(run: dict) -> list:
     return done
 
 
-def sweep_prefix(prefix: str, keep_paths=()) -> list:
-    """Remove every namespace, root link, mount, cgroup dir, iptables rule and /tmp entry
-    whose name starts with prefix. Returns a line per thing removed or not removable."""
+def harness_tmp(path: str, prefix: str) -> bool:
+    """A /tmp entry the harness made as some run's LAB_TMP: <prefix...>-XXXXXXXX (mkdtemp)
+    holding logs/. Anything else named lab-* in /tmp (someone's work by hand) is kept."""
+    name = os.path.basename(path)
+    return bool(re.fullmatch(re.escape(prefix) + r"[a-z0-9-]*-[a-z0-9_]{8}", name)) and \
+        os.path.isdir(os.path.join(path, "logs")) and not os.path.islink(path)
+
+
+def _tmp_entry(path: str):
+    """/tmp/<entry> for a path under /tmp, else None."""
+    parts = path.split("/")
+    return "/tmp/" + parts[2] if len(parts) > 2 and parts[1] == "tmp" else None
+
+
+def sweep_prefix(prefix: str, keep_paths=(), extra_tmp=(), report_kept=False) -> list:
+    """Remove every namespace, root link, mount, cgroup dir and iptables rule whose name
+    starts with prefix, and the runs' temp dirs (harness_tmp, or listed in extra_tmp).
+    Returns a line per thing removed or not removable."""
     assert prefix.startswith("lab-") and len(prefix) > 4, prefix
     done = []
+    try:
+        tmp = [os.path.join("/tmp", n) for n in sorted(os.listdir("/tmp")) if n.startswith(prefix)]
+    except OSError:
+        tmp = []
+    ours = {p for p in tmp if p not in keep_paths and (harness_tmp(p, prefix) or p in extra_tmp)}
+    kept = [p for p in tmp if p not in ours and p not in keep_paths]
     ip = which("ip")
     # network namespaces
     try:
@@ -129,6 +151,8 @@ def sweep_prefix(prefix: str, keep_paths=()) -> list:
                     key=lambda p: -p.count("/")):
         if any(m == k or m.startswith(k + "/") for k in keep_paths):
             continue
+        if _tmp_entry(m) is not None and _tmp_entry(m) not in ours:
+            continue                       # under someone's own /tmp/lab-* dir: theirs
         ok, err = _run(["umount", "-l", m])
         done.append(f"mount {m}" + ("" if ok else f": could not unmount: {err}"))
     # cgroup dirs (deepest first); they go only when no process is left in them
@@ -142,16 +166,12 @@ def sweep_prefix(prefix: str, keep_paths=()) -> list:
         except OSError as e:
             done.append(f"cgroup {d}: could not remove: {e.strerror}")
     done += _sweep_rules(prefix)
-    # /tmp entries
-    try:
-        tmp = sorted(os.listdir("/tmp"))
-    except OSError:
-        tmp = []
-    for n in tmp:
-        p = os.path.join("/tmp", n)
-        if n.startswith(prefix) and p not in keep_paths:
-            err = remove_tree(p)
-            done.append(f"tmp {p}" + (f": {err}" if err else ""))
+    for p in sorted(ours):
+        err = remove_tree(p)
+        done.append(f"tmp {p}" + (f": {err}" if err else ""))
+    if report_kept:
+        for p in kept:
+            done.append(f"tmp {p}: left alone (not a run's temp dir: made by hand?)")
     return done
 
 
@@ -230,16 +250,18 @@ def remove_tree(path: str):
     return "; ".join(errors[:3]) if errors else None
 
 
-def sweep_lab(lab, exclude_run=None) -> list:
+def sweep_lab(lab, exclude_run=None, report_kept=False) -> list:
     """What a run of `lab` does first (holding the lab's lock): end processes of its dead
     runs, then remove everything named with its prefix."""
+    dead_tmp = {r.get("lab_tmp") for r in ledger.dead_runs(lab.name) if r.get("lab_tmp")}
     done = sweep_dead_runs(lab.name, exclude=(exclude_run,) if exclude_run else ())
-    done += sweep_prefix(lab.prefix)
+    done += sweep_prefix(lab.prefix, extra_tmp=dead_tmp, report_kept=report_kept)
     return done
 
 
 def sweep_all() -> list:
     """Everything `lab-` of dead runs (the caller holds the 'all' lock exclusively)."""
+    dead_tmp = {r.get("lab_tmp") for r in ledger.dead_runs() if r.get("lab_tmp")}
     done = sweep_dead_runs()
-    done += sweep_prefix("lab-")
+    done += sweep_prefix("lab-", extra_tmp=dead_tmp, report_kept=True)
     return done

@@ -174,7 +174,9 @@ def test_leak_check_fails_a_lab_that_leaves_a_namespace(tmp_path):
     assert "LEAK" in r.stdout
     assert "netns    lab-hxt-leak-a" in r.stdout
     assert "sleep 1000" in r.stdout                  # the stray background process
+    assert "tmp      /tmp/lab-hxt-leak-stray" in r.stdout
     assert "lab-hxt-leak-a" not in netns()            # and then it was cleaned up
+    assert not os.path.exists("/tmp/lab-hxt-leak-stray")
     assert not run_processes("leak")
     assert record(tmp_path)["leaks"]
 
@@ -193,7 +195,17 @@ def test_rerun_after_kill_9_sweeps_the_leftovers(tmp_path):
     left = run_processes("crash")
     assert len(left) >= 2                            # the daemon and the step's sleep
     dead_run = set(left.values()).pop()
-    r = run("crash", tmp_path, env={"HXT_QUICK": "1"})
+    by_hand = Path("/tmp/lab-hxt-crash-byhand")       # someone's own work, named like the lab
+    (by_hand / "rootfs").mkdir(parents=True, exist_ok=True)
+    (by_hand / "notes.txt").write_text("keep me\n")
+    subprocess.run(["mount", "-t", "tmpfs", "hxt-byhand", str(by_hand / "rootfs")], check=True)
+    try:
+        r = run("crash", tmp_path, env={"HXT_QUICK": "1"})
+        assert (by_hand / "notes.txt").read_text() == "keep me\n"
+        assert os.path.ismount(by_hand / "rootfs")
+    finally:
+        subprocess.run(["umount", str(by_hand / "rootfs")])
+        subprocess.run(["rm", "-rf", str(by_hand)])
     assert r.returncode == 0, r.stdout + r.stderr
     # the dead run's own teardown ran with its saved state, then the generic sweep
     assert f"swept  teardown teardown-1 of dead run {dead_run} (exit 0)" in r.stdout
