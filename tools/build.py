@@ -160,7 +160,15 @@ def build(settings_file="pelicanconf.py", overrides=None, quiet=True):
     root.setLevel(logging.WARNING)
     tmp = None
     try:
-        settings = read_settings(os.path.abspath(settings_file), override=_absolute(overrides))
+        try:
+            settings = read_settings(os.path.abspath(settings_file), override=_absolute(overrides))
+        except Exception as exc:  # missing file, syntax error in the settings ...
+            in_settings = [f for f in traceback.extract_tb(exc.__traceback__)
+                           if f.filename == os.path.abspath(settings_file)]
+            where = (f"{_rel(exc.filename)}:{exc.lineno}" if isinstance(exc, SyntaxError)
+                     else f"{_rel(settings_file)}:{in_settings[-1].lineno}" if in_settings
+                     else _rel(settings_file))
+            raise BuildFailed([f"{where}: cannot read settings: {type(exc).__name__}: {exc}"]) from None
         collector.content_path = settings["PATH"]
         final = os.path.abspath(settings["OUTPUT_PATH"])
         os.makedirs(os.path.dirname(final), exist_ok=True)
