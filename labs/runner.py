@@ -513,6 +513,9 @@ class Runner:
             r.status = "failed"
             r.message = (f"{self.lab.path}:{c.line}: the shell ended before `{c.text.splitlines()[0]}` "
                          f"(exit status {r.exit})")
+            shell = _read_text(rd / f"b{k}.out").strip()     # bash's own words, e.g. a syntax error
+            if shell:
+                r.message += ":\n" + self.norm.mask(shell)
         else:
             r.status = "passed"
 

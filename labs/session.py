@@ -125,17 +125,24 @@ def script_block(k: int, state_file: str, body: str, body_line: int, errexit=Tru
 
 def transcript_block(k: int, state_file: str, commands) -> str:
     """A transcript block: each command's output to its own file, its status checked
-    against the expected one; the block stops at the first unexpected status."""
+    against the expected one; the block stops at the first unexpected status. Commands
+    land on their lab.md line where the expected output leaves room for the wrapper, so
+    bash's messages point at them."""
     q = shlex.quote(state_file)
     lines = [f'. "$LAB_HARNESS_DIR/prelude.sh"; . {q}; '
              f"trap '_lab_save {k}' EXIT"]
     text = _head(state_file, commands[0].line if commands else 1, lines)
+    line = commands[0].line if commands else 1          # the line `text` continues on
     for i, c in enumerate(commands):
+        if i and c.line > line:
+            text += "\n" * (c.line - line)
+            line = c.line
         out = f'"$LAB_HARNESS_DIR/b{k}.{i}.out"'
         rc = f'"$LAB_HARNESS_DIR/b{k}.{i}.rc"'
-        text += "{ " + c.text + "\n} > " + out + " 2>&1 < /dev/null\n"
-        text += (f"_lab_rc=$?; printf '%s\\n' $_lab_rc > {rc}; "
+        text += "{ " + c.text + "\n"
+        text += (f"}} > {out} 2>&1 < /dev/null; _lab_rc=$?; printf '%s\\n' $_lab_rc > {rc}; "
                  f"[ $_lab_rc -eq {c.expected_rc} ] || exit 0\n")
+        line += c.text.count("\n") + 2
     return text
 
 

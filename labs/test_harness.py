@@ -247,3 +247,12 @@ def test_list_shows_every_lab_and_its_last_result():
         row = next(l for l in lines if l.startswith(d.name + " "))
         rec = record.load(d)
         assert (rec["status"] if rec else "never run") in row
+
+
+def test_bash_syntax_error_points_at_the_lab_md_line(tmp_path):
+    r = run("syntax-error", tmp_path)
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert "fixtures/syntax-error/lab.md:9: the shell ended before `if then fi`" in r.stdout
+    assert "fixtures/syntax-error/lab.md: -c: line 9: syntax error near unexpected token `then'" in r.stdout
+    nb = nbformat.read(tmp_path / "rec" / "transcript.ipynb", as_version=4)
+    assert nb.cells[0].outputs[0]["text"] == "$ echo one\none\n"    # the first command ran
