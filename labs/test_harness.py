@@ -83,6 +83,7 @@ def test_passing_lab_carries_the_session_and_normalizes(tmp_path):
     assert "1 yes work" in out                       # variable, exported variable, cwd
     assert "at <TIME>, mac <MAC> in $LAB_TMP" in out
     assert "[1]" in out                              # the expected non-zero status
+    assert "$ cat <<EOF\n> continued\n> EOF\ncontinued\n" in out   # continuation lines
     assert cells["sleeper"].outputs[0]["text"] == "sleeper starts\n"
     assert nb.cells[0].cell_type == "markdown" and nb.cells[0].source.startswith("# Set up")
     assert "lab-hxt-pass-a" not in netns()
