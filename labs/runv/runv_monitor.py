@@ -243,7 +243,9 @@ class Monitor:
             return f"winsize {rows} {cols}\n".encode() if rows else b""
         if self.running:
             return f"kill {int(sig)}\n".encode()
-        self.signal = sig  # not running yet (or done): the signal ends the VM
+        if self.status is not None:
+            return b""  # the process has exited; the VM is powering off anyway
+        self.signal = sig  # the process has not started: the signal ends the VM
         self.vm.kill()
         return b""
 
