@@ -122,8 +122,11 @@ def test_cli_errors_say_what_and_exit_1(tmp_path):
     assert not (tmp_path / "state" / "x").exists()
     r = runv("state", "nosuch", root=tmp_path / "state")
     assert (r.returncode, r.stderr) == (1, 'runv: container "nosuch" does not exist\n')
-    r = runv("exec", "x", root=tmp_path / "state")
+    # what containerd sends for `docker exec`: refused with a reason, not a usage error
+    r = runv("exec", "--process", "/p.json", "--detach", "--pid-file", "/p", "x", root=tmp_path / "state")
     assert (r.returncode, r.stderr) == (1, "runv: exec is not supported by runv\n")
+    r = runv("state", "--bogus", "x", root=tmp_path / "state")
+    assert r.returncode == 2 and "unrecognized arguments: --bogus" in r.stderr
     r = runv("create", "../escape", "-b", str(tmp_path / "b"), root=tmp_path / "state")
     assert r.returncode == 1 and "invalid container id" in r.stderr
 
