@@ -337,8 +337,10 @@ def category(key) -> str:
         return "labs (lab.md parsing)"
     if path.startswith(root + "tools/"):
         return "tools.build"
-    if "importlib" in path or path.startswith("<frozen"):
+    if "importlib" in path or path.startswith("<frozen zipimport"):
         return "imports"
+    if path.startswith("<frozen "):  # os, posixpath, codecs ... frozen into the interpreter
+        path = path[len("<frozen "):-1] + ".py"
     if "/site-packages/" in path:
         return "other packages: " + path.split("/site-packages/")[1].split("/")[0]
     if os.path.basename(path) in STDLIB_IO:
@@ -475,6 +477,76 @@ def run_profile(setup) -> dict:
             "plugins": plugin_entries(stats), "top": top_functions(stats)}
 
 
+SAMPLE_EVERY = 0.002  # seconds between stack samples
+
+
+def frame_group(frame) -> str:
+    """The group of the innermost frame that is not standard-library code."""
+    while frame is not None:
+        code = frame.f_code
+        g = category((code.co_filename, code.co_firstlineno, code.co_name))
+        if g:
+            return g
+        frame = frame.f_back
+    return "Python stdlib"
+
+
+def sampled_build(out_json, argv):
+    """Run tools.build in this process while a thread samples the main thread's stack.
+
+    cProfile's cost per call inflates code made of many tiny calls (a tokenizer calling
+    a function per character) several times more than the rest; samples cost nothing
+    per call, so their shares are the build's real ones. A builtin or an I/O call
+    counts for the Python code that called it."""
+    from tools import build
+
+    main_id = threading.main_thread().ident
+    self_counts, incl_counts, top = {}, {}, {}
+    done = threading.Event()
+
+    def sample():
+        while not done.wait(SAMPLE_EVERY):
+            frame = sys._current_frames().get(main_id)
+            if frame is None:
+                continue
+            g = frame_group(frame)
+            self_counts[g] = self_counts.get(g, 0) + 1
+            code = frame.f_code
+            where = _short((code.co_filename, code.co_firstlineno, code.co_name))
+            top[where] = top.get(where, 0) + 1
+            seen = set()
+            while frame is not None:
+                c = frame.f_code
+                seen.add(category((c.co_filename, c.co_firstlineno, c.co_name)))
+                frame = frame.f_back
+            for g in seen - {""}:
+                incl_counts[g] = incl_counts.get(g, 0) + 1
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    try:
+        rc = build.main(argv)
+    finally:
+        done.set()
+        sampler.join()
+    with open(out_json, "w") as f:
+        json.dump({"samples": sum(self_counts.values()), "self": self_counts, "inclusive": incl_counts,
+                   "top": sorted(top.items(), key=lambda kv: kv[1], reverse=True)[:15]}, f)
+    return rc
+
+
+def run_sampled(setup) -> dict:
+    out_file = os.path.join(setup.dir, "samples.json")
+    setup.clean("ours")
+    argv = setup.cmd("ours")[3:]
+    code = f"import sys; from tools import bench; sys.exit(bench.sampled_build({out_file!r}, {argv!r}))"
+    run = run_child([PY, "-c", code], "ours, sampled", setup.n)
+    with open(out_file) as f:
+        data = json.load(f)
+    data.update(posts=setup.n, cpu=run.cpu, wall=run.wall)
+    return data
+
+
 # --- the lab harness ----------------------------------------------------------------------
 
 def labs_bench() -> str:
@@ -552,7 +624,8 @@ def report(results) -> str:
     sizes, mem_sizes = results["sizes"], results["memory_sizes"]
     lines = [
         f"Measured {results['date']} with `{results['command']}` "
-        f"({results['reps']} alternated runs per size, medians; load average at start {m['load']}).",
+        f"({results['reps']} alternated runs per size, medians; load average {m['load']} at the start, "
+        f"{results.get('load_end', '?')} at the end).",
         "",
         f"Machine: {m['cpus']} CPUs ({m['cpu']}), {m['ram']} RAM, kernel {m['kernel']}, {m['os']}; "
         f"Python {m['python']}, Pelican {m['pelican']}, Markdown {m['markdown']}, "
@@ -607,12 +680,28 @@ def report(results) -> str:
             f"N={n}: ours {_f(med(runs, 'ours', n))} s, stock {_f(med(runs, 'stock', n))} s"
             + (f", Hugo {_f(med(runs, 'hugo', n))} s" if results["hugo"] else "")
             for n in extra) + " (one alternated run each)."]
+    smp = results.get("samples")
+    if smp and smp["samples"]:
+        count = smp["samples"]
+        lines += ["", f"**Where our build spends its time, sampled** (N={smp['posts']}: the main thread's "
+                  f"stack every {SAMPLE_EVERY * 1000:.0f} ms, {count} samples, {smp['wall']:.1f} s wall; "
+                  "no per-call cost, so these are the real shares. Self: the innermost frame's group "
+                  "(a builtin or file call counts for its caller); inclusive: the group is anywhere "
+                  "on the stack)", "", "| group | self | inclusive |", "|---|---:|---:|"]
+        for g, c in sorted(smp["inclusive"].items(), key=lambda kv: kv[1], reverse=True):
+            own = smp["self"].get(g, 0)
+            if c >= count * 0.01 and g not in ("tools.build",):
+                lines.append(f"| {g} | {100 * own / count:.0f}% | {100 * c / count:.0f}% |")
+        lines += ["", "Innermost frames seen most often: " + ", ".join(
+            f"`{where}` {100 * c / count:.0f}%" for where, c in smp["top"][:8]) + "."]
     prof = results.get("profile")
     if prof:
         total = prof["total"]
         pct = lambda t: f"{100 * t / total:.0f}%"
+        plain = med(runs, "ours", prof["posts"], "cpu")
+        slower = f", {total / plain:.1f}× the unprofiled CPU time" if plain else ""
         lines += ["", f"**Where our build spends its time** (cProfile of `tools.build`, N={prof['posts']}, "
-                  f"{total:.1f} s profiled, about twice the unprofiled CPU time)", "",
+                  f"{total:.1f} s profiled{slower}; shares hold, seconds are inflated)", "",
                   "Self time by group (each second counted once; a builtin's time goes to the group "
                   "that called it, file and directory calls to I/O):", "",
                   "| group | self s | share |", "|---|---:|---:|"]
@@ -685,7 +774,12 @@ def main(argv=None) -> int:
     parser.add_argument("--work", default=os.path.join(ROOT, ".cache", "bench"),
                         help="work directory: corpora, outputs, report (default .cache/bench)")
     parser.add_argument("--update", metavar="FILE", help="write the figures between the bench markers of FILE")
+    parser.add_argument("--quick", action="store_true",
+                        help="a check while optimizing: N=100, one run, no serve, profile or labs (about 30 s)")
     args = parser.parse_args(argv)
+    if args.quick:
+        args.sizes, args.reps, args.memory_sizes = [100], 1, [100]
+        args.profile_size, args.serve_edits, args.no_labs = 0, 0, True
     if args.reps < 1:
         parser.error("--reps must be at least 1")
 
@@ -714,6 +808,8 @@ def main(argv=None) -> int:
             say(f"N={n}: make serve, save to reload")
             results["serve"] = {"posts": n, "times": measure_serve(setups[n], args.serve_edits)}
         if args.profile_size:
+            say(f"N={args.profile_size}: our build, sampled")
+            results["samples"] = run_sampled(setups[args.profile_size])
             say(f"N={args.profile_size}: cProfile of our build")
             results["profile"] = run_profile(setups[args.profile_size])
         if not args.no_labs:
@@ -722,6 +818,7 @@ def main(argv=None) -> int:
     except BenchError as e:
         print(f"bench: {e}", file=sys.stderr)
         return 1
+    results["load_end"] = " ".join(f"{x:.1f}" for x in os.getloadavg())
     text = report(results)
     with open(os.path.join(args.work, "results.json"), "w") as f:
         json.dump(results, f, indent=1)

@@ -13,10 +13,11 @@ from tools import bench
 
 def test_tiny_bench_run_reports_every_figure(tmp_path, capsys):
     """Four posts, one alternated run: ours, stock, Hugo (when installed), rebuilds,
-    serve's save-to-reload and peak memory all end up in the report and BENCHMARKS-style file."""
+    serve's save-to-reload, peak memory and both profiles end up in the report and in
+    the file given to --update."""
     target = tmp_path / "BENCH.md"
     target.write_text(f"# intro\n{bench.BEGIN}\nold figures\n{bench.END}\nafter\n")
-    rc = bench.main(["--sizes", "4", "--reps", "1", "--memory-sizes", "4", "--profile-size", "0",
+    rc = bench.main(["--sizes", "4", "--reps", "1", "--memory-sizes", "4", "--profile-size", "4",
                      "--serve-edits", "1", "--no-labs", "--work", str(tmp_path / "work"),
                      "--update", str(target)])
     out = capsys.readouterr()
@@ -26,6 +27,10 @@ def test_tiny_bench_run_reports_every_figure(tmp_path, capsys):
     assert row.count("×") >= 3 and "–" not in row.split("|")[4]  # the ours/stock ratio
     assert "**One-post rebuild**" in report and "**Peak memory**" in report
     assert "save to reload** (N=4):" in report
+    sampled = report.split("**Where our build spends its time, sampled**")[1]
+    assert "| Markdown |" in sampled and "| plugin search (indexer) |" in sampled
+    profiled = report.split("**Where our build spends its time** (cProfile")[1]
+    assert "| Pygments: highlight() |" in profiled and "`pelican/generators.py" in profiled
     if bench.hugo_path():
         assert "| – | – |" not in row
     else:
@@ -107,6 +112,8 @@ def test_categories_name_the_part_of_the_build():
     assert bench.category(("~", 0, "<method 'write' of '_io.TextIOWrapper' objects>")) == "I/O (files, directories)"
     assert bench.category(("~", 0, "<method 'join' of 'str' objects>")) == ""
     assert bench.category(("/usr/lib/python3.11/html/parser.py", 1, "goahead")) == ""
+    assert bench.category(("<frozen os>", 1, "makedirs")) == "I/O (files, directories)"
+    assert bench.category(("<frozen importlib._bootstrap>", 1, "_find_and_load")) == "imports"
 
 
 def test_update_needs_the_markers(tmp_path):
@@ -122,3 +129,13 @@ def test_bad_sizes_are_a_usage_error(capsys):
         bench.main(["--sizes", "10,abc"])
     assert e.value.code == 2
     assert "not a comma-separated list of post counts: '10,abc'" in capsys.readouterr().err
+
+
+def test_without_hugo_the_report_says_how_to_get_it():
+    runs = [bench.Run("ours", 10, 2.0, 2.0, 90.0), bench.Run("stock", 10, 1.0, 1.0, 50.0)]
+    results = {"machine": bench.machine(), "runs": [vars(r) for r in runs], "sizes": [10],
+               "memory_sizes": [10], "date": "today", "command": "python -m tools.bench",
+               "reps": 1, "hugo": False}
+    text = bench.report(results)
+    assert "| 10 | 2.00 | 1.00 | **2.00×** |" in text
+    assert "Hugo: hugo not installed (Debian package hugo; `make bench` installs it as root)." in text
