@@ -2,7 +2,8 @@
 
 Compared before and after a run: network namespaces, links of the root namespace, mounts,
 cgroup directories in every hierarchy, root-namespace iptables/ip6tables/nft rules and
-/tmp/lab-* entries; plus live processes carrying the run's LAB_RUN_ID.
+/tmp/lab-* entries; plus live processes carrying the run's LAB_RUN_ID or living in a
+cgroup named with the lab's prefix (containers).
 
 Other engineers' labs run on this host at the same time, so a new thing named with
 *another* lab's prefix is theirs, not a leak of ours. A new thing with our prefix is ours.
@@ -21,7 +22,7 @@ from dataclasses import dataclass
 
 from . import procs
 
-CGROUP_ROOT = "/sys/fs/cgroup"
+CGROUP_ROOT = procs.CGROUP_ROOT
 # Host bookkeeping that the first `ip netns add` creates once and that stays: not a leak.
 BENIGN_MOUNTS = {"/run/netns"}
 
@@ -182,7 +183,13 @@ def compare(before: dict, after: dict, prefix: str, lab_tmp=None) -> tuple:
     return leaks, noticed
 
 
-def stray_processes(run_id: str) -> list:
-    """Processes still carrying this run's id, as Leaks (name: 'pid command')."""
-    found = procs.with_run_ids([run_id])
-    return [Leak("process", f"{pid} {procs.comm(pid)}", "ours") for pid in sorted(found)]
+def stray_processes(run_id: str, prefix=None) -> list:
+    """Processes still carrying this run's id, and (given the prefix) processes in the
+    lab's prefixed cgroups, such as containers, which carry no id; as Leaks
+    (name: 'pid command' or 'pid command (in cgroup DIR)')."""
+    found = {pid: None for pid in procs.with_run_ids([run_id])}
+    if prefix:
+        for pid, d in procs.cgroup_processes(prefix).items():
+            found.setdefault(pid, d)
+    return [Leak("process", f"{pid} {procs.comm(pid)}" + (f" (in cgroup {d})" if d else ""), "ours")
+            for pid, d in sorted(found.items())]

@@ -2,9 +2,12 @@
 
 A run's processes are recognised by LAB_RUN_ID=<id> in /proc/<pid>/environ: every process
 a block starts inherits it. Other engineers' daemons on the same host never carry it.
+Container processes do not inherit it; they are recognised by the lab's prefixed cgroups
+(below).
 """
 from __future__ import annotations
 
+import errno
 import os
 import signal
 import time
@@ -174,3 +177,147 @@ def kill_pids(found: dict, grace=2.0):
             except ProcessLookupError:
                 pass
     return sorted(left)
+
+
+# --- processes in a lab's own cgroups ------------------------------------------------------
+# Container processes started by a lab's dockerd/containerd/runc do not inherit LAB_RUN_ID
+# (the runtime builds their environment from config.json). They are found instead by the
+# cgroup they live in: a lab names its cgroups with its prefix (`--cgroup-parent /lab-nn`,
+# runc's `cgroupsPath`), so a process in such a cgroup, in any hierarchy, is the lab's.
+
+CGROUP_ROOT = "/sys/fs/cgroup"
+
+
+def cgroup_hierarchies():
+    """Mounted hierarchies under CGROUP_ROOT (v1 controllers, the v2 `unified` one, or
+    CGROUP_ROOT itself on a pure v2 host)."""
+    if os.path.isfile(os.path.join(CGROUP_ROOT, "cgroup.procs")):
+        return [CGROUP_ROOT]
+    try:
+        names = sorted(os.listdir(CGROUP_ROOT))
+    except OSError:
+        return []
+    out = []
+    for n in names:
+        p = os.path.join(CGROUP_ROOT, n)
+        if not os.path.islink(p) and os.path.isfile(os.path.join(p, "cgroup.procs")):
+            out.append(p)
+    return out
+
+
+def named_cgroup(path: str, prefix: str) -> bool:
+    """A cgroup path (relative to its hierarchy) with a directory named with prefix."""
+    return any(w.startswith(prefix) for w in path.split("/") if w)
+
+
+def prefixed_cgroups(prefix: str):
+    """Every cgroup directory, in every hierarchy, whose path below the hierarchy has a
+    component starting with prefix (children of a `lab-nn` parent included)."""
+    out = []
+    for base in cgroup_hierarchies():
+        for root, dirs, _ in os.walk(base):
+            for d in dirs:
+                full = os.path.join(root, d)
+                if named_cgroup(full[len(base):], prefix):
+                    out.append(full)
+    return sorted(out)
+
+
+def cgroup_members(cgroup_dir: str):
+    try:
+        with open(os.path.join(cgroup_dir, "cgroup.procs")) as f:
+            return [int(x) for x in f.read().split()]
+    except (OSError, ValueError):
+        return []
+
+
+def in_prefixed_cgroup(pid: int, prefix: str):
+    """The first cgroup path of pid (from /proc/PID/cgroup) named with prefix, or None."""
+    try:
+        with open(f"/proc/{pid}/cgroup") as f:
+            lines = f.read().splitlines()
+    except OSError:
+        return None
+    for line in lines:
+        path = line.split(":", 2)[-1]
+        if named_cgroup(path, prefix):
+            return path
+    return None
+
+
+def cgroup_processes(prefix: str, exclude=()) -> dict:
+    """{pid: cgroup dir} of live processes in the prefixed cgroups (the first dir found)."""
+    me = os.getpid()
+    found = {}
+    for d in prefixed_cgroups(prefix):
+        for pid in cgroup_members(d):
+            if pid != me and pid not in exclude and pid not in found and alive(pid):
+                found[pid] = d
+    return found
+
+
+def thaw_cgroups(prefix: str):
+    """A frozen process cannot die: thaw the prefixed freezer cgroups (v1 freezer.state,
+    v2 cgroup.freeze) before killing what is in them."""
+    for d in prefixed_cgroups(prefix):
+        for name, value in (("freezer.state", "THAWED"), ("cgroup.freeze", "0")):
+            p = os.path.join(d, name)
+            try:
+                with open(p) as f:
+                    state = f.read().strip()
+                if state not in ("THAWED", "0"):
+                    with open(p, "w") as f:
+                        f.write(value)
+            except OSError:
+                pass
+
+
+def kill_cgroup_processes(found: dict, prefix: str, grace=2.0):
+    """End processes {pid: cgroup dir} by PID: SIGTERM, SIGKILL after grace (a container's
+    pid 1 ignores SIGTERM without a handler). Each PID is re-checked to still be in a
+    cgroup named with prefix right before each signal. Returns the PIDs still alive."""
+    thaw_cgroups(prefix)
+    starts = {p: start_time(p) for p in found}
+    for pid in found:
+        if in_prefixed_cgroup(pid, prefix):
+            try:
+                os.kill(pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+    left = list(found)
+    for sig_grace, sig in ((grace, signal.SIGKILL), (2.0, None)):
+        deadline = time.monotonic() + sig_grace
+        while left and time.monotonic() < deadline:
+            left = [p for p in left if alive(p, starts[p]) and in_prefixed_cgroup(p, prefix)]
+            if left:
+                time.sleep(0.02)
+        if sig is None:
+            break
+        for pid in left:
+            if alive(pid, starts[pid]) and in_prefixed_cgroup(pid, prefix):
+                try:
+                    os.kill(pid, sig)
+                except ProcessLookupError:
+                    pass
+    return sorted(left)
+
+
+def remove_cgroups(dirs, wait=2.0) -> list:
+    """rmdir each cgroup dir, deepest first; a dir whose last process is still exiting
+    is retried for up to `wait` seconds. Returns (dir, error or None) pairs."""
+    out = []
+    for d in sorted(dirs, key=lambda p: (-p.count("/"), p)):
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                os.rmdir(d)
+                out.append((d, None))
+                break
+            except FileNotFoundError:
+                break
+            except OSError as e:
+                if e.errno != errno.EBUSY or time.monotonic() >= deadline:
+                    out.append((d, e.strerror))
+                    break
+                time.sleep(0.05)
+    return out

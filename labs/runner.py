@@ -641,7 +641,7 @@ class Runner:
     def _leak_check(self):
         if self.lab_tmp is None:
             return
-        found = leaks.stray_processes(self.run_id)
+        found = leaks.stray_processes(self.run_id, self.lab.prefix)
         left, noticed = leaks.compare(self.before, leaks.snapshot(), self.lab.prefix, self.lab_tmp)
         found += left
         self.result.leaks = [str(x) for x in found]
@@ -664,7 +664,8 @@ class Runner:
             procs.kill_pids(pids)
             cleaned += [f"process {p}" for p in sorted(pids)]
         cleaned += sweep.sweep_prefix(self.lab.prefix, keep_paths=(self.lab_tmp,),
-                                      extra_tmp={x.name for x in found if x.kind == "tmp"})
+                                      extra_tmp={x.name for x in found if x.kind == "tmp"},
+                                      own_run=self.run_id)
         for c in cleaned:
             self.out.say(f"  swept  {c}")
 

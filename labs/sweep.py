@@ -1,6 +1,7 @@
 """Remove what crashed runs left: processes of dead runs (by PID, found by their
+LAB_RUN_ID), processes in cgroups named with a lab's prefix (containers, which carry no
 LAB_RUN_ID), then namespaces, links, mounts, cgroups, iptables rules and /tmp entries
-named with a lab's prefix. Only `lab-` names; never anything of a live run.
+named with the prefix. Only `lab-` names; never anything of a live run.
 """
 from __future__ import annotations
 
@@ -115,10 +116,32 @@ def _tmp_entry(path: str):
     return "/tmp/" + parts[2] if len(parts) > 2 and parts[1] == "tmp" else None
 
 
-def sweep_prefix(prefix: str, keep_paths=(), extra_tmp=(), report_kept=False) -> list:
+def sweep_cgroup_processes(prefix: str, own_run=None) -> list:
+    """End, by PID, the processes in cgroups named with prefix: containers a lab's
+    dockerd/containerd/runc started, which carry no LAB_RUN_ID. A process carrying the id
+    of another live run is never touched (it is that run's)."""
+    found = procs.cgroup_processes(prefix)
+    live = None
+    for pid in list(found):
+        rid = procs.run_id_of(pid)
+        if rid and rid != own_run:
+            if live is None:
+                live = {r.get("run_id") for r in ledger.runs() if r["alive"]}
+            if rid in live:
+                del found[pid]
+    if not found:
+        return []
+    done = [f"process {pid} ({procs.comm(pid)}) in cgroup {d}" for pid, d in sorted(found.items())]
+    for pid in procs.kill_cgroup_processes(found, prefix, grace=KILL_GRACE):
+        done.append(f"process {pid} still alive after SIGKILL (uninterruptible?)")
+    return done
+
+
+def sweep_prefix(prefix: str, keep_paths=(), extra_tmp=(), report_kept=False, own_run=None) -> list:
     """Remove every namespace, root link, mount, cgroup dir and iptables rule whose name
-    starts with prefix, and the runs' temp dirs (harness_tmp, or listed in extra_tmp).
-    Returns a line per thing removed or not removable."""
+    starts with prefix, and the runs' temp dirs (harness_tmp, or listed in extra_tmp);
+    first end the processes left in the prefix's cgroups. Returns a line per thing
+    removed or not removable."""
     assert prefix.startswith("lab-") and len(prefix) > 4, prefix
     done = []
     try:
@@ -127,6 +150,7 @@ def sweep_prefix(prefix: str, keep_paths=(), extra_tmp=(), report_kept=False) ->
         tmp = []
     ours = {p for p in tmp if p not in keep_paths and (harness_tmp(p, prefix) or p in extra_tmp)}
     kept = [p for p in tmp if p not in ours and p not in keep_paths]
+    done += sweep_cgroup_processes(prefix, own_run)
     ip = which("ip")
     # network namespaces
     try:
@@ -156,15 +180,8 @@ def sweep_prefix(prefix: str, keep_paths=(), extra_tmp=(), report_kept=False) ->
         ok, err = _run(["umount", "-l", m])
         done.append(f"mount {m}" + ("" if ok else f": could not unmount: {err}"))
     # cgroup dirs (deepest first); they go only when no process is left in them
-    for d in sorted((d for d in leaks.cgroup_dirs() if _component_match(d[len(leaks.CGROUP_ROOT):], prefix)),
-                    key=lambda p: -p.count("/")):
-        try:
-            os.rmdir(d)
-            done.append(f"cgroup {d}")
-        except FileNotFoundError:
-            pass
-        except OSError as e:
-            done.append(f"cgroup {d}: could not remove: {e.strerror}")
+    for d, err in procs.remove_cgroups(procs.prefixed_cgroups(prefix)):
+        done.append(f"cgroup {d}" + (f": could not remove: {err}" if err else ""))
     done += _sweep_rules(prefix)
     for p in sorted(ours):
         err = remove_tree(p)

@@ -257,3 +257,51 @@ def test_bash_syntax_error_points_at_the_lab_md_line(tmp_path):
     assert "fixtures/syntax-error/lab.md: -c: line 9: syntax error near unexpected token `then'" in r.stdout
     nb = nbformat.read(tmp_path / "rec" / "transcript.ipynb", as_version=4)
     assert nb.cells[0].outputs[0]["text"] == "$ echo one\none\n"    # the first command ran
+
+
+def _cgroup_orphan(tmp_path):
+    """The pid (and its start time) and cgroup dir of the fixture's process without LAB_RUN_ID."""
+    pid = int((tmp_path / "cgpid").read_text())
+    return pid, procs.start_time(pid), (tmp_path / "cgdir").read_text().strip()
+
+
+@needs_root
+def test_sweep_after_kill_9_ends_processes_in_the_labs_cgroups(tmp_path):
+    p = start("cgroup", tmp_path)
+    try:
+        wait_for(tmp_path / "started")
+        os.kill(p.pid, signal.SIGKILL)
+        p.wait(timeout=10)
+    finally:
+        if p.poll() is None:
+            p.kill()
+    pid, started, cg = _cgroup_orphan(tmp_path)
+    assert procs.alive(pid, started) and procs.run_id_of(pid) is None   # like a container
+    try:
+        r = run("cgroup", tmp_path, env={"HXT_QUICK": "1", "HXT_CLEAN": "1"})
+    finally:
+        if procs.alive(pid, started):
+            os.kill(pid, signal.SIGKILL)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert f"swept  process {pid} (sleep 1000) in cgroup {cg}\n" in r.stdout
+    assert f"swept  cgroup {cg}\n" in r.stdout                       # deepest first
+    assert f"swept  cgroup {os.path.dirname(cg)}\n" in r.stdout
+    assert r.stdout.index(f"swept  cgroup {cg}\n") < r.stdout.index(f"swept  cgroup {os.path.dirname(cg)}\n")
+    assert not procs.alive(pid, started)
+    assert not os.path.exists(os.path.dirname(cg))
+
+
+@needs_root
+def test_leak_check_finds_and_ends_a_process_in_the_labs_cgroup(tmp_path):
+    r = run("cgroup", tmp_path, env={"HXT_QUICK": "1"})       # teardown forgets the process
+    pid, started, cg = _cgroup_orphan(tmp_path)
+    try:
+        assert r.returncode == 1, r.stdout + r.stderr
+        assert f"process  {pid} sleep 1000 (in cgroup {cg})" in r.stdout
+        assert f"cgroup   {cg}" in r.stdout
+        assert f"swept  process {pid} (sleep 1000) in cgroup {cg}" in r.stdout
+        assert not procs.alive(pid, started)
+        assert not os.path.exists(os.path.dirname(cg))
+    finally:
+        if procs.alive(pid, started):
+            os.kill(pid, signal.SIGKILL)
