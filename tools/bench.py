@@ -477,7 +477,7 @@ def run_profile(setup) -> dict:
             "plugins": plugin_entries(stats), "top": top_functions(stats)}
 
 
-SAMPLE_EVERY = 0.002  # seconds between stack samples
+SAMPLE_EVERY = 0.002  # CPU seconds between stack samples
 
 
 def frame_group(frame) -> str:
@@ -492,45 +492,49 @@ def frame_group(frame) -> str:
 
 
 def sampled_build(out_json, argv):
-    """Run tools.build in this process while a thread samples the main thread's stack.
+    """Run tools.build in this process, sampling its stack on SIGPROF (every 2 ms of CPU).
 
-    cProfile's cost per call inflates code made of many tiny calls (a tokenizer calling
-    a function per character) several times more than the rest; samples cost nothing
-    per call, so their shares are the build's real ones. A builtin or an I/O call
-    counts for the Python code that called it."""
+    cProfile's cost per call inflates code made of many tiny calls (a tokenizer calling a
+    function per character) several times more than the rest; samples cost nothing per
+    call. Python runs the handler between bytecodes, so a long C call (lxml parsing, a
+    file write) is seen once, when it returns to the Python code that made it: each
+    sample is weighted by the CPU time since the previous one, which gives that caller
+    the whole call. (A sampling thread would not do: it gets the GIL mostly while the
+    build is in a call that releases it, and so over-counts file system calls.)"""
+    import signal
+
     from tools import build
 
-    main_id = threading.main_thread().ident
-    self_counts, incl_counts, top = {}, {}, {}
-    done = threading.Event()
+    self_t, incl_t, top = {}, {}, {}
+    last = [time.process_time()]
 
-    def sample():
-        while not done.wait(SAMPLE_EVERY):
-            frame = sys._current_frames().get(main_id)
-            if frame is None:
-                continue
-            g = frame_group(frame)
-            self_counts[g] = self_counts.get(g, 0) + 1
-            code = frame.f_code
-            where = _short((code.co_filename, code.co_firstlineno, code.co_name))
-            top[where] = top.get(where, 0) + 1
-            seen = set()
-            while frame is not None:
-                c = frame.f_code
-                seen.add(category((c.co_filename, c.co_firstlineno, c.co_name)))
-                frame = frame.f_back
-            for g in seen - {""}:
-                incl_counts[g] = incl_counts.get(g, 0) + 1
+    def on_sample(signum, frame):
+        now = time.process_time()
+        weight, last[0] = now - last[0], now
+        if frame is None:
+            return
+        g = frame_group(frame)
+        self_t[g] = self_t.get(g, 0.0) + weight
+        code = frame.f_code
+        where = _short((code.co_filename, code.co_firstlineno, code.co_name))
+        top[where] = top.get(where, 0.0) + weight
+        seen = set()
+        while frame is not None:
+            c = frame.f_code
+            seen.add(category((c.co_filename, c.co_firstlineno, c.co_name)))
+            frame = frame.f_back
+        for g in seen - {""}:
+            incl_t[g] = incl_t.get(g, 0.0) + weight
 
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
+    signal.signal(signal.SIGPROF, on_sample)
+    signal.setitimer(signal.ITIMER_PROF, SAMPLE_EVERY, SAMPLE_EVERY)
     try:
         rc = build.main(argv)
     finally:
-        done.set()
-        sampler.join()
+        signal.setitimer(signal.ITIMER_PROF, 0, 0)
+        signal.signal(signal.SIGPROF, signal.SIG_DFL)
     with open(out_json, "w") as f:
-        json.dump({"samples": sum(self_counts.values()), "self": self_counts, "inclusive": incl_counts,
+        json.dump({"samples": sum(self_t.values()), "self": self_t, "inclusive": incl_t,
                    "top": sorted(top.items(), key=lambda kv: kv[1], reverse=True)[:15]}, f)
     return rc
 
@@ -682,17 +686,18 @@ def report(results) -> str:
             for n in extra) + " (one alternated run each)."]
     smp = results.get("samples")
     if smp and smp["samples"]:
-        count = smp["samples"]
-        lines += ["", f"**Where our build spends its time, sampled** (N={smp['posts']}: the main thread's "
-                  f"stack every {SAMPLE_EVERY * 1000:.0f} ms, {count} samples, {smp['wall']:.1f} s wall; "
-                  "no per-call cost, so these are the real shares. Self: the innermost frame's group "
-                  "(a builtin or file call counts for its caller); inclusive: the group is anywhere "
-                  "on the stack)", "", "| group | self | inclusive |", "|---|---:|---:|"]
+        count = smp["samples"]  # CPU seconds seen by the samples
+        lines += ["", f"**Where our build spends its time, sampled** (N={smp['posts']}: the stack on "
+                  f"SIGPROF every {SAMPLE_EVERY * 1000:.0f} ms of CPU, each sample weighted by the CPU "
+                  f"time since the last, {count:.1f} s sampled; no per-call cost, so these are the real "
+                  "shares. Self: the innermost frame's group, a builtin or C call counting for its "
+                  "caller; inclusive: the group is anywhere on the stack)", "",
+                  "| group | self | inclusive |", "|---|---:|---:|"]
         for g, c in sorted(smp["inclusive"].items(), key=lambda kv: kv[1], reverse=True):
             own = smp["self"].get(g, 0)
             if c >= count * 0.01 and g not in ("tools.build",):
                 lines.append(f"| {g} | {100 * own / count:.0f}% | {100 * c / count:.0f}% |")
-        lines += ["", "Innermost frames seen most often: " + ", ".join(
+        lines += ["", "Innermost frames with the most CPU: " + ", ".join(
             f"`{where}` {100 * c / count:.0f}%" for where, c in smp["top"][:8]) + "."]
     prof = results.get("profile")
     if prof:
