@@ -1,4 +1,4 @@
-"""python -m labs list | run NAME [--keep] [--until STEP] [--record-dir DIR] | run --all
+"""python -m labs list [LAB ...] | run NAME [--keep] [--until STEP] [--record-dir DIR] | run --all
 | sweep [NAME|--all] | bench
 
 Exit status of run: 0 passed, 1 failed, 77 skipped (a requirement is missing), 75 refused
@@ -116,11 +116,20 @@ def _rel(p):
     return r if not r.startswith("..") else str(p)
 
 
+def _lab_dir(name_or_path: str) -> Path:
+    p = Path(name_or_path)
+    if "/" in name_or_path or name_or_path in (".", ".."):
+        return p.parent if p.name == "lab.md" else p
+    return LABS_ROOT / name_or_path
+
+
 def cmd_list(args) -> int:
-    """One line per lab; what keeps a lab from running here on the lines below it."""
+    """One line per lab (every lab, or those named); what keeps a lab from running here
+    (a requirement, a probe's reason) on the lines below it."""
     rows, notes = [("LAB", "POST", "RUNS HERE", "LAST RESULT")], {}
     cache = str(ledger.state_root())
-    for d in find_labs(LABS_ROOT):
+    dirs = [_lab_dir(n) for n in args.labs] if args.labs else find_labs(LABS_ROOT)
+    for d in dirs:
         try:
             lab = parse_lab(d)
         except LabError as e:
@@ -187,7 +196,8 @@ def cmd_sweep(args) -> int:
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(prog="python -m labs", description="Run, check and record labs.")
     sub = p.add_subparsers(dest="cmd", required=True)
-    sub.add_parser("list", help="every lab, its post, whether it runs here, its last result")
+    ls = sub.add_parser("list", help="every lab, its post, whether it runs here (or why not), its last result")
+    ls.add_argument("labs", nargs="*", metavar="LAB", help="only these labs (names or folders)")
     r = sub.add_parser("run", help="run a lab (exit 0 passed, 1 failed, 77 skipped, 75 locked, 2 malformed)")
     r.add_argument("name", nargs="?", help="lab name (labs/NAME) or path to a lab folder")
     r.add_argument("--all", action="store_true", help="run every lab")

@@ -72,6 +72,7 @@ class Requires:
     commands: dict = field(default_factory=dict)   # command -> Debian package
     kernel: list = field(default_factory=list)
     accel: Optional[str] = None
+    probe: list = field(default_factory=list)      # commands run in the lab dir; non-zero: skip
 
 
 @dataclass
@@ -183,10 +184,10 @@ def _build(meta, ml, parts, path, name) -> Lab:
     req = Requires()
     r = meta.get("requires") or {}
     if not isinstance(r, dict):
-        err("requires", "'requires' must be a mapping (root, commands, kernel, accel)")
+        err("requires", "'requires' must be a mapping (root, commands, kernel, accel, probe)")
     for key in r:
-        if key not in ("root", "commands", "kernel", "accel"):
-            err(f"requires.{key}", f"unknown requirement {key!r} (known: root, commands, kernel, accel)")
+        if key not in ("root", "commands", "kernel", "accel", "probe"):
+            err(f"requires.{key}", f"unknown requirement {key!r} (known: root, commands, kernel, accel, probe)")
     if "root" in r:
         if not isinstance(r["root"], bool):
             err("requires.root", "'requires.root' must be true or false")
@@ -213,6 +214,13 @@ def _build(meta, ml, parts, path, name) -> Lab:
     if accel is not None and accel not in ACCELS:
         err("requires.accel", f"'requires.accel' must be one of {', '.join(ACCELS)}, not {accel!r}")
     req.accel = accel
+    probe = r.get("probe") or []
+    if isinstance(probe, str):
+        probe = [probe]
+    if not isinstance(probe, list) or not all(isinstance(x, str) and x.strip() for x in probe):
+        err("requires.probe", "'requires.probe' must be a list of commands run in the lab's folder, "
+                              "e.g. [./driver.sh]; one that exits non-zero skips the lab")
+    req.probe = [x.strip() for x in probe]
 
     locks = meta.get("locks") or []
     if not isinstance(locks, list) or not all(isinstance(x, str) and NAME_RE.match(x) for x in locks):

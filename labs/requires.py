@@ -1,5 +1,7 @@
 """Can this lab run here? Root, commands on PATH (and the Debian package for each),
-kernel features tried for real in a scratch `lab-req-<pid>` network namespace, kvm/tcg.
+kernel features tried for real in a scratch `lab-req-<pid>` network namespace, kvm/tcg,
+and the lab's own probes (commands run in its folder: a non-zero exit is a skip whose
+reason is what the probe wrote on stderr).
 
 A missing requirement is a skip (exit 77) whose message names what is missing and the
 package that provides it: never a failure, never a fake pass.
@@ -148,6 +150,48 @@ def accel_status(accel):
     return None      # tcg or any: qemu's TCG runs anywhere
 
 
+PROBE_TIMEOUT = 30.0
+PROBE_REASON_MAX = 600
+
+
+def _summary(text: str) -> str:
+    """A probe's message on one line: its lines joined (after a line ending in ':' by a
+    space, otherwise by '; ')."""
+    out = ""
+    for line in (l.strip() for l in text.splitlines()):
+        if not line:
+            continue
+        out += ("" if not out else " " if out.endswith(":") else "; ") + line
+    return out if len(out) <= PROBE_REASON_MAX else out[:PROBE_REASON_MAX - 3] + "..."
+
+
+def run_probe(lab, command: str):
+    """None if the probe succeeds, else the reason. It runs with bash in the lab's folder
+    (a bare name of a file there, `driver.sh`, runs that file), stdin /dev/null, and LAB,
+    LAB_DIR, LAB_PREFIX set; after PROBE_TIMEOUT seconds its process group is killed."""
+    shown, words = command, command.split()
+    if "/" not in words[0] and (lab.dir / words[0]).is_file():
+        command = "./" + command
+    env = dict(os.environ, PATH=search_path(), LAB=lab.name, LAB_DIR=str(lab.dir),
+               LAB_PREFIX=lab.prefix, LC_ALL="C.UTF-8")
+    try:
+        p = subprocess.Popen([which("bash") or "/bin/bash", "--noprofile", "--norc", "-c", command],
+                             cwd=lab.dir, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, start_new_session=True)
+    except OSError as e:
+        return f"probe {shown}: cannot run it: {e}"
+    try:
+        out, err = p.communicate(timeout=PROBE_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        procs.signal_group(p.pid, 9)
+        p.communicate()
+        return f"probe {shown}: no answer after {PROBE_TIMEOUT:g} s"
+    if p.returncode == 0:
+        return None
+    text = _summary(err.decode("utf-8", "replace")) or _summary(out.decode("utf-8", "replace"))
+    return f"probe {shown}: " + (text or f"exited with status {p.returncode} (and said nothing)")
+
+
 def missing(lab, cache_dir=None) -> list:
     """Every unmet requirement of a lab, as sentences naming what and where from."""
     req = lab.requires
@@ -172,6 +216,11 @@ def missing(lab, cache_dir=None) -> list:
     a = accel_status(req.accel)
     if a:
         out.append(a)
+    if not (req.root and os.geteuid() != 0):     # a probe of a root lab says nothing as a user
+        for command in req.probe:
+            why = run_probe(lab, command)
+            if why:
+                out.append(why)
     return out
 
 

@@ -305,3 +305,23 @@ def test_leak_check_finds_and_ends_a_process_in_the_labs_cgroup(tmp_path):
     finally:
         if procs.alive(pid, started):
             os.kill(pid, signal.SIGKILL)
+
+
+def test_failing_probe_skips_with_its_stderr_and_list_shows_it(tmp_path):
+    r = run("probe", tmp_path)
+    assert r.returncode == 77, r.stdout + r.stderr
+    reason = "probe check.sh: no widget here: install hxt-widget (HXT_WIDGET=1 pretends)"
+    assert f"skipped: probe: {reason}" in r.stdout
+    assert "the widget works" not in r.stdout
+    assert record(tmp_path)["reason"] == reason
+    ls = subprocess.run([sys.executable, "-m", "labs", "list", str(FIX / "probe")], cwd=ROOT,
+                        capture_output=True, text=True)
+    assert ls.returncode == 0, ls.stderr
+    assert ls.stdout.splitlines()[1].split()[:3] == ["probe", "-", "no"]
+    assert f"- {reason}" in ls.stdout
+
+
+def test_passing_probes_run_in_the_lab_folder_and_the_lab_runs(tmp_path):
+    r = run("probe", tmp_path, env={"HXT_WIDGET": "1"})
+    assert r.returncode == 0, r.stdout + r.stderr        # `test -f lab.md` passed: cwd is the lab's
+    assert record(tmp_path)["status"] == "passed"

@@ -86,6 +86,7 @@ requires:
   commands: {etcd: etcd-server}
   kernel: [veth, vxlan]
   accel: tcg
+  probe: [driver.sh, "test -w /dev/kvm"]
 locks: [docker]
 secrets: [TOKEN]
 ---
@@ -96,6 +97,7 @@ true
     assert lab.prefix == "lab-demo"
     assert lab.requires.root and lab.requires.commands == {"etcd": "etcd-server"}
     assert lab.requires.kernel == ["veth", "vxlan"] and lab.requires.accel == "tcg"
+    assert lab.requires.probe == ["driver.sh", "test -w /dev/kvm"]
     assert lab.locks == ["docker"] and lab.secrets == ["TOKEN"]
 
 
@@ -105,6 +107,8 @@ true
     ("---\ntitle: T\nrequires:\n  kernel: [wormhole]\n---\n", ":4: unknown kernel feature 'wormhole'"),
     ("---\ntitle: T\nrequires:\n  commands:\n    etcd:\n---\n", ":4: command 'etcd' needs the Debian package"),
     ("---\ntitle: T\ntimeuot: 3\n---\n", ":3: unknown front-matter key 'timeuot'"),
+    ("---\ntitle: T\nrequires:\n  probe: {a: b}\n---\n", ":4: 'requires.probe' must be a list of commands"),
+    ("---\ntitle: T\nrequires:\n  probes: [x]\n---\n", ":4: unknown requirement 'probes'"),
     ("---\ntitle: [unclosed\n---\n", "front matter is not valid YAML"),
     ("---\nprefix: lab-x\n---\n", "needs a 'title'"),
     ("no front matter\n", ":1: lab.md must start with YAML front matter"),
