@@ -89,7 +89,8 @@ def test_a_chosen_driver_is_still_checked(tmp_path):
 def test_the_harness_names_each_missing_command_and_where_it_comes_from(monkeypatch):
     """What `python -m labs run minikube` says (exit 77) on a machine with none of them."""
     monkeypatch.setattr(requires, "which", lambda cmd: None)
-    assert requires.missing(parse_lab(LAB_DIR)) == [
+    commands = [m for m in requires.missing(parse_lab(LAB_DIR)) if not m.startswith("probe ")]
+    assert commands == [
         "command minikube not found (not packaged by Debian: install the minikube release binary)",
         "command kubectl not found: install the Debian package kubernetes-client "
         "(apt-get install kubernetes-client)",
@@ -99,6 +100,19 @@ def test_the_harness_names_each_missing_command_and_where_it_comes_from(monkeypa
 
 def test_on_this_machine_exactly_the_absent_commands_are_reported():
     lab = parse_lab(LAB_DIR)
-    reported = requires.missing(lab)
+    reported = [m for m in requires.missing(lab) if not m.startswith("probe ")]   # the driver: below
     absent = [c for c in lab.requires.commands if requires.which(c) is None]
     assert [line.split()[1] for line in reported] == absent
+
+
+def test_the_driver_probe_reports_what_driver_sh_says():
+    """requires.probe runs driver.sh: the lab is skipped with its stderr when it fails."""
+    lab = parse_lab(LAB_DIR)
+    assert lab.requires.probe == ["driver.sh"]
+    found = subprocess.run([BASH, str(DRIVER)], capture_output=True, text=True, cwd=LAB_DIR)
+    probes = [m for m in requires.missing(lab) if m.startswith("probe ")]
+    if found.returncode == 0:
+        assert probes == []
+    else:
+        first = found.stderr.splitlines()[0]
+        assert probes[0].startswith(f"probe driver.sh: {first}"), probes
