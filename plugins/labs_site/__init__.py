@@ -10,9 +10,14 @@ the `{% lab NAME STEP [output] %}` tag. Read only: the site never runs a lab.
   (transcript.py) inside the site theme (templates/lab.html).
 - `/labs/` (and `/zh/labs/`): every lab with its post and last result (templates/labs.html),
   linked from the header menu.
+- `{% labrecord NAME %} … {% endlabrecord %}` (record_tag.py): Markdown, usually a
+  table, with `{{ KEY }}` filled from the lab's record.json and a caption saying which
+  lab measured it and when.
+- Captions of both tags are rendered again in the post's language (caption.py).
 - Content errors go through the strict plugin at path:line: an unknown `lab:` (at its
   front-matter line), a tag naming an unknown lab or step, a malformed tag, a post
-  naming a lab whose lab.md is malformed.
+  naming a lab whose lab.md is malformed, a labrecord block without its end, for a lab
+  without measurements, or with a placeholder naming nothing recorded.
 
 Settings: LABS_DIR (default: the repository's labs/).
 """
@@ -27,7 +32,7 @@ from pelican.generators import Generator
 
 import strict
 
-from labs_site import data, tag
+from labs_site import caption, data, record_tag, tag
 from labs_site.markdown_ext import LabTagExtension
 from labs_site.strings import duration, lab_t
 
@@ -99,6 +104,25 @@ def check_content(content):
             tag.parse(args, all_labs)
         except tag.TagError as e:
             strict.error(source, i + 1, str(e))
+    blocks, problems = record_tag.find_blocks(lines)
+    for block in blocks:
+        problems += record_tag.check(block, lines, all_labs)
+    for i, message in problems:
+        strict.error(source, i + 1, message)
+
+
+def localize(content):
+    """Lab captions in the post's language (the Markdown tags wrote the default one)."""
+    markup = getattr(content, "_content", None)
+    settings = _state["settings"] or {}
+    lang = getattr(content, "lang", None)
+    if markup and lang and "data-lab-caption" in markup:
+        content._content = caption.localize(markup, lang, caption.labs_url(settings, lang))
+
+
+def content_init(content):
+    check_content(content)
+    localize(content)
 
 
 # --- the box ------------------------------------------------------------------------------
@@ -154,7 +178,7 @@ class LabsGenerator(Generator):
             if getattr(c, "status", "published") == "published":
                 self.posts.setdefault((info.name, lang), c)
         for c in _all_contents(self.context):
-            if 'class="lab-step"' in (getattr(c, "_content", "") or ""):
+            if any(f'class="{k}"' in (getattr(c, "_content", "") or "") for k in ("lab-step", "lab-record")):
                 if self.css not in (getattr(c, "extra_css", None) or []):
                     c.extra_css = [*(getattr(c, "extra_css", None) or []), self.css]
         menu = self.context.get("menu_pages")
@@ -210,5 +234,5 @@ def get_generators(pelican):
 def register():
     signals.initialized.connect(initialized)
     signals.generator_init.connect(add_helpers)
-    signals.content_object_init.connect(check_content)
+    signals.content_object_init.connect(content_init)
     signals.get_generators.connect(get_generators)

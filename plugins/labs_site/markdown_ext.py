@@ -1,12 +1,16 @@
 """Markdown extension: a line `{% lab NAME STEP [output] %}` becomes the block's commands
-(and recorded output). A bad tag becomes a short note, never the raw tag; the content
-check (labs_site/__init__.py) reports it at path:line and fails the build."""
+(and recorded output); a `{% labrecord NAME %} … {% endlabrecord %}` block becomes its
+Markdown filled with the lab's recorded measurements. A bad tag becomes a short note,
+never the raw tag; the content check (labs_site/__init__.py) reports it at path:line and
+fails the build. Captions are in the default language; labs_site.localize renders them
+again in the post's."""
 from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
 
-from labs_site import tag
+from labs_site import caption, record_tag, tag
 
 PRIORITY = 27  # like the pdf tag: before fenced code (25) is stashed
+BAD_TAG = '<p class="lab-step-error">lab: a bad lab tag (the build says why)</p>'
 
 
 class LabTagPreprocessor(Preprocessor):
@@ -14,23 +18,39 @@ class LabTagPreprocessor(Preprocessor):
         super().__init__(md)
         self.settings, self.labs = settings, labs
 
+    def _stash(self, markup):
+        return ["", self.md.htmlStash.store(markup), ""]
+
     def run(self, lines):
-        found = dict(tag.find_tags(lines))
-        if not found:
+        steps = dict(tag.find_tags(lines))
+        blocks, errors = record_tag.find_blocks(lines)
+        if not steps and not blocks:
             return lines
         from labs_site.transcript import css_class
-        out = []
-        for i, line in enumerate(lines):
-            if i not in found:
-                out.append(line)
+        lang = self.settings.get("DEFAULT_LANG", "en")
+        base = caption.labs_url(self.settings, lang)
+        starts = {b.start: b for b in blocks}
+        stray = {i for i, _ in errors} - set(starts)   # a {% endlabrecord %} alone
+        out, i = [], 0
+        while i < len(lines):
+            block = starts.get(i)
+            if block is not None:
+                bad = block.end is None or record_tag.check(block, lines, self.labs())
+                out += self._stash(BAD_TAG if bad else
+                                   record_tag.render(block, lines, self.labs(), base, lang))
+                i = (block.end if block.end is not None else i) + 1
                 continue
-            try:
-                t = tag.parse(found[i], self.labs())
-                markup = tag.render(t, self.labs(), css_class(self.settings),
-                                    self.settings.get("SITEURL", ""))
-            except tag.TagError:
-                markup = '<p class="lab-step-error">lab: a bad lab tag (the build says why)</p>'
-            out += ["", self.md.htmlStash.store(markup), ""]
+            if i in steps:
+                try:
+                    t = tag.parse(steps[i], self.labs())
+                    out += self._stash(tag.render(t, self.labs(), css_class(self.settings), base, lang))
+                except tag.TagError:
+                    out += self._stash(BAD_TAG)
+            elif i in stray:
+                out += self._stash(BAD_TAG)
+            else:
+                out.append(lines[i])
+            i += 1
         return out
 
 

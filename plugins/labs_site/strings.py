@@ -29,6 +29,11 @@ STRINGS = {
     "host": {"en": "Host", "zh": "主机"},
     "status": {"en": "Status", "zh": "状态"},
     "date": {"en": "Date", "zh": "日期"},
+    "no_output": {"en": "no recorded output yet", "zh": "还没有记录的输出"},
+    "stale_output": {"en": "output recorded before the last change", "zh": "输出记录于这一步上次修改之前"},
+    "measured_by": {"en": "Measured by the {lab} lab on {date}", "zh": "{date}由实验 {lab} 测得"},
+    "unknown_date": {"en": "an unknown date", "zh": "日期不详"},
+    "run_failed": {"en": "that run failed", "zh": "那次运行失败了"},
 }
 
 

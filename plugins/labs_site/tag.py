@@ -12,6 +12,8 @@ from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers import BashLexer, BashSessionLexer, TextLexer
 
+from labs_site import caption
+
 TAG_RE = re.compile(r"^ {0,3}\{%\s*lab(?:\s+(?P<args>.*?))?\s*%\}\s*$")
 FENCE_RE = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})")
 
@@ -86,10 +88,11 @@ def _code(text, lexer, css_class, extra=""):
     return highlight(text or " ", lexer, formatter)
 
 
-def render(tag: LabTag, labs: dict, css_class="highlight", siteurl="") -> str:
+def render(tag: LabTag, labs: dict, css_class="highlight", base="/labs/", lang="en") -> str:
+    """The step's commands (with the recorded output when asked) and a caption; `base`
+    is the URL of the Labs pages in the caption's language (caption.labs_url)."""
     info = labs[tag.lab]
     block = info.step(tag.step)
-    href = f"{siteurl}/labs/{tag.lab}/#block-{tag.step}"
     parts = [f'<figure class="lab-step" data-summary="skip" data-lab="{html.escape(tag.lab)}" '
              f'data-step="{html.escape(tag.step)}">']
     out, stale = recorded_output(info, block) if tag.output else (None, False)
@@ -99,11 +102,7 @@ def render(tag: LabTag, labs: dict, css_class="highlight", siteurl="") -> str:
         parts.append(_code(commands(block), BashLexer(), css_class))
         if tag.output and out:
             parts.append(_code(out, TextLexer(), css_class, " lab-step__output"))
-    cap = (f'<figcaption><code>make lab-{html.escape(tag.lab)}</code> · '
-           f'<a href="{html.escape(href)}">{html.escape(tag.lab)} › {html.escape(tag.step)}</a>')
-    if tag.output and not out:
-        cap += ' · <span class="lab-step__note">no recorded output yet</span>'
-    elif stale:
-        cap += ' · <span class="lab-step__note">output recorded before the last change</span>'
-    parts.append(cap + "</figcaption></figure>")
+    note = "no-output" if tag.output and not out else "stale" if stale else ""
+    parts.append(caption.step(tag.lab, tag.step, note, lang, base))
+    parts.append("</figure>")
     return "\n".join(parts)

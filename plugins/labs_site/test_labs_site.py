@@ -177,3 +177,78 @@ def test_tag_parse_errors():
             tag.parse(args, labs)
     lines = ["```", "{% lab demo greet %}", "```", "{% lab demo count %}"]
     assert list(tag.find_tags(lines)) == [(3, "demo count")]
+
+
+def _record(site_labs, name):
+    import json
+    return json.loads((site_labs / name / "record.json").read_text())
+
+
+def test_labrecord_fills_the_table_from_the_record_with_its_date(site):
+    record = _record(site.parent / "labs", "demo")
+    doc = page(site, "en/2016/07/19/demo-post")
+    fig = doc.xpath("//figure[contains(@class, 'lab-record')]")
+    assert len(fig) == 1
+    rows = {text(r.xpath("td")[0]): text(r.xpath("td")[1]) for r in fig[0].xpath(".//tbody/tr")}
+    assert rows == {"lines printed": "3", "host kernel": record["host"]["kernel"]}
+    assert fig[0].xpath(".//tbody/tr[2]/td[2]/code")           # Markdown around a value still works
+    cap = fig[0].xpath("figcaption")[0]
+    assert text(cap).startswith("Measured by the demo lab on ")
+    assert cap.xpath("time")[0].get("datetime") == record["date"]
+    assert cap.xpath("a")[0].get("href") == "/labs/demo/"
+    html = (site / "en/2016/07/19/demo-post/index.html").read_text()
+    assert "{% labrecord demo %} inside a code block stays as it is" in html
+    assert "{{" not in text(fig[0])
+
+
+def test_captions_in_chinese_link_to_the_chinese_lab_pages(site):
+    doc = page(site, "zh/2016/07/19/demo-post")
+    cap = doc.xpath("//figure[contains(@class, 'lab-record')]/figcaption")[0]
+    assert text(cap).endswith("由实验 demo 测得") and "年" in cap.xpath("time")[0].text
+    assert cap.xpath("a")[0].get("href") == "/zh/labs/demo/"
+    step = doc.xpath("//figure[contains(@class, 'lab-step')]/figcaption//a")[0]
+    assert step.get("href") == "/zh/labs/demo/#block-greet"
+    assert page(site, "en/2016/07/19/demo-post").xpath(
+        "//figure[contains(@class, 'lab-step')]/figcaption//a")[0].get("href") == "/labs/demo/#block-greet"
+
+
+def test_labrecord_says_when_the_lab_changed_since(site):
+    fig = page(site, "en/2016/07/26/edited-post").xpath("//figure[contains(@class, 'lab-record')]")[0]
+    assert text(fig).startswith("Lines: 3.")
+    assert "changed since last verified" in text(fig.xpath("figcaption")[0])
+
+
+def test_bad_labrecord_blocks_fail_the_build_at_path_line(tmp_path):
+    from tools.build import BuildFailed
+    labs_dir = tmp_path / "labs"
+    shutil.copytree(FIX / "labs", labs_dir)
+    assert _run_lab(labs_dir / "demo").returncode == 0
+    content = tmp_path / "content"
+    (content / "posts").mkdir(parents=True)
+    (content / "posts" / "bad.md").write_text(
+        "---\ntitle: Bad\ndate: 2016-07-19\nlang: en\n---\nText.\n\n"   # body starts at line 6
+        "{% labrecord demo %}\n| a | b |\n| - | - |\n| x | {{ nope }} |\n{% endlabrecord %}\n\n"
+        "{% labrecord fresh %}\n{{ lines }}\n{% endlabrecord %}\n\n"
+        "{% labrecord demo extra %}\n{% endlabrecord %}\n\n"
+        "{% endlabrecord %}\n\n"
+        "{% labrecord demo %}\n{{ lines }}\n")
+    with pytest.raises(BuildFailed) as e:
+        _build(content, labs_dir, tmp_path / "out")
+    errors = "\n".join(e.value.errors)
+    assert "bad.md:11: lab 'demo' recorded no 'nope' (measurements: lines)" in errors
+    assert "bad.md:14: lab 'fresh' has no recorded measurements: run `make lab-fresh`" in errors
+    assert "bad.md:18: labrecord: write {% labrecord NAME %}" in errors
+    assert "bad.md:21: {% endlabrecord %} without {% labrecord NAME %} before it" in errors
+    assert "bad.md:23: {% labrecord demo %} has no {% endlabrecord %}" in errors
+
+
+def test_record_lookup_and_blocks():
+    from labs_site import record_tag
+    rec = {"measurements": {"a": 1}, "host": {"kernel": "6.1"}, "versions": {"go": "1.19"}}
+    assert record_tag.lookup(rec, "a") == 1 and record_tag.lookup(rec, "host.kernel") == "6.1"
+    for key in ("b", "host", "host.nope", "a.b"):
+        with pytest.raises(KeyError):
+            record_tag.lookup(rec, key)
+    lines = ["~~~", "{% labrecord x %}", "~~~", "{% labrecord x %}", "| {{ a }} |", "{% endlabrecord %}"]
+    blocks, errors = record_tag.find_blocks(lines)
+    assert [(b.start, b.end, b.lab) for b in blocks] == [(3, 5, "x")] and errors == []
