@@ -21,6 +21,7 @@ TIMES = [
     re.compile(r"(?<![\d:.])\d{2}:\d{2}:\d{2}(?:\.\d+)?(?![\d:])"),
 ]
 PID_CONTEXT = re.compile(r"(\b(?:pid|PID|Pid)\b[\"']?\s*[:=]?\s*)(\d+)\b")
+BARE_NUMBER = re.compile(r"(?<![\w.:-])(\d+)(?![\w:-]|\.\d)")
 PORT_AFTER_COLON = re.compile(r"((?:\d{1,3}\.){3}\d{1,3}|\]|\blocalhost|\*):(\d{4,5})\b")
 PORT_DOTTED = re.compile(r"\b((?:\d{1,3}\.){3}\d{1,3})\.(\d{4,5})\b")     # tcpdump: 10.0.0.1.45678
 PORT_WORD = re.compile(r"\b(port\s+)(\d{4,5})\b")
@@ -55,7 +56,12 @@ class Normalizer:
             text = text.replace(s, "<SECRET>")
         return text
 
-    def __call__(self, text: str) -> str:
+    def __call__(self, text: str, pids=(), bare_pids=True) -> str:
+        """Placeholders everywhere. `pids`: more pids for this text only (those alive while
+        the block that printed it ran). bare_pids=False leaves numbers that are not named
+        as pids ("pid 42", `"Pid": 42`) alone: the second reading a comparison may accept,
+        so that an ordinary number that happens to equal a pid (pid_max can be 32768) never
+        fails an expected line."""
         text = self.mask(text)
         for literal, placeholder in sorted(self.paths.items(), key=lambda kv: -len(kv[0])):
             if literal:
@@ -67,9 +73,9 @@ class Normalizer:
         for t in TIMES:
             text = t.sub("<TIME>", text)
         text = PID_CONTEXT.sub(lambda m: m.group(1) + "<PID>", text)
-        if self.pids:
-            text = re.sub(r"(?<![\w.:-])(\d+)(?![\w:-]|\.\d)",
-                          lambda m: "<PID>" if int(m.group(1)) in self.pids else m.group(1), text)
+        known = self.pids | set(pids) if pids else self.pids
+        if known and bare_pids:
+            text = BARE_NUMBER.sub(lambda m: "<PID>" if int(m.group(1)) in known else m.group(1), text)
         text = PORT_AFTER_COLON.sub(lambda m: self._port(m, ":"), text)
         text = PORT_DOTTED.sub(lambda m: self._port(m, "."), text)
         text = PORT_WORD.sub(lambda m: m.group(1) + ("<PORT>" if self._eph(m.group(2)) else m.group(2)), text)

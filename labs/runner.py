@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-from . import ledger, leaks, procs, requires, session, sweep
+from . import ledger, leaks, pidwatch, procs, requires, session, sweep
 from .match import clean, diff as make_diff, output_matches
 from .normalize import Normalizer
 
@@ -125,6 +125,15 @@ def _read_text(path: Path) -> str:
     return data.decode("utf-8", "replace")
 
 
+def _shown_lines(expected, lines, plain):
+    """The normalized lines, except where a number taken for a pid is literally what the
+    expected output says: that line is shown as printed."""
+    if len(plain) != len(lines):
+        return lines
+    want = set(expected)
+    return [p if a != p and p in want and a not in want else a for a, p in zip(lines, plain)]
+
+
 def _tail(text: str, n=LOG_TAIL) -> str:
     lines = text.splitlines()
     if len(lines) <= n:
@@ -138,6 +147,7 @@ class Daemon:
         self.pidfd = os.pidfd_open(proc.pid)
         self.status = "running"
         self.started = time.monotonic()
+        self.started_ns = time.monotonic_ns()
 
     def close(self):
         if self.pidfd is not None:
@@ -199,9 +209,12 @@ class Runner:
                                                 "kept": False})
         old = self._install_signals()
         self.lab_tmp = None
+        self.watch = pidwatch.PidWatch(self.run_id)
         try:
+            self.watch.start()
             self._run_phases(res)
         finally:
+            self.watch.stop()
             res.duration = round(time.monotonic() - t0, 3)
             self._restore_signals(old)
             for d in self.daemons:
@@ -420,6 +433,7 @@ class Runner:
         rd = self.rd
         self.out.start(b.role, b.name)
         t0 = time.monotonic()
+        t0_ns = time.monotonic_ns()
         deadline = min(t0 + b.timeout, run_deadline) if run_deadline else t0 + b.timeout
         out_path = rd / f"b{k}.out"
         with open(out_path, "wb") as f:
@@ -433,6 +447,7 @@ class Runner:
         r.duration = round(time.monotonic() - t0, 3)
         r.exit = proc.returncode
         self.norm.add_pids([proc.pid])
+        self.block_pids = self.watch.pids_during(t0_ns)     # alive at some moment of this block
         if any(d.status == "running" for d in self.daemons):   # their children's PIDs too
             self.norm.add_pids(procs.with_run_ids([self.run_id]))
         state = rd / f"state.{k}.sh"
@@ -448,7 +463,7 @@ class Runner:
             raw = _read_text(out_path)
             self._learn_pids(raw)
             r.raw = self.norm.mask(raw)
-            r.output = self.norm(raw)
+            r.output = self.norm(raw, self.block_pids)
             r.status = "passed" if proc.returncode == 0 else "failed"
             if r.status == "failed" and b.role != "teardown":
                 r.message = f"{self.lab.path}:{b.line}: {b.role} {b.name} exited with status {proc.returncode}"
@@ -487,9 +502,12 @@ class Runner:
                 continue
             raw = _read_text(rd / f"b{k}.{i}.out")
             self._learn_pids(raw)
-            actual = self.norm(raw)
+            actual = self.norm(raw, self.block_pids)
             lines = actual.splitlines()
-            ok_out = output_matches(c.expected, lines)
+            plain = self.norm(raw, self.block_pids, bare_pids=False).splitlines()
+            ok_out = output_matches(c.expected, lines, plain)
+            lines = _shown_lines(c.expected, lines, plain)
+            actual = "\n".join(lines) + ("\n" if actual.endswith("\n") else "")
             entry.update(rc=rc, output=actual, status="passed" if ok_out and rc == c.expected_rc else "failed")
             r.commands.append(entry)
             cmd_shown = "$ " + c.text.replace("\n", "\n> ")
@@ -595,7 +613,7 @@ class Runner:
                 self.out.say(f"  ok    stop     {d.block.name:28} {how[d.proc.pid]}")
         for d in self.daemons:
             log = _read_text(d.log)
-            d.result.output = _tail(self.norm(log))
+            d.result.output = _tail(self.norm(log, self.watch.pids_during(d.started_ns, tops={d.proc.pid})))
             if not d.result.raw:
                 d.result.raw = self.norm.mask(log)
             d.result.duration = round(time.monotonic() - d.started, 3)

@@ -325,3 +325,16 @@ def test_passing_probes_run_in_the_lab_folder_and_the_lab_runs(tmp_path):
     r = run("probe", tmp_path, env={"HXT_WIDGET": "1"})
     assert r.returncode == 0, r.stdout + r.stderr        # `test -f lab.md` passed: cwd is the lab's
     assert record(tmp_path)["status"] == "passed"
+
+
+@needs_root
+def test_pids_of_processes_gone_before_their_block_ends_are_placeholders(tmp_path):
+    r = run("pids", tmp_path)
+    assert r.returncode == 0, r.stdout + r.stderr
+    nb = nbformat.read(tmp_path / "rec" / "transcript.ipynb", as_version=4)
+    cells = {c.metadata["lab"]["name"]: c for c in nb.cells if c.cell_type == "code"}
+    out = cells["short-lived"].outputs[0]["text"]
+    assert "I was <PID>\n" in out and "no run id, <PID>\n" in out
+    assert "mtu 1500, port 2379, 31000 bytes\n" in out
+    assert cells["script"].outputs[0]["text"] == "recorded as <PID>\n"
+    assert cells["parent"].outputs[0]["text"] == "my child was <PID>\n"     # a daemon's log too

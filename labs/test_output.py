@@ -64,3 +64,18 @@ def test_placeholders():
 def test_secrets_are_masked_even_where_nothing_else_is_normalized():
     n = Normalizer(secrets=["hunter2"])
     assert n.mask("password hunter2 at 12:00:00") == "password <SECRET> at 12:00:00"
+
+
+def test_a_number_that_equals_a_pid_still_matches_a_literal_expected_line():
+    """pid_max can be 32768: an ordinary number may equal a pid of the run. The comparison
+    accepts the reading where bare numbers are not taken for pids; named pids always are."""
+    n = Normalizer(port_range=(32768, 60999))
+    raw = "mtu 1500\nchild 1500\npid 1500"
+    full = n(raw, pids={1500}).splitlines()
+    plain = n(raw, pids={1500}, bare_pids=False).splitlines()
+    assert full == ["mtu <PID>", "child <PID>", "pid <PID>"]
+    assert plain == ["mtu 1500", "child 1500", "pid <PID>"]
+    assert not output_matches(["mtu 1500", "child <PID>", "pid <PID>"], full)
+    assert output_matches(["mtu 1500", "child <PID>", "pid <PID>"], full, plain)
+    assert not output_matches(["mtu 1500", "child <PID>", "pid 1500"], full, plain)
+    assert n("child 1500") == "child 1500"           # pids given for one text only
