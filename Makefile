@@ -73,8 +73,8 @@ newpost: deps ## Start a post (TITLE= POST_LANG=en|zh SLUG= LAB=)
 labs: deps $(DEBIAN) ## Run every lab (exit 0 passed, 1 failed, 77 skipped)
 	$(PY) -m labs run --all
 
-lab-%: deps $(DEBIAN) ## Run one lab, e.g. `make lab-flannel` (KEEP=1 leaves its state, UNTIL=step)
-	$(PY) -m labs run $* $(if $(KEEP),--keep) $(if $(UNTIL),--until $(UNTIL))
+lab-%: deps $(DEBIAN) ## Run one lab, e.g. `make lab-flannel` (V=1 shows its output live, V=2 daemons' logs too; KEEP=1 leaves its state, UNTIL=step)
+	$(PY) -m labs run $* $(if $(filter 2,$(V)),-vv,$(if $(V),-v)) $(if $(KEEP),--keep) $(if $(UNTIL),--until $(UNTIL))
 
 sweep: deps ## Remove leftovers of crashed lab runs (lab- namespaces, links, processes, dirs)
 	$(PY) -m labs sweep --all

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Optional
 
 from . import ledger, leaks, pidwatch, procs, requires, session, sweep
+from .live import Live
 from .match import clean, diff as make_diff, output_matches
 from .normalize import Normalizer
 
@@ -73,11 +74,13 @@ class RunResult:
 
 
 class Reporter:
-    """Live progress: one line per block with its status and elapsed time."""
+    """Live progress: one line per block with its status and elapsed time (verbose: the
+    block's line first, its output under it as it comes, then the result line)."""
 
-    def __init__(self, stream=None):
+    def __init__(self, stream=None, verbose=0):
         self.s = stream or sys.stdout
         self.tty = hasattr(self.s, "isatty") and self.s.isatty()
+        self.verbose = verbose
 
     def _write(self, text):
         """Progress is a courtesy: a closed pipe (`| head`) must never stop a teardown."""
@@ -93,7 +96,9 @@ class Reporter:
         self._write(text + "\n")
 
     def start(self, role, name):
-        if self.tty:
+        if self.verbose:
+            self.say(f"  ..    {role:8} {name}")
+        elif self.tty:
             self._write(f"  ..    {role:8} {name}")
 
     def done(self, r: BlockResult, extra=""):
@@ -103,7 +108,7 @@ class Reporter:
             mark = "--"
         took = f"{r.duration:6.2f}s" if r.status not in ("not run",) else ""
         line = f"  {mark:5} {r.role:8} {r.name:28} {took} {extra}".rstrip()
-        self.say(("\r\033[K" if self.tty else "") + line)
+        self.say(("\r\033[K" if self.tty and not self.verbose else "") + line)
 
 
 def _now_iso():
@@ -156,12 +161,14 @@ class Daemon:
 
 
 class Runner:
-    def __init__(self, lab, keep=False, until=None, record_dir=None, stream=None):
+    def __init__(self, lab, keep=False, until=None, record_dir=None, stream=None, verbose=0):
         self.lab = lab
         self.keep = keep
         self.until = until
         self.record_dir = Path(record_dir) if record_dir else lab.dir
-        self.out = Reporter(stream)
+        self.out = Reporter(stream, verbose)
+        self.live = Live(self.out, lambda text: self.norm.mask(text), daemons=verbose >= 2) \
+            if verbose else None
         self.signal = None
         self.phase = "setup"
         self.daemons = []
@@ -373,6 +380,9 @@ class Runner:
                 left = deadline - time.monotonic()
                 if left <= 0:
                     return "timeout"
+                if self.live:
+                    self.live.poll()
+                    left = min(left, 0.1)
                 for fd, _ in poller.poll(max(1, int(left * 1000) + 1)):
                     if fd == pfd:
                         proc.wait()
@@ -441,9 +451,13 @@ class Runner:
                                      self.dollar0], stdin=subprocess.DEVNULL, stdout=f,
                                     stderr=subprocess.STDOUT, start_new_session=True,
                                     env=self.env, cwd=self.lab_tmp)
+        if self.live:
+            self.live.start_block(rd, k, b)
         how = self._wait(proc, deadline, interruptible)
         if how != "done":
             self._end_block(proc)
+        if self.live:
+            self.live.end_block()
         r.duration = round(time.monotonic() - t0, 3)
         r.exit = proc.returncode
         self.norm.add_pids([proc.pid])
@@ -568,6 +582,8 @@ class Runner:
                                     env=self.env, cwd=self.lab_tmp)
         (self.rd / "daemons" / f"{b.name}.pid").write_text(f"{proc.pid}\n")
         self.daemons.append(Daemon(b, r, proc, log))
+        if self.live:
+            self.live.add_daemon(b.name, log)
         self.norm.add_pids([proc.pid])
         r.status = "started"
         r.duration = round(time.monotonic() - t0, 3)
@@ -611,6 +627,8 @@ class Runner:
                 d.result.exit = d.proc.returncode
                 d.close()
                 self.out.say(f"  ok    stop     {d.block.name:28} {how[d.proc.pid]}")
+        if self.live:
+            self.live.poll(final=True)
         for d in self.daemons:
             log = _read_text(d.log)
             d.result.output = _tail(self.norm(log, self.watch.pids_during(d.started_ns, tops={d.proc.pid})))

@@ -338,3 +338,40 @@ def test_pids_of_processes_gone_before_their_block_ends_are_placeholders(tmp_pat
     assert "mtu 1500, port 2379, 31000 bytes\n" in out
     assert cells["script"].outputs[0]["text"] == "recorded as <PID>\n"
     assert cells["parent"].outputs[0]["text"] == "my child was <PID>\n"     # a daemon's log too
+
+
+def test_verbose_run_streams_each_blocks_output_under_its_line(tmp_path):
+    p = subprocess.Popen([sys.executable, "-m", "labs", "run", str(FIX / "live"), "-v",
+                          "--record-dir", str(tmp_path / "rec")], cwd=ROOT,
+                         env=dict(os.environ, HXT_OUT=str(tmp_path)),
+                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        seen = []
+        for line in p.stdout:                      # the block is still waiting for `go`
+            seen.append(line)
+            if line.strip() == "first line":
+                break
+        assert "  ..    step     talk\n" in seen and "          first line\n" == seen[-1], seen
+        assert not any("second line" in l or "ok    step     talk" in l for l in seen)
+        (tmp_path / "go").touch()
+        rest, _ = p.communicate(timeout=30)
+    finally:
+        if p.poll() is None:
+            p.kill()
+    assert p.returncode == 0, "".join(seen) + rest
+    lines = rest.splitlines()
+    i = lines.index("          second line")
+    assert lines[i + 1] == "          no newline at the end"
+    assert lines[i + 2].startswith("  ok    step     talk")
+    assert "          $ echo \"from a transcript\"\n          from a transcript\n  ok    step     quiet" in rest
+    assert "daemon says hi" not in "".join(seen) + rest      # daemons' logs: -vv only
+
+
+def test_default_run_is_concise_and_vv_adds_daemon_logs(tmp_path):
+    (tmp_path / "go").touch()
+    quiet = run("live", tmp_path)
+    assert quiet.returncode == 0, quiet.stdout + quiet.stderr
+    assert "first line" not in quiet.stdout and "from a transcript" not in quiet.stdout
+    loud = run("live", tmp_path, "-vv")
+    assert loud.returncode == 0, loud.stdout + loud.stderr
+    assert "          [talker] daemon says hi\n" in loud.stdout
