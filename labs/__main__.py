@@ -1,4 +1,4 @@
-"""python -m labs list [LAB ...] | run NAME [-v] [--keep] [--until STEP] [--record-dir DIR] | run --all
+"""python -m labs list [LAB ...] | run NAME [-v] [--wait SECS] [--keep] [--until STEP] [--record-dir DIR] | run --all
 | sweep [NAME|--all] | bench
 
 Exit status of run: 0 passed, 1 failed, 77 skipped (a requirement is missing), 75 refused
@@ -59,7 +59,7 @@ def cmd_run(args) -> int:
         codes = {}
         for d in find_labs(LABS_ROOT):
             rd = Path(args.record_dir) / d.name if args.record_dir else None
-            codes[d.name] = run_one(str(d), None, False, rd, args.verbose)
+            codes[d.name] = run_one(str(d), None, False, rd, args.verbose, args.wait)
             print()
             if codes[d.name] in (130, 143):      # Ctrl-C or SIGTERM stops the whole series
                 break
@@ -71,7 +71,7 @@ def cmd_run(args) -> int:
         return 77 if vals else 0
     if not args.name:
         return _usage("run needs a lab name (or --all)")
-    return run_one(args.name, args.until, args.keep, args.record_dir, args.verbose)
+    return run_one(args.name, args.until, args.keep, args.record_dir, args.verbose, args.wait)
 
 
 def _word(code):
@@ -79,7 +79,7 @@ def _word(code):
             130: "interrupted", 143: "terminated"}.get(code, str(code))
 
 
-def run_one(name, until, keep, record_dir, verbose=0) -> int:
+def run_one(name, until, keep, record_dir, verbose=0, wait=0.0) -> int:
     try:
         lab = resolve(name)
         check_prefix(lab)
@@ -90,7 +90,7 @@ def run_one(name, until, keep, record_dir, verbose=0) -> int:
         print(f"{e}", file=sys.stderr)
         return EXIT["malformed"]
     out = Reporter()
-    runner = Runner(lab, keep=keep, until=until, record_dir=record_dir, verbose=verbose)
+    runner = Runner(lab, keep=keep, until=until, record_dir=record_dir, verbose=verbose, wait_lock=wait)
     res = runner.run()
     report_failure(res, runner, out)
     out.say("")
@@ -204,6 +204,8 @@ def main(argv=None) -> int:
     r.add_argument("--keep", action="store_true", help="leave the state: print teardown, do not run it")
     r.add_argument("--until", metavar="STEP", help="stop after this block (then tear down)")
     r.add_argument("--record-dir", metavar="DIR", help="write record.json and transcript.ipynb here")
+    r.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
+                   help="wait up to SECONDS for a lab or lock in use by another run (then exit 75)")
     r.add_argument("-v", "--verbose", action="count", default=0,
                    help="show each block's output as it runs (-vv: daemons' logs too)")
     s = sub.add_parser("sweep", help="remove leftovers of crashed runs (lab- prefixed things only)")

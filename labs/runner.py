@@ -161,8 +161,10 @@ class Daemon:
 
 
 class Runner:
-    def __init__(self, lab, keep=False, until=None, record_dir=None, stream=None, verbose=0):
+    def __init__(self, lab, keep=False, until=None, record_dir=None, stream=None, verbose=0,
+                 wait_lock=0.0):
         self.lab = lab
+        self.wait_lock = wait_lock      # seconds to wait for a busy lock before refusing
         self.keep = keep
         self.until = until
         self.record_dir = Path(record_dir) if record_dir else lab.dir
@@ -198,17 +200,28 @@ class Runner:
         holder = {"lab": lab.name, "pid": os.getpid(), "run_id": self.run_id,
                   "started": time.strftime("%Y-%m-%d %H:%M:%S")}
         self.locks = ledger.Locks()
-        try:
-            ledger.take_run_locks(self.locks, lab, holder)
-        except ledger.Locked as e:
-            name, who = e.args
-            what = "this lab" if name == f"lab-{lab.name}" else f"lock '{name.removeprefix('res-')}'"
-            if name == "all":
-                what = "the host (a `sweep --all` is running)"
-            res.status, res.exit = "refused", EXIT["refused"]
-            res.reason = f"{what} is in use by {ledger.describe_holder(who)}"
-            self.out.say(f"  refused: {res.reason}; try again when it is done")
-            return res
+        give_up = time.monotonic() + self.wait_lock
+        waiting = None
+        while True:
+            try:
+                ledger.take_run_locks(self.locks, lab, holder)
+                break
+            except ledger.Locked as e:
+                name, who = e.args
+                what = "this lab" if name == f"lab-{lab.name}" else f"lock '{name.removeprefix('res-')}'"
+                if name == "all":
+                    what = "the host (a `sweep --all` is running)"
+                busy = f"{what} is in use by {ledger.describe_holder(who)}"
+                if time.monotonic() < give_up:
+                    if busy != waiting:
+                        self.out.say(f"  wait   {busy} (waiting up to {self.wait_lock:g} s)")
+                        waiting = busy
+                    time.sleep(0.5)
+                    continue
+                res.status, res.exit = "refused", EXIT["refused"]
+                res.reason = busy
+                self.out.say(f"  refused: {res.reason}; try again when it is done")
+                return res
 
         t0 = time.monotonic()
         self.rd = ledger.register(self.run_id, {"lab": lab.name, "prefix": lab.prefix,

@@ -375,3 +375,25 @@ def test_default_run_is_concise_and_vv_adds_daemon_logs(tmp_path):
     loud = run("live", tmp_path, "-vv")
     assert loud.returncode == 0, loud.stdout + loud.stderr
     assert "          [talker] daemon says hi\n" in loud.stdout
+
+
+def test_wait_runs_a_lab_once_the_lock_it_shares_is_free(tmp_path):
+    holder = start("interrupt", tmp_path)
+    waiter = None
+    try:
+        wait_for(tmp_path / "started")
+        waiter = subprocess.Popen([sys.executable, "-m", "labs", "run", str(FIX / "fail"), "--wait", "60",
+                                   "--record-dir", str(tmp_path / "rec-fail")], cwd=ROOT,
+                                  env=dict(os.environ, HXT_OUT=str(tmp_path)),
+                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        first = [waiter.stdout.readline(), waiter.stdout.readline()]
+        assert first[1].startswith("  wait   lock 'hxt-lock' is in use by lab interrupt"), first
+        holder.send_signal(signal.SIGINT)
+        holder.communicate(timeout=30)
+        rest, _ = waiter.communicate(timeout=60)
+    finally:
+        for p in (holder, waiter):
+            if p and p.poll() is None:
+                p.kill()
+    assert waiter.returncode == 1, "".join(first) + rest    # it ran (and failed, as that lab does)
+    assert "FAILED: fail" in rest
