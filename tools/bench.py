@@ -706,7 +706,7 @@ def report(results) -> str:
         plain = med(runs, "ours", prof["posts"], "cpu")
         slower = f", {total / plain:.1f}× the unprofiled CPU time" if plain else ""
         lines += ["", f"**Where our build spends its time** (cProfile of `tools.build`, N={prof['posts']}, "
-                  f"{total:.1f} s profiled{slower}; shares hold, seconds are inflated)", "",
+                  f"{total:.1f} s profiled{slower}; every second is inflated, code made of many small calls most: trust the sampled shares above, use this for call counts and call paths)", "",
                   "Self time by group (each second counted once; a builtin's time goes to the group "
                   "that called it, file and directory calls to I/O):", "",
                   "| group | self s | share |", "|---|---:|---:|"]
