@@ -5,14 +5,16 @@
   languages, newest first, and the 404 page.
 - Every article version gets `newer` / `older` (same language when possible).
 - Templates get `t(key, lang)`, `format_date(d, lang)`, `lang_prefix(lang)`,
-  `LANG_NAMES`, `LANG_SHORT`, `HTML_LANG`; the context gets `posts`,
-  `tag_groups`, `category_groups`, `menu_pages`.
+  `LANG_NAMES`, `LANG_SHORT`, `HTML_LANG`, and `term_name(category_or_tag, lang)`
+  (terms.py: 网络 for Networking on Chinese pages; the URL keeps its slug); the
+  context gets `posts`, `tag_groups`, `category_groups`, `menu_pages`.
 Translations themselves are Pelican's: same `slug`, `translation: true`.
 """
 from pelican import signals
 
 from .listings import ListingsGenerator
 from .strings import HTML_LANG, LANG_NAMES, LANG_SHORT, format_date, lang_prefix, t
+from .terms import term_name
 
 
 def get_generators(pelican):
@@ -28,6 +30,7 @@ def add_template_helpers(generator):
         LANG_NAMES=LANG_NAMES,
         LANG_SHORT=LANG_SHORT,
         HTML_LANG=HTML_LANG,
+        term_name=lambda term, lang: term_name(term, lang, generator.settings.get("TERM_NAMES")),
     )
 
 

@@ -50,3 +50,45 @@ def test_strings_and_dates():
     assert t("also_in", "en", lang="中文") == "also in 中文"
     assert t("no-such-key", "zh") == "no-such-key"
     assert lang_prefix("en") == "" and lang_prefix("zh") == "zh/"
+
+
+def test_category_and_tag_names_follow_the_ui_language():
+    from bilingual.terms import term_name
+    net = NS(slug="networking", name="Networking")
+    assert term_name(net, "zh") == "网络" and term_name(net, "en") == "Networking"
+    assert term_name(NS(slug="etcd", name="etcd"), "zh") == "etcd"        # product names stay
+    assert term_name(net, "zh", {"zh": {"networking": "网络通信"}}) == "网络通信"
+
+
+def test_chinese_pages_show_chinese_names_at_the_same_urls(tmp_path):
+    """A post in Networking tagged network: zh pages say 网络, the URLs keep the slug."""
+    import os
+    from pathlib import Path
+
+    import lxml.html
+
+    from tools.build import build
+
+    root = Path(__file__).resolve().parents[2]
+    (tmp_path / "content" / "posts").mkdir(parents=True)
+    (tmp_path / "content" / "posts" / "p.md").write_text(
+        "---\ntitle: A post\ndate: 2016-07-19\nlang: en\nslug: p\ntags: [network, etcd]\n"
+        "categories: [Networking]\n---\nText.\n", encoding="utf-8")
+    cwd = os.getcwd()
+    os.chdir(root)
+    try:
+        out = Path(build(str(root / "pelicanconf.py"), {
+            "PATH": str(tmp_path / "content"), "OUTPUT_PATH": str(tmp_path / "output")}))
+    finally:
+        os.chdir(cwd)
+
+    def doc(path):
+        return lxml.html.fromstring((out / path / "index.html").read_text(encoding="utf-8"))
+
+    cats = doc("zh/categories").xpath("//ul[@class='term-cloud']//a")
+    assert [(a.text, a.get("href")) for a in cats] == [("网络", "/zh/categories/networking/")]
+    assert doc("zh/categories/networking").xpath("//h1")[0].text_content() == "分类“网络”下的文章"
+    assert {a.text for a in doc("zh/tags").xpath("//ul[@class='term-cloud']//a")} == {"网络", "etcd"}
+    assert [a.text for a in doc("categories").xpath("//ul[@class='term-cloud']//a")] == ["Networking"]
+    post = doc("en/2016/07/19/p")   # an English post: its category in English
+    assert post.xpath("//a[@class='post__category']")[0].text == "Networking"

@@ -94,7 +94,7 @@ class Viewer {
     this.canvas = el("canvas", { class: "pdf-viewer__canvas" });
     this.text = el("div", { class: "textLayer" });
     this.sheet = el("div", { class: "pdf-viewer__sheet" }, [this.canvas, this.text]);
-    this.scroller = el("div", { class: "pdf-viewer__scroller", tabindex: "0", "aria-label": w.viewer },
+    this.scroller = el("div", { class: "pdf-viewer__scroller", tabindex: "0", role: "group", "aria-label": w.viewer },
       [this.status, this.sheet]);
     const toolbar = el("div", { class: "pdf-viewer__toolbar", role: "toolbar", "aria-label": w.viewer }, [
       el("span", { class: "pdf-viewer__nav" }, [this.prev, this.pageInput, this.pageCount, this.next]),

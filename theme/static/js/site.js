@@ -1,5 +1,5 @@
 // Site behaviour, no dependencies: copy buttons on code blocks, keyboard-scrollable
-// code, and the sidebar TOC highlighting the section being read.
+// code and tables, and the sidebar TOC highlighting the section being read.
 
 const body = document.body;
 
@@ -95,5 +95,15 @@ function highlightToc() {
   update();
 }
 
+// A table wider than the text column scrolls sideways (site.css); let the keyboard do it.
+function scrollableTables() {
+  for (const table of document.querySelectorAll(".post__body table")) {
+    if (table.scrollWidth > table.clientWidth && !table.hasAttribute("tabindex")) {
+      table.setAttribute("tabindex", "0");
+    }
+  }
+}
+
 addCopyButtons();
+scrollableTables();
 highlightToc();
