@@ -565,8 +565,9 @@ class Runner:
             r.status = "passed"
 
     def _learn_pids(self, raw):
-        """Numbers in the output that are live processes of this run are PIDs (those
-        started by the block that printed them, and gone by now, stay numbers)."""
+        """Numbers in the output that are live processes of this run are PIDs for the rest
+        of the run, not only in this block's window (pidwatch): a container's pid printed
+        now may be printed again by a later block."""
         nums = {int(x) for x in re.findall(r"(?<![\d.])\d{2,7}(?![\d.])", raw)}
         if not nums:
             return
