@@ -41,6 +41,7 @@ STRINGS = {
     "skip_to_content": {"en": "Skip to content", "zh": "跳到正文"},
     "main_nav": {"en": "Main", "zh": "主导航"},
     "feeds": {"en": "Feeds", "zh": "订阅"},
+    "colon": {"en": ": ", "zh": "："},  # before a list or a value: "Feeds: …" / "订阅：…"
     "feed_all": {"en": "Atom feed (all posts)", "zh": "Atom 订阅（全部文章）"},
     "feed_lang": {"en": "Atom feed (posts in English)", "zh": "Atom 订阅（中文文章）"},
     "feed_tag": {"en": "Atom feed for “{name}”", "zh": "“{name}”的 Atom 订阅"},

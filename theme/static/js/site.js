@@ -95,15 +95,16 @@ function highlightToc() {
   update();
 }
 
-// A table wider than the text column scrolls sideways (site.css); let the keyboard do it.
-function scrollableTables() {
-  for (const table of document.querySelectorAll(".post__body table")) {
-    if (table.scrollWidth > table.clientWidth && !table.hasAttribute("tabindex")) {
-      table.setAttribute("tabindex", "0");
+// Code and tables wider than the column scroll sideways (site.css); let the keyboard
+// do it too (posts, and the lab transcripts' commands and output).
+function scrollableRegions() {
+  for (const box of document.querySelectorAll("main pre, .post__body table")) {
+    if (box.scrollWidth > box.clientWidth && !box.hasAttribute("tabindex")) {
+      box.setAttribute("tabindex", "0");
     }
   }
 }
 
 addCopyButtons();
-scrollableTables();
+scrollableRegions();
 highlightToc();
