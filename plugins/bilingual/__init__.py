@@ -30,7 +30,8 @@ def add_template_helpers(generator):
         LANG_NAMES=LANG_NAMES,
         LANG_SHORT=LANG_SHORT,
         HTML_LANG=HTML_LANG,
-        term_name=lambda term, lang: term_name(term, lang, generator.settings.get("TERM_NAMES")),
+        term_name=lambda term, lang: term_name(term, lang, generator.settings.get("TERM_NAMES"),
+                                               generator.context.get("term_names_taken", ())),
     )
 
 

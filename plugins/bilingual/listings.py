@@ -29,6 +29,8 @@ class ListingsGenerator(Generator):
         self.context["posts"] = self.posts
         self.context["tag_groups"] = self.tag_groups
         self.context["category_groups"] = self.category_groups
+        self.context["term_names_taken"] = {w.name for groups in (self.tag_groups, self.category_groups)
+                                            for w, _ in groups.values()}
         self.context["menu_pages"] = self._menu_pages()
         self.plan = self._plan()
         # [(url, {lang: url})] for the sitemap

@@ -30,10 +30,14 @@ TERM_NAMES = {
 }
 
 
-def term_name(term, lang: str, extra: dict | None = None) -> str:
-    """The name of a category or tag (anything with .slug and .name) in `lang`."""
+def term_name(term, lang: str, extra: dict | None = None, taken=()) -> str:
+    """The name of a category or tag (anything with .slug and .name) in `lang`. A name
+    in `taken` (the names the posts themselves use) belongs to that other term, so a
+    translation that would read the same as it is not used: 网络 written by a post stays
+    apart from Networking."""
+    name = getattr(term, "name", str(term))
     slug = getattr(term, "slug", "")
     for table in ((extra or {}).get(lang, {}), TERM_NAMES.get(lang, {})):
         if slug in table:
-            return table[slug]
-    return getattr(term, "name", str(term))
+            return name if table[slug] in taken and table[slug] != name else table[slug]
+    return name

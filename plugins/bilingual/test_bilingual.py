@@ -58,6 +58,8 @@ def test_category_and_tag_names_follow_the_ui_language():
     assert term_name(net, "zh") == "网络" and term_name(net, "en") == "Networking"
     assert term_name(NS(slug="etcd", name="etcd"), "zh") == "etcd"        # product names stay
     assert term_name(net, "zh", {"zh": {"networking": "网络通信"}}) == "网络通信"
+    assert term_name(net, "zh", taken={"网络", "Networking"}) == "Networking"  # a post's own 网络
+    assert term_name(NS(slug="wang-luo", name="网络"), "zh", taken={"网络"}) == "网络"
 
 
 def test_chinese_pages_show_chinese_names_at_the_same_urls(tmp_path):
