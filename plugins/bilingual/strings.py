@@ -34,6 +34,7 @@ STRINGS = {
     "older_posts": {"en": "Older posts", "zh": "较早的文章"},
     "page_n_of_m": {"en": "Page {n} of {m}", "zh": "第 {n} / {m} 页"},
     "posts_count": {"en": "{n} posts", "zh": "{n} 篇文章"},
+    "posts_count_one": {"en": "1 post", "zh": "1 篇文章"},
     "posts_tagged": {"en": "Posts tagged “{name}”", "zh": "标签“{name}”下的文章"},
     "posts_in_category": {"en": "Posts in “{name}”", "zh": "分类“{name}”下的文章"},
     "all_posts": {"en": "All posts", "zh": "全部文章"},
@@ -73,7 +74,9 @@ _MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun",
 
 
 def t(key: str, lang: str = "en", /, **kwargs) -> str:
-    """The UI string `key` in `lang`, formatted with kwargs."""
+    """The UI string `key` in `lang`, formatted with kwargs; `KEY_one` when n=1 and there is one."""
+    if kwargs.get("n") == 1 and f"{key}_one" in STRINGS:
+        key = f"{key}_one"
     entry = STRINGS.get(key)
     text = key if entry is None else entry.get(lang) or entry.get("en", key)
     return text.format(**kwargs) if kwargs else text

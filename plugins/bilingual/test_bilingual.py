@@ -49,6 +49,7 @@ def test_strings_and_dates():
     assert t("contents", "en") == "Contents" and t("contents", "zh") == "目录"
     assert t("also_in", "en", lang="中文") == "also in 中文"
     assert t("no-such-key", "zh") == "no-such-key"
+    assert t("posts_count", "en", n=1) == "1 post" and t("posts_count", "en", n=2) == "2 posts"
     assert lang_prefix("en") == "" and lang_prefix("zh") == "zh/"
 
 
