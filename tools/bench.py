@@ -63,20 +63,37 @@ class Run:
 
 # --- running children -------------------------------------------------------------------
 
+# A child's ru_maxrss starts at its parent's peak: exec() records the old (copied) address
+# space's high-water mark. So builds are forked from this small launcher, whose own peak is
+# a few MB, and it reports the build's wait4() rusage on its stdout.
+_LAUNCHER = (
+    "import os, sys, json\n"
+    "pid = os.fork()\n"
+    "if pid == 0:\n"
+    "    os.dup2(os.open(os.devnull, os.O_WRONLY), 1)\n"
+    "    os.execvp(sys.argv[1], sys.argv[1:])\n"
+    "_, status, u = os.wait4(pid, 0)\n"
+    "print(json.dumps([os.waitstatus_to_exitcode(status), u.ru_utime + u.ru_stime, u.ru_maxrss]))\n"
+)
+
+
 def run_child(cmd, what, posts, cwd=ROOT, env=None) -> Run:
-    """Run cmd, wait for it with wait4() to get its own rusage; raise BenchError on failure."""
+    """Run cmd through the launcher to get its own rusage; raise BenchError on failure."""
     with tempfile.TemporaryFile() as err:
         start = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=err)
-        _, status, usage = os.wait4(proc.pid, 0)
+        proc = subprocess.run([sys.executable, "-S", "-c", _LAUNCHER, *cmd], cwd=cwd, env=env,
+                              stdout=subprocess.PIPE, stderr=err)
         wall = time.perf_counter() - start
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        if proc.returncode != 0:
+        try:
+            code, cpu, maxrss_kb = json.loads(proc.stdout)
+        except ValueError:
+            code, cpu, maxrss_kb = proc.returncode or 1, 0.0, 0
+        if code != 0:
             err.seek(0)
             tail = err.read().decode(errors="replace").strip().splitlines()[-15:]
-            raise BenchError(f"{what} (N={posts}) failed with exit {proc.returncode}: "
+            raise BenchError(f"{what} (N={posts}) failed with exit {code}: "
                              f"{' '.join(cmd)}\n  " + "\n  ".join(tail))
-    return Run(what, posts, wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
+    return Run(what, posts, wall, cpu, maxrss_kb / 1024)
 
 
 def hugo_path():
