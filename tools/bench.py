@@ -4,8 +4,8 @@ Measures this site's build against stock Pelican (same version, default theme, s
 Markdown extensions, no plugins) and Hugo on one synthetic corpus (tools/corpus.py):
 
 - full clean build, ours vs stock (and Hugo when installed): wall and CPU seconds;
-- one-post rebuild after editing a post, ours (tools.build: a full rebuild, it has no
-  incremental mode yet) and stock with its content cache;
+- one-post rebuild after editing a post, ours (tools.build with its build cache, after the
+  clean build) and stock with its content cache;
 - `make serve`'s save-to-reload: edit a post, wait for the server's reload event;
 - peak memory (ru_maxrss of each build process) and its growth with N;
 - a cProfile of our build, grouped by module (Markdown, Pygments, Jinja, each plugin, I/O);
@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import glob
 import json
 import os
 import platform
@@ -152,6 +153,7 @@ class Setup:
         self.corpus = os.path.join(self.dir, "corpus")
         self.out = {k: os.path.join(self.dir, f"out-{k}") for k in ("ours", "stock", "stock-cache", "hugo")}
         self.stock_cache = os.path.join(self.dir, "stock-cache")
+        self.ours_cache = os.path.join(self.dir, "cache-ours")  # tools.build's build cache
         self.seed = seed
 
     def write(self):
@@ -164,10 +166,11 @@ class Setup:
             with open(os.path.join(self.dir, name), "w") as f:
                 f.write(stock_settings(os.path.join(self.corpus, "stock"), out, cache))
 
-    def cmd(self, what):
+    def cmd(self, what, jobs=None):
         if what == "ours":
             return [PY, "-m", "tools.build", "pelicanconf.py", "--content",
-                    os.path.join(self.corpus, "ours"), "--output", self.out["ours"], "-q"]
+                    os.path.join(self.corpus, "ours"), "--output", self.out["ours"], "-q",
+                    "--cache", self.ours_cache, *(["--jobs", str(jobs)] if jobs else [])]
         if what == "stock":
             return [PY, "-m", "pelican", "-s", os.path.join(self.dir, "stock.py"), "-q"]
         if what == "stock-cache":
@@ -178,7 +181,11 @@ class Setup:
         raise ValueError(what)
 
     def clean(self, what):
-        for path in (self.out[what], os.path.join(self.corpus, "hugo", "resources")):
+        """As `make clean`: no output, and for ours no build cache and no spare tree."""
+        paths = [self.out[what], os.path.join(self.corpus, "hugo", "resources")]
+        if what == "ours":
+            paths += [self.ours_cache, *glob.glob(self.out["ours"] + ".*")]
+        for path in paths:
             shutil.rmtree(path, ignore_errors=True)
 
     def full(self, what) -> Run:
@@ -491,9 +498,11 @@ def top_functions(stats, limit=30) -> list:
 
 
 def run_profile(setup) -> dict:
+    """cProfile of a clean build in one process (--jobs 1: what the pool's processes do
+    would not be seen)."""
     out_file = os.path.join(setup.dir, "profile.pstats")
     setup.clean("ours")
-    cmd = [PY, "-m", "cProfile", "-o", out_file] + setup.cmd("ours")[1:]
+    cmd = [PY, "-m", "cProfile", "-o", out_file] + setup.cmd("ours", jobs=1)[1:]
     run = run_child(cmd, "ours under cProfile", setup.n)
     stats = pstats.Stats(out_file)
     total, groups = profile_groups(stats)
@@ -565,9 +574,10 @@ def sampled_build(out_json, argv):
 
 
 def run_sampled(setup) -> dict:
+    """Sampled profile of a clean build in one process (--jobs 1)."""
     out_file = os.path.join(setup.dir, "samples.json")
     setup.clean("ours")
-    argv = setup.cmd("ours")[3:]
+    argv = setup.cmd("ours", jobs=1)[3:]
     code = f"import sys; from tools import bench; sys.exit(bench.sampled_build({out_file!r}, {argv!r}))"
     run = run_child([PY, "-c", code], "ours, sampled", setup.n)
     with open(out_file) as f:
@@ -660,7 +670,9 @@ def report(results) -> str:
         f"Python {m['python']}, Pelican {m['pelican']}, Markdown {m['markdown']}, "
         f"Pygments {m['pygments']}, Jinja2 {m['jinja2']}; Hugo: {m['hugo']}.",
         "",
-        "**Full clean build** (seconds; CPU = user + system of the build process)",
+        "**Full clean build** (as after `make clean`: no build cache, no previous output; seconds; "
+        "CPU = user + system of the build process and of the processes it starts, so ours, "
+        "which renders with one process per core, can show more CPU than wall time)",
         "",
         "| posts | ours wall | stock wall | ours / stock | ours CPU | stock CPU | ours / stock CPU "
         "| Hugo wall | Hugo CPU | stock / Hugo wall |",
@@ -674,8 +686,9 @@ def report(results) -> str:
     if not results["hugo"]:
         lines += ["", f"Hugo: {HUGO_MISSING}."]
     lines += ["", "**One-post rebuild** (append a sentence to one post, rebuild with the previous "
-              "output in place; ours: `tools.build` has no incremental mode, so this is a full "
-              "rebuild; stock: Pelican's content cache, `CACHE_CONTENT` + `LOAD_CONTENT_CACHE`)", "",
+              "output in place; ours: the same `tools.build` command, with the build cache the "
+              "clean build left (documents rendered, the previous output and its spare tree); "
+              "stock: Pelican's content cache, `CACHE_CONTENT` + `LOAD_CONTENT_CACHE`)", "",
               "| posts | ours rebuild wall | ours rebuild / ours full | ours rebuild CPU "
               "| rebuild / full CPU | stock cached rebuild wall | stock cached rebuild CPU |",
               "|---:|---:|---:|---:|---:|---:|---:|"]
@@ -689,9 +702,9 @@ def report(results) -> str:
         s = results["serve"]
         lines += ["", f"**`make serve`, save to reload** (N={s['posts']}): "
                   f"{', '.join(f'{t:.2f} s' for t in s['times'])} from saving a post to the served "
-                  "page showing the edit (the watcher polls every 0.4 s and waits 0.15 s for the "
-                  "save to settle, then runs the same child build; the browser's own reload is "
-                  "not counted)."]
+                  "page showing the edit (the watcher polls every 0.2 s and waits 0.1 s for the "
+                  "save to settle, then a child forked from its warm builder process builds, "
+                  "with the build cache; the browser's own reload is not counted)."]
     lines += ["", "**Peak memory** (ru_maxrss of the build process, MB; median)", "",
               "| posts | ours | stock | Hugo |", "|---:|---:|---:|---:|"]
     for n in mem_sizes:
@@ -712,7 +725,8 @@ def report(results) -> str:
     smp = results.get("samples")
     if smp and smp["samples"]:
         count = smp["samples"]  # CPU seconds seen by the samples
-        lines += ["", f"**Where our build spends its time, sampled** (N={smp['posts']}: the stack on "
+        lines += ["", f"**Where our build spends its time, sampled** (a clean build in one process, "
+                  f"`--jobs 1`, so the work the pool of processes shares is seen; N={smp['posts']}: the stack on "
                   f"SIGPROF every {SAMPLE_EVERY * 1000:.0f} ms of CPU, each sample weighted by the CPU "
                   f"time since the last, {count:.1f} s sampled; no per-call cost, so these are the real "
                   "shares. Self: the innermost frame's group, a builtin or C call counting for its "
@@ -730,7 +744,7 @@ def report(results) -> str:
         pct = lambda t: f"{100 * t / total:.0f}%"
         plain = med(runs, "ours", prof["posts"], "cpu")
         slower = f", {total / plain:.1f}× the unprofiled CPU time" if plain else ""
-        lines += ["", f"**Where our build spends its time** (cProfile of `tools.build`, N={prof['posts']}, "
+        lines += ["", f"**Where our build spends its time** (cProfile of a clean `tools.build --jobs 1`, N={prof['posts']}, "
                   f"{total:.1f} s profiled{slower}; every second is inflated, code made of many small calls most: trust the sampled shares above, use this for call counts and call paths)", "",
                   "Self time by group (each second counted once; a builtin's time goes to the group "
                   "that called it, file and directory calls to I/O):", "",

@@ -8,6 +8,13 @@ when there are none swaps the new tree into output/ (one atomic rename
 exchange where the kernel supports it). On errors it prints them, removes the
 temp dir, leaves output/ as it was, and exits 1 without a Python traceback.
 
+Incremental (plugins/build_cache): documents rendered by an earlier build are taken
+from .cache/pelican/ (`--cache DIR`; `make clean` removes it), documents missing from it
+are rendered first by a pool of processes (`--jobs`, default: one per core), and a
+file whose inputs are unchanged since the previous build is hard-linked from the
+previous output instead of written. The output is byte for byte what a build
+without the cache (`--no-cache`) writes.
+
 Library use (tests, tools.serve): `build(settings_file, overrides) -> output path`,
 raising `BuildFailed` (with `.errors`, a list of strings).
 """
@@ -28,6 +35,7 @@ if os.path.join(ROOT, "plugins") not in sys.path:
     sys.path.insert(0, os.path.join(ROOT, "plugins"))
 
 log = logging.getLogger("tools.build")
+DEFAULT_CACHE = os.path.join(ROOT, ".cache", "pelican")
 
 
 class BuildFailed(Exception):
@@ -145,12 +153,102 @@ def disconnect_plugins():
                 value.disconnect(receiver)
 
 
-def build(settings_file="pelicanconf.py", overrides=None, quiet=True):
-    """Build the site; return the output path. Raises BuildFailed listing every error."""
-    from pelican import Pelican
+@contextlib.contextmanager
+def memoized_date_formatting():
+    """Pelican formats a post's date again for every use of its URL (`{date:%Y}` in
+    ARTICLE_URL), through its locale-safe strftime: 185,000 calls for 1,000 posts.
+    Within one build (one locale) the same date and format give the same text."""
+    from pelican.utils import SafeDatetime
+
+    original = SafeDatetime.strftime
+    memo = {}
+
+    def strftime(self, fmt, safe=True):
+        key = (fmt, safe, self.year, self.month, self.day, self.hour, self.minute, self.second,
+               self.microsecond, self.tzinfo, self.fold)
+        text = memo.get(key)
+        if text is None:
+            text = memo[key] = original(self, fmt, safe)
+        return text
+
+    SafeDatetime.strftime = strftime
+    try:
+        yield
+    finally:
+        SafeDatetime.strftime = original
+
+
+@contextlib.contextmanager
+def memoized_urls():
+    """Pelican formats a post's URL setting again at every use of its `url` or `save_as`
+    (copying its metadata, making a relative path, formatting dates): thousands of
+    times per build in listings, feeds, the sitemap and the search index. Within one
+    build, the same post, setting and field values give the same text; the values are
+    read as Content.url_format reads them (a field it would give a new now() for, or
+    one of another kind, is not memoized)."""
+    import string
+
+    from pelican.contents import Content
+
+    original = Content._expand_settings
+    memo, fields_of = {}, {}
+    attributes = {"slug": lambda c: getattr(c, "slug", ""), "lang": lambda c: getattr(c, "lang", "en"),
+                  "author": lambda c: c.author.slug if hasattr(c, "author") else "",
+                  "category": lambda c: c.category.slug if hasattr(c, "category") else ""}
+
+    def expand(self, key, klass=None):
+        fq_key = f"{klass or self.__class__.__name__}_{key}".upper()
+        pattern = str(self.settings[fq_key])
+        fields = fields_of.get(pattern)
+        if fields is None:
+            fields = fields_of[pattern] = tuple(
+                {name.split(".")[0].split("[")[0] for _, name, _, _ in string.Formatter().parse(pattern)
+                 if name})
+        if "path" in fields or ("date" in fields and not hasattr(self, "date")):
+            return original(self, key, klass)
+        values = tuple(attributes[f](self) if f in attributes else
+                       self.date if f == "date" else self.metadata.get(f) for f in fields)
+        try:
+            memo_key = (id(self), pattern, values)
+            hash(memo_key)
+        except TypeError:  # a metadata value that cannot be a key
+            return original(self, key, klass)
+        text = memo.get(memo_key)
+        if text is None:
+            text = memo[memo_key] = original(self, key, klass)
+            kept.append(self)  # ids stay unique while memoized
+        return text
+
+    kept = []
+    Content._expand_settings = expand
+    try:
+        yield
+    finally:
+        Content._expand_settings = original
+
+
+def _flush_pending(pelican):
+    import build_cache
+
+    if build_cache.active() is not None:
+        build_cache.active().flush()
+
+
+def build(settings_file="pelicanconf.py", overrides=None, quiet=True, cache=DEFAULT_CACHE,
+          jobs=None, stats=None):
+    """Build the site; return the output path. Raises BuildFailed listing every error.
+
+    cache: the build cache's directory (None: no cache, everything rendered and written);
+    jobs: processes rendering the documents missing from the cache (default: the cores);
+    stats: a dict that gets the build's counts (documents rendered, files written ...)."""
+    from pelican import Pelican, signals
     from pelican.settings import read_settings
 
+    import build_cache
+    import build_cache.output
     import strict
+    from build_cache.prerender import prerender
+    from build_cache.writer import get_writer
 
     strict.reset()
     collector = _Collector("", quiet=quiet)
@@ -172,27 +270,69 @@ def build(settings_file="pelicanconf.py", overrides=None, quiet=True):
         collector.content_path = settings["PATH"]
         final = os.path.abspath(settings["OUTPUT_PATH"])
         os.makedirs(os.path.dirname(final), exist_ok=True)
-        tmp = tempfile.mkdtemp(prefix=os.path.basename(final) + ".tmp-", dir=os.path.dirname(final))
+        if cache:  # build into the spare tree the previous build left (or a new one)
+            tree = build_cache.output_tree(cache, final)
+            tmp = tree.tmp
+        else:
+            tmp = tempfile.mkdtemp(prefix=os.path.basename(final) + ".tmp-", dir=os.path.dirname(final))
         settings["OUTPUT_PATH"] = tmp
         settings["DEBUG"] = True  # so Pelican passes exceptions to the log, not just their file
+        if cache:  # compiled templates kept too (Jinja checks each against its source)
+            from jinja2 import FileSystemBytecodeCache
+
+            os.makedirs(os.path.join(cache, "jinja"), exist_ok=True)
+            settings["JINJA_ENVIRONMENT"] = dict(
+                settings.get("JINJA_ENVIRONMENT") or {},
+                bytecode_cache=FileSystemBytecodeCache(os.path.join(cache, "jinja")))
         chatter = io.StringIO()  # Pelican's own "Done: ..." line
         disconnect_plugins()
+        cached = None
+        crashed = False
+        jobs = jobs or os.cpu_count() or 1
         try:
-            with contextlib.redirect_stdout(chatter):
-                Pelican(settings).run()
+            with contextlib.ExitStack() as stack:
+                stack.enter_context(contextlib.redirect_stdout(chatter))
+                stack.enter_context(memoized_date_formatting())
+                stack.enter_context(memoized_urls())
+                if cache:  # the first receiver: pending writes are done before anything reads
+                    stack.enter_context(build_cache.output.no_writes_in_place())
+                    signals.finalized.connect(_flush_pending)
+                pelican = Pelican(settings)
+                if cache:
+                    cached = build_cache.activate(pelican.settings, cache, tree, jobs)
+                    signals.get_writer.connect(get_writer)
+                    cached.prerendered = prerender(cached, pelican.settings, jobs)
+                pelican.run()
+                if cached is not None:
+                    cached.flush()
         except strict.StopBuild:
             pass  # content errors, reported below
         except Exception as exc:  # a theme or plugin bug: say where, briefly
+            crashed = True
             collector.errors.append(f"{_where(exc)}: {type(exc).__name__}: {exc}")
         errors = [str(e) for e in strict.errors()] + collector.errors
+        if cached is not None:
+            cached.docs.save()  # what was rendered stays rendered, even if the build failed
         if errors:
+            if cache:  # output/ untouched; the half-built tree is kept for the next build
+                tree.abandon(keep=not crashed)
+                tmp = None
             raise BuildFailed(errors)
-        swap_into_place(tmp, final)
+        if cached is not None:
+            cached.commit()
+            tmp = None
+            if stats is not None:
+                stats.update(prerendered=cached.prerendered, cache_hits=cached.docs.hits,
+                             cache_misses=len(cached.docs.missed), kept=cached.tree.kept,
+                             linked=cached.tree.linked, written=cached.tree.written)
+        else:
+            swap_into_place(tmp, final)
         done = " ".join(chatter.getvalue().split())
         if done and not quiet:
             print(done)
         return final
     finally:
+        build_cache.deactivate()
         disconnect_plugins()
         root.removeHandler(collector)
         root.setLevel(saved_level)
@@ -207,6 +347,11 @@ def main(argv=None) -> int:
     parser.add_argument("--content", help="content directory instead of the settings' PATH")
     parser.add_argument("--output", help="output directory instead of the settings' OUTPUT_PATH")
     parser.add_argument("-q", "--quiet", action="store_true", help="no warnings, no summary")
+    parser.add_argument("--cache", default=DEFAULT_CACHE,
+                        help="build cache directory (default .cache/pelican; `make clean` removes it)")
+    parser.add_argument("--no-cache", dest="cache", action="store_const", const=None,
+                        help="render and write everything, neither reading nor keeping a cache")
+    parser.add_argument("--jobs", type=int, help="processes rendering documents (default: the cores)")
     args = parser.parse_args(argv)
     overrides = {}
     if args.content:
@@ -215,7 +360,8 @@ def main(argv=None) -> int:
         overrides["OUTPUT_PATH"] = args.output
     start = time.monotonic()
     try:
-        out = build(args.settings, overrides, quiet=args.quiet)
+        out = build(args.settings, overrides, quiet=args.quiet,
+                    cache=os.path.abspath(args.cache) if args.cache else None, jobs=args.jobs)
     except BuildFailed as failed:
         for line in failed.errors:
             print(line, file=sys.stderr)

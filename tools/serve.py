@@ -1,15 +1,21 @@
 """Serve the site while writing: `python -m tools.serve --host 127.0.0.1 --port 8000`.
 
-Builds (strict, atomic: tools.build, in a child process so edited plugins are
-reloaded too), serves output/, watches content/, theme/, plugins/,
-labs/*/record.json and the settings file, rebuilds on change and makes open
-pages reload. A failed build keeps the last good output/ and shows its
+Builds (strict, atomic, incremental: tools.build), serves output/, watches content/,
+theme/, plugins/, labs/*/record.json and the settings file, rebuilds on change and
+makes open pages reload. A failed build keeps the last good output/ and shows its
 `path:line: message` list over the page until the next good build.
+
+Builds run in a warm builder process (WarmBuilder): it has imported Pelican, the
+plugins, Markdown and the rest once, and forks a fresh child for each build, so a
+rebuild pays neither the imports nor any state left by the previous build. An edit
+to code the builder has loaded (plugins/, tools/, labs/*.py, the settings) starts a
+new builder first, so edited plugins take effect.
 
 The reload hook exists only here: HTML responses get one <script> injected
 before </body>; the files in output/ are exactly what `make html` writes.
 """
 import argparse
+import fnmatch
 import functools
 import glob
 import http.server
@@ -80,24 +86,129 @@ class BuildState:
             return {"id": self.id, "ok": self.ok, "errors": self.errors}
 
 
-def run_build(options):
-    """Build in a child process; return (ok, error lines)."""
-    extra = []
+# What the warm builder loaded: editing one of these starts a new builder.
+CODE_DIRS = ("plugins", "tools")
+CODE_GLOBS = ("labs/*.py",)
+
+
+def _build_args(options):
+    overrides = {}
     if options.content:
-        extra += ["--content", options.content]
+        overrides["PATH"] = options.content
     if options.output:
-        extra += ["--output", options.output]
-    proc = subprocess.run(
-        [sys.executable, "-m", "tools.build", options.settings, *extra],
-        cwd=ROOT, capture_output=True, text=True,
-    )
-    lines = [line for line in proc.stderr.splitlines() if line.strip()]
-    if proc.returncode == 0:
-        for line in lines:
-            print(line, file=sys.stderr)
-        return True, []
-    errors = [line for line in lines if not line.startswith("build failed:")] or lines
-    return False, errors
+        overrides["OUTPUT_PATH"] = options.output
+    return options.settings, overrides
+
+
+def builder_main(options):
+    """The warm builder (`python -m tools.serve --builder ...`): import everything once,
+    then for each line on stdin fork a child that builds and answers one JSON line
+    {"ok", "errors", "took"} on stdout. Warnings go to stderr as they come."""
+    import importlib
+    import json as json_lib
+
+    sys.path.insert(0, os.path.join(ROOT, "plugins"))
+    from tools import build
+
+    settings_file, overrides = _build_args(options)
+    try:  # the plugins and the Markdown extensions, imported now rather than per build
+        from pelican.settings import read_settings
+
+        settings = read_settings(os.path.join(ROOT, settings_file), override=build._absolute(overrides))
+        for name in settings.get("PLUGINS", []):
+            importlib.import_module(str(name))
+        for name in settings.get("MARKDOWN", {}).get("extension_configs", {}):
+            importlib.import_module(name)
+        import build_cache.prerender  # noqa: F401
+        import build_cache.writer  # noqa: F401
+    except Exception:  # the build itself reports what is wrong
+        pass
+    out = sys.stdout
+    for _ in sys.stdin:
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the build, in a copy of this warm process
+            os.close(read_end)
+            os.dup2(2, 1)  # what the build prints goes with its warnings, not into the answers
+            start = time.monotonic()
+            try:
+                build.build(settings_file, overrides, quiet=False)
+                result = {"ok": True, "errors": []}
+            except build.BuildFailed as failed:
+                result = {"ok": False, "errors": failed.errors}
+            except BaseException as e:  # noqa: BLE001 - a bug: say it, as a build error
+                result = {"ok": False, "errors": [f"tools.build: {type(e).__name__}: {e}"]}
+            result["took"] = time.monotonic() - start
+            with os.fdopen(write_end, "w") as f:
+                f.write(json_lib.dumps(result))
+            os._exit(0)
+        os.close(write_end)
+        with os.fdopen(read_end) as f:
+            answer = f.read()
+        os.waitpid(pid, 0)
+        out.write((answer or json_lib.dumps({"ok": False, "errors": ["the build process died"]})) + "\n")
+        out.flush()
+    return 0
+
+
+class WarmBuilder:
+    """The builder process serve talks to; restarted when the code it loaded changes."""
+
+    def __init__(self, options):
+        self.options = options
+        self.proc = None
+
+    def _start(self):
+        extra = ["--settings", self.options.settings]
+        if self.options.content:
+            extra += ["--content", self.options.content]
+        if self.options.output:
+            extra += ["--output", self.options.output]
+        self.proc = subprocess.Popen([sys.executable, "-m", "tools.serve", "--builder", *extra],
+                                     cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     text=True)
+
+    def stop(self):
+        if self.proc is not None:
+            self.proc.stdin.close()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()  # by its handle: the process we started
+                self.proc.wait()
+            self.proc = None
+
+    def restart(self):
+        self.stop()
+        self._start()
+
+    def build(self):
+        """(ok, error lines) of one build."""
+        for attempt in (1, 2):
+            if self.proc is None or self.proc.poll() is not None:
+                self._start()
+            try:
+                self.proc.stdin.write("build\n")
+                self.proc.stdin.flush()
+                line = self.proc.stdout.readline()
+            except (BrokenPipeError, OSError):
+                line = ""
+            if line:
+                result = json.loads(line)
+                return result["ok"], result["errors"]
+            self.proc = None  # it died: once more with a new one
+        return False, ["the builder process died (see the messages above)"]
+
+
+def code_changed(paths) -> bool:
+    """Whether a change needs a new builder (code it imported, or the settings)."""
+    for path in paths:
+        rel = os.path.relpath(path, ROOT)
+        if rel.endswith(".py") and (rel.split(os.sep)[0] in CODE_DIRS or
+                                    any(fnmatch.fnmatch(rel, g) for g in CODE_GLOBS)
+                                    or "/" not in rel):
+            return True
+    return False
 
 
 def _show(path):
@@ -112,20 +223,29 @@ def watched_dirs(options):
     return dirs
 
 
+def _scan(folder, stamps):
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        name = entry.name
+        if name.startswith(".") or name == "__pycache__" or name.endswith((".pyc", "~", ".swp")):
+            continue
+        try:
+            if entry.is_dir():
+                _scan(entry.path, stamps)
+            else:
+                stamps[entry.path] = entry.stat().st_mtime_ns
+        except OSError:
+            pass
+
+
 def snapshot_mtimes(options):
     """{path: mtime} of every watched file."""
     stamps = {}
     for d in watched_dirs(options):
-        for dirpath, dirnames, filenames in os.walk(d):
-            dirnames[:] = [n for n in dirnames if not n.startswith(".") and n != "__pycache__"]
-            for name in filenames:
-                if name.startswith(".") or name.endswith((".pyc", "~", ".swp")):
-                    continue
-                path = os.path.join(dirpath, name)
-                try:
-                    stamps[path] = os.stat(path).st_mtime_ns
-                except OSError:
-                    pass
+        _scan(d, stamps)
     for pattern in (*WATCHED_GLOBS, options.settings):
         for path in glob.glob(os.path.join(ROOT, pattern)):
             try:
@@ -135,18 +255,24 @@ def snapshot_mtimes(options):
     return stamps
 
 
-def watch_and_build(options, state, stop, interval=0.4):
+POLL_SECONDS = 0.2
+SETTLE_SECONDS = 0.1
+
+
+def watch_and_build(options, state, stop, builder, interval=POLL_SECONDS):
     """Poll the watched files; rebuild after a change settles."""
     seen = snapshot_mtimes(options)
     while not stop.wait(interval):
         if snapshot_mtimes(options) == seen:
             continue
-        time.sleep(0.15)  # let an editor finish writing (several files, rename-on-save)
+        time.sleep(SETTLE_SECONDS)  # let an editor finish writing (several files, rename-on-save)
         latest = snapshot_mtimes(options)
         changed = sorted(p for p in set(seen) | set(latest) if seen.get(p) != latest.get(p))
         seen = latest
         start = time.monotonic()
-        ok, errors = run_build(options)
+        if code_changed(changed):
+            builder.restart()
+        ok, errors = builder.build()
         took = time.monotonic() - start
         what = ""
         if changed:
@@ -243,14 +369,18 @@ def main(argv=None):
     parser.add_argument("--settings", default="pelicanconf.py")
     parser.add_argument("--content", help="content directory instead of the settings' PATH")
     parser.add_argument("--output", help="output directory instead of the settings' OUTPUT_PATH")
+    parser.add_argument("--builder", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     for key in ("content", "output"):
         if getattr(args, key):
             setattr(args, key, os.path.abspath(getattr(args, key)))
+    if args.builder:
+        return builder_main(args)
 
     state = BuildState()
+    builder = WarmBuilder(args)
     start = time.monotonic()
-    ok, errors = run_build(args)
+    ok, errors = builder.build()
     for line in errors:
         print(line, file=sys.stderr)
     print(("built" if ok else "build FAILED") + f" in {time.monotonic() - start:.2f} s", flush=True)
@@ -267,7 +397,7 @@ def main(argv=None):
         return 1
     server.daemon_threads = True
     stop = threading.Event()
-    watcher = threading.Thread(target=watch_and_build, args=(args, state, stop), daemon=True)
+    watcher = threading.Thread(target=watch_and_build, args=(args, state, stop, builder), daemon=True)
     watcher.start()
     host, port = server.server_address[:2]
     watched = ", ".join(_show(d) for d in watched_dirs(args))
@@ -280,6 +410,7 @@ def main(argv=None):
     finally:
         stop.set()
         server.server_close()
+        builder.stop()
     return 0
 
 

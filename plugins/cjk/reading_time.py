@@ -6,8 +6,9 @@ endless. Rates are per minute; code blocks are not counted.
 """
 import math
 
-import lxml.html
+from lxml import etree
 
+from . import fragment
 from .text import count_units
 
 CJK_PER_MINUTE = 400
@@ -18,10 +19,13 @@ def count_content(content_html: str) -> tuple[int, int]:
     """(CJK characters, Latin words) of rendered HTML, outside <pre> blocks."""
     if not content_html or not content_html.strip():
         return 0, 0
-    root = lxml.html.fragment_fromstring(content_html, create_parent="div")
-    for pre in root.xpath("//pre | //script | //style"):
-        pre.drop_tree()
-    return count_units(root.text_content())
+    root = fragment.parse(content_html)
+    for el in _NOT_READ(root):
+        fragment.drop(el)
+    return count_units(fragment.text_of(root))
+
+
+_NOT_READ = etree.XPath("//pre | //script | //style")
 
 
 def reading_minutes(cjk_chars: int, words: int) -> int:

@@ -9,8 +9,9 @@ that renders something heavy (a PDF viewer, a lab box) can mark it that way.
 import html as html_lib
 import re
 
-import lxml.html
+from lxml import etree
 
+from . import fragment
 from .text import CJK_RE, LATIN_WORD_RE
 
 MORE_RE = re.compile(r"<!--\s*more\s*-->", re.I)
@@ -22,6 +23,23 @@ _DROP_XPATH = (
     " | //*[@data-summary='skip']"
     " | //script | //style | //iframe | //object | //embed | //noscript"
 )
+# _DROP_XPATH, faster: libxml2 is slow at normalize-space() and concat() on every
+# element, so it only finds candidates and Python checks the class names.
+_DROP_CANDIDATES = etree.XPath(
+    "//*[contains(@class, 'toc') or contains(@class, 'liquid-tag') or @data-summary='skip']"
+    " | //script | //style | //iframe | //object | //embed | //noscript")
+_DROP_CLASSES = {"toc", "liquid-tag"}
+_XML_SPACE_RE = re.compile("[ \t\r\n]+")
+_TEXT = etree.XPath("string()", smart_strings=False)
+
+
+def _dropped(el) -> bool:
+    if el.get("data-summary") == "skip" or el.tag in _DROP_TAGS:
+        return True
+    return not _DROP_CLASSES.isdisjoint(_XML_SPACE_RE.split(el.get("class") or ""))
+
+
+_DROP_TAGS = {"script", "style", "iframe", "object", "embed", "noscript"}
 _TEXT_BLOCKS = {"p", "ul", "ol", "blockquote", "dl"}
 
 
@@ -31,17 +49,25 @@ def _scrub(text):
     return LIQUID_RE.sub("", text).replace(TOC_MARKER, "")
 
 
-def clean(fragment: str, scrub_text: bool = True) -> str:
+def _has_tag_text(root) -> bool:
+    """Whether any text holds `{%` or `[TOC]`: else _scrub would change nothing."""
+    text = _TEXT(root)
+    return "{%" in text or TOC_MARKER in text
+
+
+def clean(html_fragment: str, scrub_text: bool = True) -> str:
     """Remove TOCs, `[TOC]`, `{% %}` tags and skip-marked elements from an HTML fragment.
 
     scrub_text=False keeps code examples that show `{% %}` or `[TOC]`, written as
     character references (`{&#37;`, `&#91;TOC]`) so they look the same in a reader
     but no template engine or TOC filter downstream sees a tag: for feed content.
     """
-    if not fragment or not fragment.strip():
+    if not html_fragment or not html_fragment.strip():
         return ""
-    root = lxml.html.fragment_fromstring(fragment, create_parent="div")
-    for el in root.xpath(_DROP_XPATH):
+    root = fragment.parse(html_fragment)
+    for el in _DROP_CANDIDATES(root):
+        if not _dropped(el):
+            continue
         parent = el.getparent()
         if parent is None:
             continue
@@ -54,14 +80,14 @@ def clean(fragment: str, scrub_text: bool = True) -> str:
             else:
                 parent.text = (parent.text or "") + tail
         parent.remove(el)
-    if scrub_text:
+    if scrub_text and _has_tag_text(root):
         for el in root.iter():
             if isinstance(el.tag, str):
                 el.text = _scrub(el.text)
             el.tail = _scrub(el.tail)
         root.text = _scrub(root.text)
     parts = [html_lib.escape(root.text)] if root.text else []
-    parts += [lxml.html.tostring(child, encoding="unicode") for child in root]
+    parts += [fragment.to_html(child) for child in root]
     out = "".join(parts)
     if not scrub_text:
         return out.replace("{%", "{&#37;").replace(TOC_MARKER, "&#91;TOC]").strip()
@@ -92,11 +118,11 @@ def summarize(content_html: str, max_words: int = 55, max_cjk: int = 140,
     cleaned = clean(content_html)
     if not cleaned:
         return ""
-    root = lxml.html.fragment_fromstring(cleaned, create_parent="div")
+    root = fragment.parse(cleaned)
     texts = []
     for child in root:
         if isinstance(child.tag, str) and child.tag in _TEXT_BLOCKS:
-            text = " ".join(child.text_content().split())
+            text = " ".join(fragment.text_of(child).split())
             if text:
                 texts.append(text)
     if not texts:

@@ -22,7 +22,9 @@ import os
 from markdown import Markdown
 from pelican import signals
 from pelican.readers import BaseReader
+from pygments.formatters import HtmlFormatter
 
+import build_cache
 import strict
 
 from .fields import FieldError, to_metadata
@@ -33,16 +35,50 @@ MARKDOWN_EXTENSIONS = ["md", "markdown", "mkd", "mdown"]
 log = logging.getLogger(__name__)
 
 
+CODEHILITE = ("markdown.extensions.codehilite", "codehilite")
+
+
+class CachedHtmlFormatter:
+    """codehilite's `pygments_formatter`: one Pygments HtmlFormatter per set of options,
+    reused for every code block (codehilite makes a new one per block otherwise, and
+    each builds its style table again). HtmlFormatter keeps no state between blocks."""
+
+    def __init__(self):
+        self._made = {}
+
+    def __call__(self, lang_str=None, **options):
+        key = repr(sorted(options.items()))
+        formatter = self._made.get(key)
+        if formatter is None:
+            formatter = self._made[key] = HtmlFormatter(**options)
+        return formatter
+
+
 def markdown_kwargs(settings) -> dict:
     """Keyword arguments for Markdown(): every configured extension, with its config."""
     md = settings["MARKDOWN"]
-    configs = md.get("extension_configs", {})
+    configs = dict(md.get("extension_configs", {}))
     extensions = list(md.get("extensions", []))
     extensions += [name for name in configs if name not in extensions]
     extensions = [e for e in extensions if e != "markdown.extensions.meta"]
     extensions.append(LiquidFallbackExtension())
+    for name in CODEHILITE:
+        if name in configs and "pygments_formatter" not in configs[name]:
+            configs[name] = dict(configs[name], pygments_formatter=CachedHtmlFormatter())
     kwargs = {k: v for k, v in md.items() if k not in ("extensions", "extension_configs")}
     return dict(kwargs, extensions=extensions, extension_configs=configs)
+
+
+def new_markdown(settings) -> Markdown:
+    """A Markdown converter for these settings; convert() with it through `convert`."""
+    return Markdown(**markdown_kwargs(settings))
+
+
+def convert(md: Markdown, text: str) -> str:
+    """text as HTML, with a converter used before (one per reader: building one costs
+    as much as converting a post): reset() forgets the previous document."""
+    md.reset()
+    return md.convert(text)
 
 
 def _reset_heading_ids(settings):
@@ -52,8 +88,48 @@ def _reset_heading_ids(settings):
         slugify.reset()
 
 
+class DocumentError(ValueError):
+    """A content error in a source file, at a line."""
+
+    def __init__(self, line: int, message: str):
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+def render_document(text, settings, md, is_page, filename=""):
+    """What reading a Markdown file gives, as plain data (no Pelican object, so the
+    build cache can keep it and other processes can make it): front matter with its
+    lines, the rendered body, its TOC, the `{% %}` tags left unrendered, and the
+    rendered `summary:` (inline). Raises DocumentError for a content error."""
+    try:
+        front, body, body_line = split(text)
+        if front is None:
+            raise FrontMatterError(1, "no YAML front matter: start the file with '---', "
+                                      "then title, date, lang, then '---'")
+        raw, lines = parse(front)
+    except FrontMatterError as e:
+        raise DocumentError(e.line, e.message) from None
+    inline = {}
+
+    def render_inline(source):
+        inline[source] = convert(md, source)
+        return inline[source]
+
+    try:
+        to_metadata(raw, settings, is_page, render_inline, filename)  # checks every field
+    except FieldError as e:
+        raise DocumentError(lines.get(e.key, 1), e.message) from None
+    _reset_heading_ids(settings)
+    # keep body line numbers equal to file line numbers in Markdown errors
+    content = convert(md, "\n" * (body_line - 1) + body)
+    return {"raw": raw, "lines": lines, "inline": inline, "content": content,
+            "toc_tokens": copy.deepcopy(getattr(md, "toc_tokens", [])),
+            "toc_html": getattr(md, "toc", ""), "liquid_tags": list(getattr(md, "liquid_tags", []))}
+
+
 class FrontMatterMarkdownReader(BaseReader):
-    """Reads `---` YAML front matter + Markdown body."""
+    """Reads `---` YAML front matter + Markdown body (through the build cache when on)."""
 
     enabled = True
     file_extensions = MARKDOWN_EXTENSIONS
@@ -66,42 +142,59 @@ class FrontMatterMarkdownReader(BaseReader):
         )
 
     def _markdown(self):
-        return Markdown(**markdown_kwargs(self.settings))
+        if getattr(self, "_md", None) is None:
+            self._md = new_markdown(self.settings)
+        return self._md
 
-    def _render_inline(self, text):
-        return self._markdown().convert(text)
+    def render(self, source_path, text):
+        """render_document for this file (raises DocumentError)."""
+        return render_document(text, self.settings, self._markdown(), self._is_page(source_path),
+                               os.path.basename(source_path))
+
+    def metadata(self, source_path, doc):
+        """Pelican metadata (tags, dates ... as objects) from a rendered document."""
+        inline = doc["inline"]
+        metadata = to_metadata(
+            doc["raw"], self.settings, self._is_page(source_path),
+            lambda s: inline[s] if s in inline else convert(self._markdown(), s),
+            os.path.basename(source_path))
+        metadata["front_matter_lines"] = doc["lines"]
+        metadata["toc_tokens"] = _copy_tokens(doc["toc_tokens"])
+        metadata["toc_html"] = doc["toc_html"]
+        metadata["heading_count"] = _count(metadata["toc_tokens"])
+        return metadata
 
     def read(self, source_path):
         with open(source_path, encoding="utf-8") as f:
             text = f.read()
+        cache = build_cache.docs()
+        doc = cache.get(source_path, text) if cache is not None else None
+        if doc is None:
+            try:
+                with build_cache.watch_warnings() as warned:
+                    doc = self.render(source_path, text)
+            except DocumentError as e:
+                strict.error(source_path, e.line, e.message)
+                return "", {"status": "skip", "title": os.path.basename(source_path)}
+            if cache is not None and not warned:
+                cache.put(source_path, text, doc)
         try:
-            front, body, body_line = split(text)
-            if front is None:
-                raise FrontMatterError(1, "no YAML front matter: start the file with '---', "
-                                          "then title, date, lang, then '---'")
-            raw, lines = parse(front)
-        except FrontMatterError as e:
-            strict.error(source_path, e.line, e.message)
+            metadata = self.metadata(source_path, doc)
+        except FieldError as e:  # not after render_document's own check; to be safe
+            strict.error(source_path, doc["lines"].get(e.key, 1), e.message)
             return "", {"status": "skip", "title": os.path.basename(source_path)}
-        try:
-            metadata = to_metadata(raw, self.settings, self._is_page(source_path),
-                                   self._render_inline, os.path.basename(source_path))
-        except FieldError as e:
-            strict.error(source_path, lines.get(e.key, 1), e.message)
-            return "", {"status": "skip", "title": os.path.basename(source_path)}
-        metadata["front_matter_lines"] = lines
-        _reset_heading_ids(self.settings)
-        md = self._markdown()
-        # keep body line numbers equal to file line numbers in Markdown errors
-        content = md.convert("\n" * (body_line - 1) + body)
-        metadata["toc_tokens"] = copy.deepcopy(getattr(md, "toc_tokens", []))
-        metadata["toc_html"] = getattr(md, "toc", "")
-        metadata["heading_count"] = _count(metadata["toc_tokens"])
-        for number, tag in getattr(md, "liquid_tags", []):
+        for number, tag in doc["liquid_tags"]:
             # the body was padded to keep file line numbers
             log.warning("%s:%d: no plugin renders %s; shown as code",
                         strict.display_path(source_path), number, tag)
-        return content, metadata
+        return doc["content"], metadata
+
+
+def _copy_tokens(tokens):
+    """A copy of toc tokens (dicts of plain values, nested in `children`), as deepcopy
+    makes it but several times faster: the cached document must not share them."""
+    return [{k: (_copy_tokens(v) if k == "children" else v) for k, v in t.items()}
+            for t in tokens]
 
 
 def _count(tokens) -> int:

@@ -25,6 +25,15 @@ _Loader.yaml_implicit_resolvers = {
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 
+
+if getattr(yaml, "__with_libyaml__", False):
+    class _FastLoader(yaml.CSafeLoader):
+        """The same, parsing with libyaml (C): about ten times faster."""
+
+    _FastLoader.yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
+else:  # PyYAML built without libyaml
+    _FastLoader = _Loader
+
 _FENCE_RE = re.compile(r"^---[ \t]*$")
 _CLOSE_RE = re.compile(r"^(---|\.\.\.)[ \t]*$")
 
@@ -42,16 +51,20 @@ def split(text: str):
 
 
 def parse(front: str, first_line: int = 2):
-    """Parse front matter; return (dict with lowercase keys, {key: line})."""
+    """Parse front matter; return (dict with lowercase keys, {key: line}).
+
+    One pass of libyaml gives the nodes (with their lines) and the values built from
+    them. Invalid YAML is parsed again by the pure-Python loader, whose messages and
+    marks are the ones users see (libyaml words its errors differently)."""
+    loader = _FastLoader(front)
     try:
-        node = yaml.compose(front, Loader=_Loader)
-    except yaml.MarkedYAMLError as e:
-        # the context (e.g. the flow list left open) is nearer the mistake than the
-        # problem, which YAML often only notices at the end of the block
-        mark = e.context_mark or e.problem_mark
-        line = first_line + (mark.line if mark else 0)
-        what = f"{e.context}: {e.problem}" if e.context else e.problem
-        raise FrontMatterError(line, f"front matter is not valid YAML ({what})") from None
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.YAMLError:
+        node = None
+        _compose_for_error(front, first_line)
+    finally:
+        loader.dispose()
     if node is None:
         return {}, {}
     if not isinstance(node, yaml.MappingNode):
@@ -59,5 +72,21 @@ def parse(front: str, first_line: int = 2):
     lines = {}
     for key_node, _ in node.value:
         lines.setdefault(str(key_node.value).lower(), first_line + key_node.start_mark.line)
-    data = yaml.load(front, Loader=_Loader) or {}
-    return {str(k).lower(): v for k, v in data.items()}, lines
+    return {str(k).lower(): v for k, v in (data or {}).items()}, lines
+
+
+def _compose_for_error(front, first_line):
+    """Raise FrontMatterError for YAML that libyaml refused, worded by PyYAML."""
+    try:
+        yaml.compose(front, Loader=_Loader)
+        yaml.load(front, Loader=_Loader)
+    except yaml.MarkedYAMLError as e:
+        # the context (e.g. the flow list left open) is nearer the mistake than the
+        # problem, which YAML often only notices at the end of the block
+        mark = e.context_mark or e.problem_mark
+        line = first_line + (mark.line if mark else 0)
+        what = f"{e.context}: {e.problem}" if e.context else e.problem
+        raise FrontMatterError(line, f"front matter is not valid YAML ({what})") from None
+    except yaml.YAMLError as e:  # a problem without a position
+        raise FrontMatterError(first_line, f"front matter is not valid YAML ({e})") from None
+    raise FrontMatterError(first_line, "front matter is not valid YAML (refused by libyaml)")

@@ -232,6 +232,9 @@ def get_generators(pelican):
 
 
 def register():
+    import build_cache
+    from labs_site import transcript
+    build_cache.add_prerender_tasks(transcript.prerender_tasks)  # transcripts rendered in parallel
     signals.initialized.connect(initialized)
     signals.generator_init.connect(add_helpers)
     signals.content_object_init.connect(content_init)

@@ -14,7 +14,9 @@ NB_TEMPLATES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "nbconve
 
 def _markdown_kwargs(settings):
     try:
-        from front_matter import markdown_kwargs
+        from front_matter import _reset_heading_ids, markdown_kwargs
+        # heading ids numbered from this transcript alone, whatever post was read last
+        _reset_heading_ids(settings)
         return markdown_kwargs(settings)
     except Exception:   # the site core's reader is not there: plain Markdown
         return {"extensions": ["extra"]}
@@ -40,6 +42,29 @@ def never_run_notebook(info):
 
 
 def to_html(nb, settings) -> str:
+    """The transcript as HTML. nbconvert takes most of a second per lab, so the build
+    cache keeps the result for the same notebook (and code and settings)."""
+    import json
+
+    import build_cache
+
+    return build_cache.cached("labs_site.transcript", json.dumps(nb, sort_keys=True, default=str),
+                              lambda: _to_html(nb, settings))
+
+
+def prerender_tasks(settings):
+    """The transcripts to render (build_cache.prerender runs them with the posts)."""
+    import labs_site
+
+    tasks = []
+    for info in labs_site.labs().values():
+        if info.lab is not None:
+            nb = info.transcript if info.transcript is not None else never_run_notebook(info)
+            tasks.append(lambda nb=nb: to_html(nb, settings))
+    return tasks
+
+
+def _to_html(nb, settings) -> str:
     cls = css_class(settings)
 
     def code(source, language=None, metadata=None):
@@ -51,8 +76,11 @@ def to_html(nb, settings) -> str:
     def join_stream(outputs):
         return "".join(o.get("text", "") for o in outputs if o.get("output_type") == "stream")
 
+    md = Markdown(**_markdown_kwargs(settings))  # one converter for every cell
+
     def markdown2html(source):
-        return Markdown(**_markdown_kwargs(settings)).convert(source)
+        md.reset()
+        return md.convert(source)
 
     from nbconvert import HTMLExporter  # here: importing it costs most of a second
 

@@ -19,10 +19,9 @@ from pelican.contents import Static
 from pelican.readers import BaseReader
 
 import strict
-from front_matter import _reset_heading_ids, markdown_kwargs
+from front_matter import _reset_heading_ids, convert, new_markdown
 from front_matter.fields import FieldError, to_metadata
 from front_matter.yaml_meta import FrontMatterError, parse
-from markdown import Markdown
 
 from notebook.convert import to_html
 
@@ -122,7 +121,7 @@ class NotebookReader(BaseReader):
             return self._skip(source_path)
         try:
             metadata = to_metadata(raw, self.settings, self._is_page(source_path),
-                                   lambda s: Markdown(**markdown_kwargs(self.settings)).convert(s))
+                                   lambda s: convert(new_markdown(self.settings), s))
         except FieldError as e:
             strict.error(meta_path, lines.get(e.key, 1), e.message)
             return self._skip(source_path)

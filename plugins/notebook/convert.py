@@ -9,13 +9,12 @@ cells go through the site's own Markdown (same extensions, heading ids, tags).
 """
 import os
 
-from markdown import Markdown
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers import TextLexer, get_lexer_by_name
 from pygments.util import ClassNotFound
 
-from front_matter import markdown_kwargs
+from front_matter import convert, new_markdown
 
 TEMPLATES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "templates")
 TEMPLATE = "notebook_post"
@@ -60,12 +59,15 @@ def to_html(nb, settings):
     css_class = code_css_class(settings)
     default_lexer = notebook_language(nb)
 
+    formatter = HtmlFormatter(cssclass=css_class, wrapcode=True)
+
     def highlight_code(source, language=None, metadata=None):
-        formatter = HtmlFormatter(cssclass=css_class, wrapcode=True)
         return highlight(source or " ", lexer_for(language or default_lexer), formatter)
 
+    md = new_markdown(settings)  # one converter for every Markdown cell
+
     def markdown2html(source):
-        return Markdown(**markdown_kwargs(settings)).convert(source)
+        return convert(md, source)
 
     from nbconvert import HTMLExporter  # here: importing it costs most of a second
 

@@ -19,6 +19,7 @@ from urllib.parse import unquote
 import lxml.html
 from pelican import signals
 
+import build_cache
 import strict
 
 from pdf import assets, tag
@@ -92,6 +93,8 @@ def check_content(instance):
     content = getattr(instance, "_content", None)
     if not source or not content:
         return
+    if "pdf-embed" not in content and not RAW_TAG_RE.search(content):
+        return  # no tag: every tag outside code renders as a pdf-embed figure
     settings = instance.settings
     lines = []
     if source.endswith(MARKDOWN_SUFFIXES):
@@ -118,16 +121,20 @@ def check_content(instance):
 def copy_assets(pelican):
     """pdf.js and mirrored PDFs into the output, when a page has a viewer."""
     out = pelican.output_path
+    build = build_cache.active()
+    copy = None
+    if build is not None:  # unchanged files are linked from the previous output
+        copy = lambda source, target: build.tree.copy(source, os.path.relpath(target, out))  # noqa: E731
     if _state["used"]:
         try:
-            assets.copy_pdfjs(os.path.join(out, pelican.settings["THEME_STATIC_DIR"]))
+            assets.copy_pdfjs(os.path.join(out, pelican.settings["THEME_STATIC_DIR"]), copy=copy)
         except assets.AssetError as e:
             strict.error(os.path.join(assets.ROOT, "package.json"), None, str(e))
     if _state["mirrors"]:
         target = os.path.join(out, tag.MIRROR_DIR)
         os.makedirs(target, exist_ok=True)
         for name, cached in _state["mirrors"].items():
-            shutil.copy2(cached, os.path.join(target, name))
+            (copy or shutil.copy2)(cached, os.path.join(target, name))
 
 
 def register():

@@ -43,18 +43,28 @@ def pdfjs_dir(root=ROOT):
     return where
 
 
-def copy_pdfjs(static_output_dir, root=ROOT):
-    """Copy pdf.js into <output>/<THEME_STATIC_DIR>/pdfjs/; returns that path."""
+def copy_pdfjs(static_output_dir, root=ROOT, copy=None):
+    """Copy pdf.js into <output>/<THEME_STATIC_DIR>/pdfjs/; returns that path.
+    copy(source, target) copies one file (default shutil.copy2)."""
     source = pdfjs_dir(root)
     target = os.path.join(static_output_dir, OUTPUT_SUBDIR)
-    os.makedirs(target, exist_ok=True)
+    if copy is None:
+        os.makedirs(target, exist_ok=True)
+        copy = shutil.copy2
+        for name in PDFJS_DIRS:
+            if os.path.isdir(os.path.join(target, name)):
+                shutil.rmtree(os.path.join(target, name))
     for name in PDFJS_FILES:
-        shutil.copy2(os.path.join(source, name), os.path.join(target, os.path.basename(name)))
+        copy(os.path.join(source, name), os.path.join(target, os.path.basename(name)))
     for name in PDFJS_DIRS:
-        dest = os.path.join(target, name)
-        if os.path.isdir(dest):
-            shutil.rmtree(dest)
-        shutil.copytree(os.path.join(source, name), dest)
+        top = os.path.join(source, name)
+        for dirpath, dirnames, filenames in os.walk(top):
+            dirnames.sort()
+            rel = os.path.relpath(dirpath, top)
+            folder = os.path.normpath(os.path.join(target, name, rel))
+            os.makedirs(folder, exist_ok=True)
+            for filename in sorted(filenames):
+                copy(os.path.join(dirpath, filename), os.path.join(folder, filename))
     return target
 
 

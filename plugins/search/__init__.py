@@ -1,18 +1,22 @@
 """Full-text search that finds Chinese words: our own index, built by `make html`.
 
-- After every page is written, reads each published post and page back from
-  the output (what a reader sees, not the Markdown) and writes the index to
-  <output>/search-index/ (see index.py; tokens.py says why bigrams).
+- Indexes each published post and page as written (what a reader sees, not the
+  Markdown) and writes the index to <output>/search-index/ (see index.py;
+  tokens.py says why bigrams). With the build cache on (tools/build.py), a page's
+  text and terms are taken when the page is rendered, and kept with the page for
+  the builds that keep it; otherwise the written pages are read back.
 - Writes the search page in every UI language (/search/, /zh/search/) from
   theme/templates/search.html; theme/static/js/search.js runs the queries in
   the browser, offline, fetching only the index shards and candidate texts.
 - The header box is theme/templates/partials/search_box.html (a plain form).
 """
 import logging
+import os
 
 from pelican import signals
 from pelican.generators import Generator
 
+import build_cache
 from search import index
 
 log = logging.getLogger(__name__)
@@ -41,11 +45,27 @@ def collect(generators):
         elif hasattr(gen, "pages") and hasattr(gen, "hidden_pages"):
             found = [*gen.pages, *gen.translations]
         _records.extend(_record(c) for c in found if c.save_as)
+    build = build_cache.active()
+    if build is not None:
+        paths = {os.path.normpath(r["path"]) for r in _records}
+
+        def take_text(rel, html):
+            if rel in paths:
+                build.tree.set_extra(rel, "search", index.text_and_terms(html))
+
+        build.on_rendered(take_text)
 
 
 def write_index(pelican):
-    stats = index.index_site(pelican.output_path, _records)
-    log.info("search index: %(pages)d pages, %(terms)d terms in %(shards)d shards, "
+    build = build_cache.active()
+    if build is None:
+        stats = index.index_site(pelican.output_path, _records)
+    else:
+        stats = index.index_site(
+            pelican.output_path, _records,
+            known=lambda path: build.tree.extra(os.path.normpath(path), "search"),
+            tree=build.tree)
+    log.info("search index: %(pages)d pages, %(terms)s terms in %(shards)d shards, "
              "%(bytes)d bytes", stats)
 
 

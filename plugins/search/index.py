@@ -11,13 +11,17 @@ under <output>/search-index/:
 
 A page's id is its position in meta.json's list (newest first).
 """
+import bisect
 import json
 import math
 import os
+import re
 import shutil
 
+from lxml import etree
 from lxml import html as lxml_html
 
+from build_cache.digest import sha1
 from search import tokens
 
 INDEX_DIR = "search-index"
@@ -52,9 +56,18 @@ def _skipped(el):
 
 
 BREAK = "\x01"  # a line break the reader sees (between blocks, or inside <pre>)
+# The same mark inside an lxml tree, which refuses control characters: a Unicode
+# noncharacter, never in real text (a page that has one takes the slow path).
+_MARK = "\ufdd0"
+# Candidates for _skipped, found by libxml2 rather than by visiting every element.
+_SKIP_ATTR_XPATH = etree.XPath(".//*[@hidden or @data-search-ignore or contains(@class, 'toc')]")
+_SKIP_NODES = (etree.Comment, etree.ProcessingInstruction, *sorted(SKIP_TAGS))
+_BLOCKS = sorted(BLOCK_TAGS)
+_PARSER = etree.HTMLParser()
 
 
 def _collect(el, out, pre=False):
+    """The text of el into out, visiting every element (the slow path)."""
     pre = pre or el.tag == "pre"
     keep = (lambda t: t.replace("\n", BREAK)) if pre else (lambda t: t)
     block = el.tag in BLOCK_TAGS
@@ -71,6 +84,57 @@ def _collect(el, out, pre=False):
         out.append(BREAK)
 
 
+def _drop_keeping_tail(el):
+    """Remove el and its subtree; its tail text stays where it was."""
+    parent = el.getparent()
+    if el.tail:
+        prev = el.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + el.tail
+        else:
+            parent.text = (parent.text or "") + el.tail
+    parent.remove(el)
+
+
+def _mark_block(el):
+    """A mark before a block's text and after its last child's tail (not its own)."""
+    el.text = _MARK + (el.text or "")
+    if len(el):
+        last = el[-1]
+        last.tail = (last.tail or "") + _MARK
+    else:
+        el.text += _MARK
+
+
+def _flatten_pre(el):
+    el.text = "".join(el.itertext()).replace("\n", _MARK)
+    for child in list(el):
+        el.remove(child)
+
+
+def body_text(body):
+    """The text of `body` (an lxml element; changed in place) as a reader sees it:
+    what _skipped names left out (navigation, scripts, a TOC, hidden elements),
+    inline markup joined without spaces, a line break around every block and at
+    every newline in <pre>. Edits the tree so that one itertext() (C code) gives
+    the same text as _collect's visit of every element."""
+    if _MARK in etree.tostring(body, method="text", encoding="unicode"):
+        out = []
+        _collect(body, out)
+        return _squeeze("".join(out))
+    skipped = [*body.iter(*_SKIP_NODES), *_SKIP_ATTR_XPATH(body)]
+    for el in skipped:
+        if el is not body and _skipped(el):
+            _drop_keeping_tail(el)
+    for el in body.iter(*_BLOCKS):  # body too, when it is a block
+        _mark_block(el)
+    pres = [el for el in body.iter("pre")]
+    for pre in pres:  # outermost first: an inner one is gone when its turn comes
+        if pre is body or pre.getparent() is not None:
+            _flatten_pre(pre)
+    return _squeeze("".join(body.itertext()).replace(_MARK, BREAK))
+
+
 def _squeeze(text):
     """Collapse runs of white space; one newline where the reader sees a break."""
     lines = (" ".join(line.split()) for line in text.split(BREAK))
@@ -83,29 +147,69 @@ def page_text(document):
     `document` is the page, as str or UTF-8 bytes."""
     if isinstance(document, bytes):
         document = document.decode("utf-8", errors="replace")
-    root = lxml_html.document_fromstring(document)
-    for xpath in BODY_XPATHS:
-        found = root.xpath(xpath)
-        if found:
-            body = found[0]
-            break
-    else:
+    root = etree.fromstring(document, _PARSER)
+    if root is None:
         return ""
-    out = []
-    _collect(body, out)
-    return _squeeze("".join(out))
+    body = find_body(root)
+    if body is None:
+        return ""
+    return body_text(body)
+
+
+_XML_SPACE_RE = re.compile("[ \t\r\n]+")
+_BODY_CLASS = "post__body"
+_BODY_CLASS_XPATH = etree.XPath(f"//*[contains(@class, '{_BODY_CLASS}')]")
+
+
+def find_body(root):
+    """The first match of BODY_XPATHS, the second one evaluated with a cheap XPath
+    and Python (normalize-space and concat over every element is slow in libxml2)."""
+    for xpath in BODY_XPATHS:
+        if _BODY_CLASS in xpath:
+            found = [el for el in _BODY_CLASS_XPATH(root)
+                     if _BODY_CLASS in _XML_SPACE_RE.split(el.get("class"))]
+        else:
+            found = root.xpath(xpath)
+        if found:
+            return found[0]
+    return None
 
 
 def build(pages):
-    """pages: dicts with url, title, date (YYYY-MM-DD), lang and text.
+    """pages: dicts with url, title, date (YYYY-MM-DD), lang and text (and maybe
+    terms: the term set of the text, when already known).
     Returns (meta, shards, texts) ready to be written."""
-    pages = sorted(pages, key=lambda p: (p["date"] or "", p["url"]), reverse=True)
+    return _build(pages)[:3]
+
+
+def _sorted(pages):
+    return sorted(pages, key=lambda p: (p["date"] or "", p["url"]), reverse=True)
+
+
+def _terms(page):
+    # no term spans a line break, so the terms of "title\ntext" are those of each
+    known = page.get("terms")
+    return (tokens.term_set(page["title"] + "\n" + page["text"]) if known is None
+            else tokens.term_set(page["title"]).union(known))
+
+
+def _shard_count(size):
+    """Shards for postings of `size` bytes (in the sizing rule's units)."""
+    return 1 << max(0, math.ceil(math.log2(max(1, size / SHARD_TARGET_BYTES))))
+
+
+def _term_size(term):
+    return len(term.encode()) + 6
+
+
+def _build(pages):
+    pages = _sorted(pages)
     postings = {}
     for page_id, page in enumerate(pages):
-        for term in set(tokens.terms(page["title"] + "\n" + page["text"])):
+        for term in _terms(page):
             postings.setdefault(term, []).append(page_id)
-    size = sum(len(t.encode()) + 6 + 4 * len(ids) for t, ids in postings.items())
-    count = 1 << max(0, math.ceil(math.log2(max(1, size / SHARD_TARGET_BYTES))))
+    size = sum(_term_size(t) + 4 * len(ids) for t, ids in postings.items())
+    count = _shard_count(size)
     shards = [dict() for _ in range(count)]
     for term in sorted(postings):
         shards[tokens.shard_of(term, count)][term] = postings[term]
@@ -115,20 +219,30 @@ def build(pages):
         "pages": [[p["url"], p["title"], p["date"] or "", p["lang"]] for p in pages],
     }
     texts = [p["text"] for p in pages]
-    return meta, shards, texts
+    return meta, shards, texts, size
 
 
 def _dump(obj):
     return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
 
 
-def write(output_dir, meta, shards, texts):
+def _put_file(output_dir, rel, data):
+    path = os.path.join(output_dir, rel)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "wb") as fh:
+        fh.write(data)
+
+
+def write(output_dir, meta, shards, texts, put=None):
     """Write the index under output_dir/search-index/ (replacing an old one).
+    put(rel, bytes) writes one file (the build cache's, which keeps unchanged ones).
     Returns the total size in bytes."""
-    target = os.path.join(output_dir, INDEX_DIR)
-    if os.path.isdir(target):
-        shutil.rmtree(target)
-    os.makedirs(os.path.join(target, "text"))
+    if put is None:
+        target = os.path.join(output_dir, INDEX_DIR)
+        if os.path.isdir(target):
+            shutil.rmtree(target)
+        os.makedirs(os.path.join(target, "text"))
+        put = lambda rel, data: _put_file(output_dir, rel, data)  # noqa: E731
     files = {"meta.json": _dump(meta)}
     for k, shard in enumerate(shards):
         files[f"terms-{k}.json"] = _dump(shard)
@@ -137,25 +251,117 @@ def write(output_dir, meta, shards, texts):
     total = 0
     for name, content in files.items():
         data = content.encode("utf-8")
-        with open(os.path.join(target, name), "wb") as fh:
-            fh.write(data)
+        put(f"{INDEX_DIR}/{name}", data)
         total += len(data)
     return total
 
 
-def index_site(output_dir, records):
+def text_and_terms(document):
+    """(page_text, its term set as one newline-separated string) of a page."""
+    text = page_text(document)
+    return text, "\n".join(tokens.term_set(text))
+
+
+def index_site(output_dir, records, known=None, tree=None):
     """records: dicts with path (the page's file, relative to output_dir), url,
-    title, date, lang. Reads each page, writes the index; returns its stats."""
+    title, date, lang. Reads each page (unless known(path) gives its text_and_terms),
+    writes the index; returns its stats. With tree (build_cache's OutputTree), files
+    are written through it, and the previous build's index is updated when only some
+    pages' text or title changed (update)."""
     pages = []
     for rec in records:
-        with open(os.path.join(output_dir, rec["path"]), "rb") as fh:
-            text = page_text(fh.read())
-        pages.append(dict(rec, text=text))
-    meta, shards, texts = build(pages)
-    size = write(output_dir, meta, shards, texts)
-    terms_bytes = sum(len(_dump(s).encode()) for s in shards)
-    return {"pages": len(pages), "shards": len(shards), "bytes": size,
-            "terms": sum(len(s) for s in shards), "terms_bytes": terms_bytes}
+        found = known(rec["path"]) if known else None
+        if found is None:
+            with open(os.path.join(output_dir, rec["path"]), "rb") as fh:
+                pages.append(dict(rec, text=page_text(fh.read())))
+        else:
+            text, terms = found
+            pages.append(dict(rec, text=text, terms=terms.split("\n") if terms else ()))
+    if tree is not None:
+        stats = update(tree, pages)
+        if stats is not None:
+            return stats
+    meta, shards, texts, size = _build(pages)
+    total = write(output_dir, meta, shards, texts, tree.write if tree is not None else None)
+    if tree is not None:
+        tree.set_extra(f"{INDEX_DIR}/meta.json", "postings_size", size)
+    return {"pages": len(pages), "shards": len(shards), "bytes": total,
+            "terms": sum(len(s) for s in shards)}
+
+
+def update(tree, pages):
+    """Write the index of `pages` by changing the previous build's where only some pages'
+    text or title changed: the same result as _build, touching only the shards whose
+    terms changed. None (nothing written for good) when it cannot: other pages or
+    another order, another shard count, or the previous index not as it was written."""
+    pages = _sorted(pages)
+    meta_rel = f"{INDEX_DIR}/meta.json"
+    found = tree.previous(meta_rel)
+    if found is None or "postings_size" not in found[2]:
+        return None
+    with open(found[0], encoding="utf-8") as fh:
+        old = json.load(fh)
+    if old.get("v") != FORMAT_VERSION or len(old["pages"]) != len(pages):
+        return None
+    count, size = old["shards"], found[2]["postings_size"]
+    changes = {}  # shard -> [(term, page id, +1 | -1)]
+    for page_id, (page, was) in enumerate(zip(pages, old["pages"])):
+        if [page["url"], page["date"] or "", page["lang"]] != [was[0], was[2], was[3]]:
+            return None
+        text_rel = f"{INDEX_DIR}/text/{page_id}.txt"
+        text_file = tree.previous(text_rel)
+        if text_file is None:
+            return None
+        if page["title"] == was[1] and text_file[1] == "bytes:" + sha1(page["text"].encode("utf-8")):
+            continue
+        with open(text_file[0], encoding="utf-8") as fh:
+            old_terms = tokens.term_set(was[1] + "\n" + fh.read())
+        new_terms = _terms(page)
+        for term, sign in [*((t, -1) for t in old_terms - new_terms),
+                           *((t, +1) for t in new_terms - old_terms)]:
+            changes.setdefault(tokens.shard_of(term, count), []).append((term, page_id, sign))
+    shards = {}
+    for k, edits in changes.items():
+        found = tree.previous(f"{INDEX_DIR}/terms-{k}.json")
+        if found is None:
+            return None
+        with open(found[0], encoding="utf-8") as fh:
+            shard = json.load(fh)
+        for term, page_id, sign in edits:
+            ids = shard.get(term)
+            if sign > 0:
+                if ids is None:
+                    ids = shard[term] = []
+                    size += _term_size(term)
+                bisect.insort(ids, page_id)
+                size += 4
+            elif ids is None or page_id not in ids:  # not the index it should be
+                return None
+            else:
+                ids.remove(page_id)
+                size -= 4
+                if not ids:
+                    del shard[term]
+                    size -= _term_size(term)
+        shards[k] = dict(sorted(shard.items()))
+    if _shard_count(size) != count:
+        return None
+    for k in range(count):
+        rel = f"{INDEX_DIR}/terms-{k}.json"
+        if k in shards:
+            tree.write(rel, _dump(shards[k]))
+        elif not tree.keep(rel):
+            return None
+    meta = {"v": FORMAT_VERSION, "shards": count,
+            "pages": [[p["url"], p["title"], p["date"] or "", p["lang"]] for p in pages]}
+    total = 0
+    for rel, content in [(meta_rel, _dump(meta)),
+                         *((f"{INDEX_DIR}/text/{i}.txt", p["text"]) for i, p in enumerate(pages))]:
+        data = content.encode("utf-8")
+        tree.write(rel, data)
+        total += len(data)
+    tree.set_extra(meta_rel, "postings_size", size)
+    return {"pages": len(pages), "shards": count, "bytes": total, "terms": None}
 
 
 def record_from_html(output_dir, path):

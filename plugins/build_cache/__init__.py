@@ -1,0 +1,359 @@
+"""Build cache: render each document once, write only the files whose inputs changed.
+
+tools/build.py turns it on for one build (`activate`, after Pelican loaded the
+plugins; `deactivate` at the end). Without it (plain `pelican`, tests that run
+plugins alone) every plugin computes what it needs, as before. Four parts:
+
+- docs.py: per source file, what reading it gave (rendered HTML, front matter) and
+  values derived from it (summary, reading time, feed content), in
+  .cache/pelican/docs/<env>/; <env> is the digest of the code (plugins/, labs/*.py,
+  tools/build.py, the installed package versions) and of the settings.
+- prerender.py: renders the files missing from that cache in a pool of processes
+  before Pelican reads them, so a clean build uses every core.
+- output.py + writer.py: each output file's fingerprint (its template's inputs, or
+  its bytes); files unchanged since the previous build are hard-linked from it
+  instead of rendered and written.
+- digest.py: the stable digests all of these are made of.
+
+`make clean` removes .cache/pelican: the next build renders everything.
+"""
+from __future__ import annotations
+
+import contextlib
+import functools
+import logging
+import os
+import pickle
+import shutil
+import sys
+import time
+
+from build_cache import pool
+from build_cache.digest import Digester, files_digest, settings_digest, sha1, tree_files
+from build_cache.docs import DocCache
+from build_cache.output import OutputTree
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+KEEP_DAYS = 7  # caches of other code or settings (make publish beside make html, tests) unused longer go
+MIN_PARALLEL = 150  # fewer pending writes are done in this process (a pool costs ~0.2 s)
+
+_active = None
+_prerender_hooks = []
+_task_providers = []
+
+
+def active():
+    """The running build's Build, or None when the cache is off."""
+    return _active
+
+
+def docs():
+    return _active.docs if _active else None
+
+
+def tree():
+    return _active.tree if _active else None
+
+
+def derived(source_path, name, inputs, compute):
+    """compute(), cached with the document at source_path for these inputs (a str)."""
+    if _active is None:
+        return compute()
+    return _active.docs.derived(source_path, name, inputs, compute)
+
+
+def cached(name, inputs, compute):
+    """compute(), cached for these inputs (a str) and this code and settings: for what
+    belongs to no document (a lab's transcript page, the code stylesheet)."""
+    if _active is None:
+        return compute()
+    return _active.cached(name, inputs, compute)
+
+
+def add_prerender_hook(hook) -> None:
+    """hook(source_path, html, metadata, settings): run by build_cache.prerender after it
+    renders a post, to compute (through `derived`) what the plugin will need of it."""
+    if hook not in _prerender_hooks:
+        _prerender_hooks.append(hook)
+
+
+def add_prerender_tasks(provider) -> None:
+    """provider(settings) -> [zero-argument callables]: work that caches its result
+    (through `cached`), run by build_cache.prerender's pool with the documents."""
+    if provider not in _task_providers:
+        _task_providers.append(provider)
+
+
+def prerender_tasks(settings) -> list:
+    loaded = {str(p).split(".")[0] for p in settings.get("PLUGINS", [])}
+    return [task for provider in _task_providers
+            if provider.__module__.split(".")[0] in loaded for task in provider(settings)]
+
+
+def prerender_hooks(settings) -> list:
+    """The hooks of the plugins this build loaded."""
+    loaded = {str(p).split(".")[0] for p in settings.get("PLUGINS", [])}
+    return [h for h in _prerender_hooks if h.__module__.split(".")[0] in loaded]
+
+
+class _Recorder(logging.Handler):
+    def __init__(self, records):
+        super().__init__(logging.WARNING)
+        self.records = records
+
+    def emit(self, record):
+        self.records.append(record)
+
+
+@contextlib.contextmanager
+def watch_warnings():
+    """A list that gets every warning or error logged in the block. What logged one is
+    not cached: a cache hit would not say it again."""
+    records = []
+    handler = _Recorder(records)
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        yield records
+    finally:
+        root.removeHandler(handler)
+
+
+def code_digest(root=ROOT) -> str:
+    """Digest of the code that makes the site: every file under plugins/ (templates
+    included), the lab harness modules, tools/build.py, and which package versions
+    are installed (the names of their dist-info directories)."""
+    files = tree_files(os.path.join(root, "plugins"))
+    files += sorted(os.path.join(root, "labs", n) for n in os.listdir(os.path.join(root, "labs"))
+                    if n.endswith(".py")) if os.path.isdir(os.path.join(root, "labs")) else []
+    files.append(os.path.join(root, "tools", "build.py"))
+    dists = []
+    for folder in sys.path:
+        if folder.endswith("site-packages") and os.path.isdir(folder):
+            dists += sorted(n for n in os.listdir(folder) if n.endswith((".dist-info", ".egg-info")))
+    return sha1(files_digest(files), sys.version, *dists)
+
+
+def _labs_digest() -> str:
+    """Digest of what the labs plugin knows of every lab (steps, record, transcript)."""
+    try:
+        import labs_site
+    except ImportError:
+        return ""
+    return Digester().digest(labs_site.labs(), depth=0)
+
+
+class Build:
+    """The cache of one build: its documents, its output tree, its digests."""
+
+    def __init__(self, settings, cache_dir, tree, jobs=1):
+        self.settings = settings
+        self.jobs = jobs
+        self._pending = {}
+        self.cache_dir = cache_dir
+        self.code = code_digest()
+        self.env = sha1("env", self.code, settings_digest(settings))
+        docs_root = os.path.join(cache_dir, "docs")
+        self.docs = DocCache(os.path.join(docs_root, self.env[:16]), labs_digest=_labs_digest)
+        _prune(docs_root, self.docs.dir)
+        _prune(os.path.join(cache_dir, "outputs"), tree.state_file)
+        self.tree = tree
+        tree.base = self.env
+        self.digester = Digester()
+        self._observers = []
+        self._templates = {}
+
+    # --- pages --------------------------------------------------------------------------
+
+    def page_fingerprint(self, template, rel, localcontext) -> str:
+        digest, names = self.template_names(template.environment)
+        used = names.get(template.name, names[None])
+        values = {}
+        for name in used:
+            if name in localcontext:
+                values[name] = localcontext[name]
+            elif name in template.globals:
+                values["global " + name] = template.globals[name]
+        return self.tree.fingerprint("page", rel, template.name or "", digest,
+                                     self.digester.digest(values))
+
+    def template_names(self, env):
+        """(digest of every template, {template name: names it and the templates it
+        extends, includes or imports read from the context}; None: those of all)."""
+        found = self._templates.get(id(env))
+        if found is None:
+            sources = {}
+            for name in sorted(env.list_templates()):
+                try:
+                    sources[name] = env.loader.get_source(env, name)[0]
+                except Exception:  # unreadable: rendering it would fail the build anyway
+                    sources[name] = "<unreadable>"
+            digest = sha1(*(f"{name}\0{text}" for name, text in sources.items()))
+            found = self._templates[id(env)] = (digest, self._names(env, digest, sources))
+        return found
+
+    def _names(self, env, digest, sources):
+        cached = os.path.join(self.cache_dir, "templates", f"names-v2-{digest}.pickle")
+        try:
+            with open(cached, "rb") as f:
+                return pickle.load(f)
+        except (OSError, EOFError, pickle.UnpicklingError):
+            pass
+        names = template_names(env, sources)
+        os.makedirs(os.path.dirname(cached), exist_ok=True)
+        with open(cached + ".tmp", "wb") as f:
+            pickle.dump(names, f)
+        os.replace(cached + ".tmp", cached)
+        return names
+
+    def fingerprint(self, *values, depth=0) -> str:
+        """A fingerprint for a file that is not a page: the digest of what made it."""
+        return self.tree.fingerprint(self.digester.digest(values, depth))
+
+    def cached(self, name, inputs, compute):
+        path = os.path.join(self.docs.dir, "memo", sha1(name, inputs)[:24] + ".pickle")
+        try:
+            with open(path, "rb") as f:
+                return pickle.load(f)
+        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError):
+            pass
+        value = compute()
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path + ".tmp", "wb") as f:
+            pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(path + ".tmp", path)
+        return value
+
+    # --- writing in parallel ----------------------------------------------------------------
+
+    def write_later(self, rel, make, fingerprint, page=False) -> None:
+        """Write rel with the text make() returns, in a pool of processes at `flush` when
+        the build has several jobs (page: a rendered page, for `on_rendered`)."""
+        if self.jobs < 2:
+            self._write(rel, make, fingerprint, page)
+        else:
+            self._pending[rel] = (make, fingerprint, page)
+
+    def cancel(self, rel) -> None:
+        """rel is being written otherwise: a pending write of it must not happen."""
+        self._pending.pop(rel, None)
+
+    def flush(self) -> None:
+        """Do the pending writes, split among the jobs (Pelican's `finalized` signal, first
+        receiver: before anything reads the output)."""
+        pending, self._pending = list(self._pending.items()), {}
+        if len(pending) < MIN_PARALLEL:
+            for rel, (make, fingerprint, page) in pending:
+                self._write(rel, make, fingerprint, page)
+            return
+        tasks = [functools.partial(self._write_in_worker, rel, make, fingerprint, page)
+                 for rel, (make, fingerprint, page) in pending]
+        for (rel, (make, fingerprint, page)), result in zip(pending, pool.run(tasks, self.jobs)):
+            if isinstance(result, pool.Failed):  # again here, to fail with the error's place
+                self._write(rel, make, fingerprint, page)
+                continue
+            record, extras, derived = result.value
+            self.tree.files[rel] = record
+            if extras is not None:
+                self.tree.extras[rel] = extras
+            self.tree.written += 1
+            for path, name, slot in derived:
+                self.docs.add_derived(path, name, slot)
+            pool.replay(result.warnings)
+
+    def _write(self, rel, make, fingerprint, page):
+        data = make()
+        self.tree.write(rel, data, fingerprint)
+        if page:
+            self.rendered(rel, data)
+
+    def _write_in_worker(self, rel, make, fingerprint, page):
+        self.docs.fresh.clear()
+        self._write(rel, make, fingerprint, page)
+        return self.tree.files[rel], self.tree.extras.get(rel), list(self.docs.fresh)
+
+    # --- observers ------------------------------------------------------------------------
+
+    def on_rendered(self, callback) -> None:
+        """callback(rel, html) for every page rendered in this build (not the linked ones)."""
+        self._observers.append(callback)
+
+    def rendered(self, rel, html) -> None:
+        for callback in self._observers:
+            callback(rel, html)
+
+    # --- the end --------------------------------------------------------------------------
+
+    def commit(self) -> None:
+        """The build succeeded: swap its tree in, keep what it made for the next one."""
+        self.docs.save()
+        self.docs.prune(list(self.docs.entries))
+        self.tree.commit()
+
+
+def template_names(env, sources) -> dict:
+    """{template: the context names it reads, with the templates it extends, includes
+    and imports}, from Jinja's parser; None: every template's (for a template that
+    names another by a variable, and for any not found)."""
+    import jinja2.meta
+
+    own, refs = {}, {}
+    for name, text in sources.items():
+        try:
+            ast = env.parse(text)
+        except Exception:  # a template that does not parse fails when rendered
+            own[name], refs[name] = frozenset(), []
+            continue
+        own[name] = frozenset(jinja2.meta.find_undeclared_variables(ast))
+        refs[name] = list(jinja2.meta.find_referenced_templates(ast))
+    everything = frozenset().union(*own.values()) if own else frozenset()
+    out = {None: everything}
+    for name in sources:
+        seen, todo, names = set(), [name], set()
+        while todo:
+            current = todo.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            if current is None or current not in own:
+                names = set(everything)  # cannot tell which: all of them
+                break
+            names |= own[current]
+            todo += refs[current]
+        out[name] = frozenset(names)
+    return out
+
+
+def output_tree(cache_dir, final_dir) -> OutputTree:
+    """The tree to build into (the spare output, or a new one), with the state of both."""
+    return OutputTree(os.path.join(cache_dir, "outputs", sha1(final_dir)[:16] + ".pickle"),
+                      final_dir)
+
+
+def activate(settings, cache_dir, tree, jobs=1) -> Build:
+    global _active
+    _active = Build(settings, cache_dir, tree, jobs)
+    return _active
+
+
+def deactivate() -> None:
+    global _active
+    _active = None
+
+
+def _prune(folder, current):
+    """Remove what in folder was not used for KEEP_DAYS (current is used now)."""
+    if os.path.exists(current):
+        os.utime(current)
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return
+    too_old = time.time() - KEEP_DAYS * 86400
+    for name in names:
+        path = os.path.join(folder, name)
+        try:
+            if os.stat(path).st_mtime < too_old:
+                shutil.rmtree(path) if os.path.isdir(path) else os.unlink(path)
+        except OSError:
+            pass

@@ -1,0 +1,337 @@
+"""Stable digests of settings and of the values a template is rendered with.
+
+A digest must change whenever what it covers changes, and stay the same from one
+build to the next when nothing did: so no memory addresses and no set order.
+Values are walked: strings, numbers, dates, lists, dicts, and objects by their
+class and attributes. A Pelican content object (post, page) is digested with
+everything a template can read from it (its attributes, and its url, save_as,
+content and summary, which Pelican computes), and the posts it points to
+(translations, newer/older, series) are followed two levels deep: a page showing
+a post's neighbour's title changes when that neighbour's title does. Settings and
+Pelican's shared context inside an object are left out (settings are digested once
+per build; the context is what the post's own values come from).
+
+Anything it cannot read stably (an object with neither attributes nor a stable
+repr) digests differently every build: the page is rendered again, never kept stale.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import enum
+import hashlib
+import json
+import os
+import re
+import types
+
+SKIP_ATTRS = frozenset({"settings", "_context"})
+# computed by Pelican on access, read by templates
+CONTENT_PROPERTIES = ("url", "save_as", "content", "summary")
+FOLLOW_DEPTH = 2
+BIG = 32  # lists and dicts this long are memoized (by id, for the build) like objects
+LONG_TEXT = 512  # longer strings in a post are hashed on their own (and once)
+_ADDRESS_RE = re.compile(r" at 0x[0-9a-fA-F]+")
+
+
+def sha1(*parts: str | bytes) -> str:
+    h = hashlib.sha1()
+    for part in parts:
+        h.update(part if isinstance(part, bytes) else part.encode("utf-8", "surrogatepass"))
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def _is_content(value) -> bool:
+    return isinstance(value, _content_class())
+
+
+def _content_class():
+    global _CONTENT
+    if _CONTENT is None:
+        from pelican.contents import Content
+        _CONTENT = Content
+    return _CONTENT
+
+
+_CONTENT = None
+
+
+class Digester:
+    """Digests of values for one build. Objects are memoized by id (and kept alive so
+    no id is reused): digests are taken once everything is in place, while pages are
+    written, and nothing changes a post after that."""
+
+    def __init__(self):
+        self._memo = {}
+        self._keep = []
+        self._nonce = os.urandom(8).hex()  # for what has no stable digest
+        self._refs = None  # the references _own's JSON walk is collecting
+
+    def digest(self, value, depth=FOLLOW_DEPTH) -> str:
+        h = hashlib.sha1()
+        self._feed(h, value, depth, set())
+        return h.hexdigest()
+
+    # --- walking ------------------------------------------------------------------
+
+    def _feed(self, h, value, depth, path):
+        update = h.update
+        if value is None or isinstance(value, (bool, int, float, complex)):
+            update(f"{type(value).__name__}:{value!r};".encode())
+        elif isinstance(value, str):
+            update(f"s{len(value)}:".encode())
+            update(value.encode("utf-8", "surrogatepass"))
+        elif isinstance(value, bytes):
+            update(f"b{len(value)}:".encode())
+            update(value)
+        elif isinstance(value, (datetime.datetime, datetime.date, datetime.time)):
+            update(f"{type(value).__name__}:{value.isoformat()}:{getattr(value, 'tzinfo', None)!r};".encode())
+        elif isinstance(value, (list, tuple, dict)):
+            if len(value) >= BIG:  # the site's lists (all posts ...) come back on every page
+                update(self._container(value, depth, path).encode())
+            else:
+                self._feed_items(h, value, depth, path)
+        elif isinstance(value, (set, frozenset)):
+            update(f"set{{{len(value)}".encode())
+            for d in sorted(self.digest(item, depth) for item in value):
+                update(d.encode())
+            update(b"}")
+        elif isinstance(value, (types.FunctionType, types.BuiltinFunctionType, types.MethodType,
+                                type, types.ModuleType)):
+            # code is covered by the build's code digest
+            update(f"code:{getattr(value, '__module__', '')}.{getattr(value, '__qualname__', value)!r};".encode())
+        elif isinstance(value, (os.PathLike, enum.Enum, re.Pattern)):
+            update(f"{type(value).__name__}:{value!r};".encode())
+        elif _is_content(value):
+            update(self._content(value, depth).encode())
+        elif id(value) in path:
+            update(b"<cycle>")
+        elif hasattr(value, "__dict__") or dataclasses.is_dataclass(value):
+            update(self._object(value, depth, path).encode())
+        else:
+            text = repr(value)
+            if _ADDRESS_RE.search(text):  # no stable form: differ every build
+                text += self._nonce
+            update(f"{type(value).__qualname__}:{text};".encode())
+
+    def _feed_items(self, h, value, depth, path):
+        if isinstance(value, dict):
+            h.update(f"{type(value).__name__}{{{len(value)}".encode())
+            for key, item in sorted(value.items(), key=lambda kv: repr(kv[0])):
+                self._feed(h, key, depth, path)
+                self._feed(h, item, depth, path)
+            h.update(b"}")
+        else:
+            h.update(f"{type(value).__name__}[{len(value)}".encode())
+            for item in value:
+                self._feed(h, item, depth, path)
+            h.update(b"]")
+
+    def _container(self, value, depth, path):
+        key = ("container", id(value), depth)
+        found = self._memo.get(key)
+        if found is None:
+            h = hashlib.sha1()
+            self._feed_items(h, value, depth, path)
+            found = self._memo[key] = h.hexdigest()
+            self._keep.append(value)
+        return found
+
+    def _object(self, value, depth, path):
+        key = ("object", id(value), depth)
+        found = self._memo.get(key)
+        if found is None:
+            h = hashlib.sha1(f"{type(value).__module__}.{type(value).__qualname__}".encode())
+            attrs = vars(value) if hasattr(value, "__dict__") else {
+                f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
+            path = path | {id(value)}
+            for name in sorted(attrs):
+                if name not in SKIP_ATTRS:
+                    h.update(name.encode())
+                    self._feed(h, attrs[name], depth, path)
+            found = self._memo[key] = h.hexdigest()
+            self._keep.append(value)
+        return found
+
+    def _content(self, obj, depth):
+        """A post or page: its own values, then the posts it points to, depth-1."""
+        key = ("content", id(obj), depth)
+        found = self._memo.get(key)
+        if found is not None:
+            return found
+        h = hashlib.sha1(self._own(obj).encode())
+        if depth > 0:
+            for ref in self._references(obj):
+                h.update(self._content(ref, depth - 1).encode())
+        found = self._memo[key] = h.hexdigest()
+        return found
+
+    def _own(self, obj):
+        """The values of one post or page; a post it points to counts by its identity
+        (and is noted as one of its references)."""
+        key = ("own", id(obj))
+        found = self._memo.get(key)
+        if found is not None:
+            return found
+        values = {name: value for name, value in vars(obj).items() if name not in SKIP_ATTRS}
+        for name in CONTENT_PROPERTIES:
+            try:
+                values["@" + name] = getattr(obj, name)
+            except Exception as e:  # a Static has no content: what it raises is its value
+                values["@" + name] = f"<{type(e).__name__}>"
+        for name, value in values.items():  # long texts (the post's HTML) hash faster alone
+            if isinstance(value, str) and len(value) > LONG_TEXT:
+                values[name] = self._long_text(value)
+        kind = f"{type(obj).__module__}.{type(obj).__qualname__}"
+        refs = self._refs = []
+        try:  # JSON's C encoder walks the values about ten times faster than _feed_shallow
+            text = json.dumps(values, sort_keys=True, ensure_ascii=False, separators=(",", ":"),
+                              default=self._json_shallow)
+            found = sha1(kind, text)
+        except (TypeError, ValueError):  # keys that do not sort, a cycle ...
+            h = hashlib.sha1(kind.encode())
+            for name in sorted(values):
+                h.update(name.encode())
+                self._feed_shallow(h, values[name], {id(obj)})
+            found = h.hexdigest()
+            refs = None
+        finally:
+            self._refs = None
+        self._memo[key] = found
+        self._memo[("refs", id(obj))] = refs if refs is not None else self._walk_references(obj)
+        self._keep.append(obj)
+        return found
+
+    def _long_text(self, text):
+        key = ("text", id(text))
+        found = self._memo.get(key)
+        if found is None:
+            found = self._memo[key] = "sha1:" + sha1(text)
+            self._keep.append(text)
+        return found
+
+    def _json_shallow(self, value):
+        """json.dumps' `default`: what JSON has no type for, as _feed_shallow sees it."""
+        if _is_content(value):
+            if self._refs is not None and all(value is not r for r in self._refs):
+                self._refs.append(value)
+            return (f"ref:{type(value).__name__}:{getattr(value, 'source_path', '')}:"
+                    f"{getattr(value, 'lang', '')}:{getattr(value, 'slug', '')}")
+        if isinstance(value, (datetime.datetime, datetime.date, datetime.time)):
+            return f"{type(value).__name__}:{value.isoformat()}:{getattr(value, 'tzinfo', None)!r}"
+        if isinstance(value, (set, frozenset)):
+            return ["set", *sorted(value, key=repr)]
+        if isinstance(value, (types.FunctionType, types.BuiltinFunctionType, types.MethodType,
+                              type, types.ModuleType)):
+            return f"code:{getattr(value, '__module__', '')}.{getattr(value, '__qualname__', value)!r}"
+        if isinstance(value, (os.PathLike, enum.Enum, re.Pattern, bytes, complex)):
+            return f"{type(value).__name__}:{value!r}"
+        if hasattr(value, "__dict__"):
+            return {"@type": f"{type(value).__module__}.{type(value).__qualname__}",
+                    **{k: v for k, v in vars(value).items() if k not in SKIP_ATTRS}}
+        if dataclasses.is_dataclass(value):
+            return {"@type": type(value).__qualname__,
+                    **{f.name: getattr(value, f.name) for f in dataclasses.fields(value)}}
+        text = repr(value)
+        if _ADDRESS_RE.search(text):
+            text += self._nonce
+        return f"{type(value).__qualname__}:{text}"
+
+    def _feed_shallow(self, h, value, path):
+        """Like _feed, but a content object inside counts by its identity only."""
+        if _is_content(value):
+            h.update(f"ref:{type(value).__name__}:{getattr(value, 'source_path', '')}:"
+                     f"{getattr(value, 'lang', '')}:{getattr(value, 'slug', '')};".encode())
+        elif isinstance(value, (list, tuple)):
+            h.update(f"{type(value).__name__}[{len(value)}".encode())
+            for item in value:
+                self._feed_shallow(h, item, path)
+            h.update(b"]")
+        elif isinstance(value, dict):
+            h.update(f"{type(value).__name__}{{{len(value)}".encode())
+            for key, item in sorted(value.items(), key=lambda kv: repr(kv[0])):
+                self._feed_shallow(h, key, path)
+                self._feed_shallow(h, item, path)
+            h.update(b"}")
+        elif (hasattr(value, "__dict__") and not isinstance(
+                value, (types.FunctionType, types.MethodType, type, types.ModuleType))
+              and not _is_plain(value)):
+            if id(value) in path:
+                h.update(b"<cycle>")
+                return
+            h.update(f"{type(value).__module__}.{type(value).__qualname__}(".encode())
+            inner = path | {id(value)}
+            for name in sorted(vars(value)):
+                if name not in SKIP_ATTRS:
+                    h.update(name.encode())
+                    self._feed_shallow(h, vars(value)[name], inner)
+            h.update(b")")
+        else:
+            self._feed(h, value, 0, path)
+
+    def _references(self, obj):
+        """The content objects reachable from obj's attributes, not through another."""
+        self._own(obj)
+        return self._memo[("refs", id(obj))]
+
+    def _walk_references(self, obj):
+        found, seen = [], {id(obj)}
+
+        def walk(value, path):
+            if _is_content(value):
+                if id(value) not in seen:
+                    seen.add(id(value))
+                    found.append(value)
+            elif isinstance(value, (list, tuple, set, frozenset)):
+                for item in value:
+                    walk(item, path)
+            elif isinstance(value, dict):
+                for item in value.values():
+                    walk(item, path)
+            elif (hasattr(value, "__dict__") and id(value) not in path
+                  and not isinstance(value, (types.FunctionType, types.MethodType, type,
+                                             types.ModuleType)) and not _is_plain(value)):
+                for name, item in vars(value).items():
+                    if name not in SKIP_ATTRS:
+                        walk(item, path | {id(value)})
+
+        for name, value in vars(obj).items():
+            if name not in SKIP_ATTRS:
+                walk(value, {id(obj)})
+        return found
+
+
+def _is_plain(value) -> bool:
+    return isinstance(value, (str, bytes, int, float, datetime.date, datetime.time))
+
+
+def settings_digest(settings, skip=("OUTPUT_PATH", "DEBUG", "PLUGINS")) -> str:
+    """Digest of the settings (every key but `skip`), stable across builds."""
+    digester = Digester()
+    return digester.digest({k: v for k, v in settings.items() if k not in skip}, depth=0)
+
+
+def files_digest(paths) -> str:
+    """Digest of files' paths and bytes, in the order given (missing files count too)."""
+    h = hashlib.sha1()
+    for path in paths:
+        h.update(path.encode("utf-8", "surrogatepass") + b"\0")
+        try:
+            with open(path, "rb") as f:
+                h.update(f.read())
+        except OSError as e:
+            h.update(f"<{e.errno}>".encode())
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def tree_files(top, suffixes=None):
+    """Every file under top (sorted; no __pycache__, no hidden files)."""
+    out = []
+    for dirpath, dirnames, filenames in os.walk(top):
+        dirnames[:] = sorted(d for d in dirnames if d != "__pycache__" and not d.startswith("."))
+        for name in sorted(filenames):
+            if not name.startswith(".") and (suffixes is None or name.endswith(suffixes)):
+                out.append(os.path.join(dirpath, name))
+    return out

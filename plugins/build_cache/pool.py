@@ -1,0 +1,58 @@
+"""Run a list of tasks in forked processes: the build's way to use every core.
+
+The tasks are zero-argument callables already in memory; fork gives every worker
+the same memory (loaded plugins, settings, Pelican's context), so only the tasks'
+indexes go to the workers and only their results (which must pickle) come back.
+Each task runs with its warnings recorded, and a task that raises gives
+`Failed(message)`: the caller decides (the build runs it again in its own process,
+where the error is reported with its place).
+"""
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import traceback
+from dataclasses import dataclass
+
+_tasks = []
+
+
+@dataclass
+class Failed:
+    message: str
+
+
+@dataclass
+class Done:
+    value: object
+    warnings: list   # [(logger name, level, message)]
+
+
+def run(tasks, jobs, chunk=4) -> list:
+    """[Done | Failed] for each task, in order, computed by `jobs` processes."""
+    global _tasks
+    if not tasks:
+        return []
+    _tasks = list(tasks)
+    try:
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            return pool.map(_run_one, range(len(_tasks)), chunksize=max(1, chunk))
+    finally:
+        _tasks = []
+
+
+def _run_one(index):
+    import build_cache
+
+    try:
+        with build_cache.watch_warnings() as warned:
+            value = _tasks[index]()
+    except Exception as e:
+        return Failed(f"{type(e).__name__}: {e}\n{traceback.format_exc(limit=3)}")
+    return Done(value, [(r.name, r.levelno, r.getMessage()) for r in warned])
+
+
+def replay(warnings) -> None:
+    """Log again, in this process, the warnings a task logged in a worker."""
+    for name, level, message in warnings:
+        logging.getLogger(name).log(level, "%s", message)
