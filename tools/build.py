@@ -227,6 +227,13 @@ def memoized_urls():
         Content._expand_settings = original
 
 
+def _stop_prerendering(generators):
+    import build_cache
+
+    if build_cache.active() is not None:
+        build_cache.active().stop_prerendering()
+
+
 def _flush_pending(pelican):
     import build_cache
 
@@ -256,7 +263,7 @@ def build(settings_file="pelicanconf.py", overrides=None, quiet=True, cache=DEFA
     saved_level = root.level
     root.addHandler(collector)
     root.setLevel(logging.WARNING)
-    tmp = None
+    tmp = cached = None
     try:
         try:
             settings = read_settings(os.path.abspath(settings_file), override=_absolute(overrides))
@@ -286,7 +293,6 @@ def build(settings_file="pelicanconf.py", overrides=None, quiet=True, cache=DEFA
                 bytecode_cache=FileSystemBytecodeCache(os.path.join(cache, "jinja")))
         chatter = io.StringIO()  # Pelican's own "Done: ..." line
         disconnect_plugins()
-        cached = None
         crashed = False
         jobs = jobs or os.cpu_count() or 1
         try:
@@ -297,6 +303,7 @@ def build(settings_file="pelicanconf.py", overrides=None, quiet=True, cache=DEFA
                 if cache:  # the first receiver: pending writes are done before anything reads
                     stack.enter_context(build_cache.output.no_writes_in_place())
                     signals.finalized.connect(_flush_pending)
+                    signals.all_generators_finalized.connect(_stop_prerendering)
                 pelican = Pelican(settings)
                 if cache:
                     cached = build_cache.activate(pelican.settings, cache, tree, jobs)
@@ -332,6 +339,8 @@ def build(settings_file="pelicanconf.py", overrides=None, quiet=True, cache=DEFA
             print(done)
         return final
     finally:
+        if cached is not None:
+            cached.stop_prerendering()
         build_cache.deactivate()
         disconnect_plugins()
         root.removeHandler(collector)

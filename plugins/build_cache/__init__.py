@@ -55,11 +55,12 @@ def tree():
     return _active.tree if _active else None
 
 
-def derived(source_path, name, inputs, compute):
-    """compute(), cached with the document at source_path for these inputs (a str)."""
+def derived(source_path, name, inputs, compute, apart=False):
+    """compute(), cached with the document at source_path for these inputs (a str);
+    apart: in a file of its own, read only when asked for (DocCache.derived)."""
     if _active is None:
         return compute()
-    return _active.docs.derived(source_path, name, inputs, compute)
+    return _active.docs.derived(source_path, name, inputs, compute, apart)
 
 
 def cached(name, inputs, compute):
@@ -149,7 +150,10 @@ class Build:
     def __init__(self, settings, cache_dir, tree, jobs=1):
         self.settings = settings
         self.jobs = jobs
-        self._pending = {}
+        self.prerendering = None  # build_cache.prerender.Prerender while it runs
+        self.prerendered = 0
+        self._tasks = []   # [phase, weight, task or None when cancelled]
+        self._keyed = {}   # file -> index of the task writing it
         self.cache_dir = cache_dir
         self.code = code_digest()
         self.env = sha1("env", self.code, settings_digest(settings))
@@ -193,7 +197,7 @@ class Build:
         return found
 
     def _names(self, env, digest, sources):
-        cached = os.path.join(self.cache_dir, "templates", f"names-v2-{digest}.pickle")
+        cached = os.path.join(self.cache_dir, "templates", f"names-v3-{digest}.pickle")
         try:
             with open(cached, "rb") as f:
                 return pickle.load(f)
@@ -226,51 +230,80 @@ class Build:
 
     # --- writing in parallel ----------------------------------------------------------------
 
-    def write_later(self, rel, make, fingerprint, page=False) -> None:
-        """Write rel with the text make() returns, in a pool of processes at `flush` when
-        the build has several jobs (page: a rendered page, for `on_rendered`)."""
+    def later(self, task, phase=0, weight=1.0, key=None) -> None:
+        """Run task() (which writes through the tree and computes `derived` values) now, or,
+        when the build has several jobs, at `flush` in a pool of processes. Phase 1 runs
+        after phase 0 (and sees what it made). weight: its cost, in pages; key: the file
+        it writes, for `cancel`."""
         if self.jobs < 2:
-            self._write(rel, make, fingerprint, page)
-        else:
-            self._pending[rel] = (make, fingerprint, page)
+            task()
+            return
+        if key is not None:
+            self.cancel(key)
+            self._keyed[key] = len(self._tasks)
+        self._tasks.append([phase, weight, task])
+
+    def write_later(self, rel, make, fingerprint, page=False, phase=0, weight=1.0) -> None:
+        """Write rel with the text make() returns (see `later`). fingerprint: a string, or a
+        function giving it (then computed where the file is written, and rel kept or
+        linked when it matches); page: a rendered page (for `on_rendered`)."""
+        self.later(functools.partial(self._write, rel, make, fingerprint, page), phase, weight, rel)
 
     def cancel(self, rel) -> None:
         """rel is being written otherwise: a pending write of it must not happen."""
-        self._pending.pop(rel, None)
+        index = self._keyed.pop(rel, None)
+        if index is not None:
+            self._tasks[index][2] = None
 
     def flush(self) -> None:
-        """Do the pending writes, split among the jobs (Pelican's `finalized` signal, first
+        """Do the pending work, split among the jobs (Pelican's `finalized` signal, first
         receiver: before anything reads the output)."""
-        pending, self._pending = list(self._pending.items()), {}
-        if len(pending) < MIN_PARALLEL:
-            for rel, (make, fingerprint, page) in pending:
-                self._write(rel, make, fingerprint, page)
-            return
-        tasks = [functools.partial(self._write_in_worker, rel, make, fingerprint, page)
-                 for rel, (make, fingerprint, page) in pending]
-        for (rel, (make, fingerprint, page)), result in zip(pending, pool.run(tasks, self.jobs)):
-            if isinstance(result, pool.Failed):  # again here, to fail with the error's place
-                self._write(rel, make, fingerprint, page)
+        tasks, self._tasks, self._keyed = self._tasks, [], {}
+        for phase in (0, 1):
+            todo = [task for p, _, task in tasks if p == phase and task is not None]
+            if sum(w for p, w, task in tasks if p == phase and task is not None) < MIN_PARALLEL:
+                for task in todo:
+                    task()
                 continue
-            record, extras, derived = result.value
-            self.tree.files[rel] = record
-            if extras is not None:
-                self.tree.extras[rel] = extras
-            self.tree.written += 1
-            for path, name, slot in derived:
-                self.docs.add_derived(path, name, slot)
-            pool.replay(result.warnings)
+            results = pool.run([functools.partial(self._in_worker, task) for task in todo], self.jobs)
+            for task, result in zip(todo, results):
+                if isinstance(result, pool.Failed):  # again here, to fail with the error's place
+                    task()
+                    continue
+                files, derived, counts = result.value
+                for rel, (record, extras) in files.items():
+                    self.tree.files[rel] = record
+                    if extras is None:
+                        self.tree.extras.pop(rel, None)
+                    else:
+                        self.tree.extras[rel] = extras
+                for name, count in counts.items():
+                    setattr(self.tree, name, getattr(self.tree, name) + count)
+                for path, name, slot in derived:
+                    self.docs.add_derived(path, name, slot, saved=True)
+                pool.replay(result.warnings)
 
     def _write(self, rel, make, fingerprint, page):
+        if callable(fingerprint):
+            fingerprint = fingerprint()
+            if self.tree.reuse(rel, fingerprint):
+                return
         data = make()
         self.tree.write(rel, data, fingerprint)
         if page:
             self.rendered(rel, data)
 
-    def _write_in_worker(self, rel, make, fingerprint, page):
+    def _in_worker(self, task):
+        """task() in a pool worker; what the parent needs of what it did."""
+        tree = self.tree
+        tree.journal = []
         self.docs.fresh.clear()
-        self._write(rel, make, fingerprint, page)
-        return self.tree.files[rel], self.tree.extras.get(rel), list(self.docs.fresh)
+        self.docs.dirty.clear()  # the parent's to save, not this worker's
+        before = {n: getattr(tree, n) for n in ("kept", "linked", "written")}
+        task()
+        self.docs.save()  # the entries it added values to: saved here, in parallel
+        files = {rel: (tree.files[rel], tree.extras.get(rel)) for rel in tree.journal}
+        return files, list(self.docs.fresh), {n: getattr(tree, n) - c for n, c in before.items()}
 
     # --- observers ------------------------------------------------------------------------
 
@@ -284,6 +317,16 @@ class Build:
 
     # --- the end --------------------------------------------------------------------------
 
+    def wait_prerendered(self, source_path) -> bool:
+        """Wait for the pool to render source_path if it is doing so (True then)."""
+        return self.prerendering is not None and self.prerendering.wait(source_path)
+
+    def stop_prerendering(self) -> None:
+        """All read: wait for the pool's other tasks, end its processes."""
+        if self.prerendering is not None:
+            self.prerendering.close()
+            self.prerendering = None
+
     def commit(self) -> None:
         """The build succeeded: swap its tree in, keep what it made for the next one."""
         self.docs.save()
@@ -292,9 +335,12 @@ class Build:
 
 
 def template_names(env, sources) -> dict:
-    """{template: the context names it reads, with the templates it extends, includes
-    and imports}, from Jinja's parser; None: every template's (for a template that
-    names another by a variable, and for any not found)."""
+    """{template: the names it and the templates it extends, includes and imports read
+    (every name it loads: a superset of what it takes from the context, as loop and
+    `set` variables are in it too, which only makes fingerprints digest a little more)};
+    None: every template's (for a template named by a variable, or not found). From
+    Jinja's parser alone: compiling every template would cost more than it saves."""
+    from jinja2 import nodes
     import jinja2.meta
 
     own, refs = {}, {}
@@ -304,7 +350,7 @@ def template_names(env, sources) -> dict:
         except Exception:  # a template that does not parse fails when rendered
             own[name], refs[name] = frozenset(), []
             continue
-        own[name] = frozenset(jinja2.meta.find_undeclared_variables(ast))
+        own[name] = frozenset(n.name for n in ast.find_all(nodes.Name) if n.ctx == "load")
         refs[name] = list(jinja2.meta.find_referenced_templates(ast))
     everything = frozenset().union(*own.values()) if own else frozenset()
     out = {None: everything}

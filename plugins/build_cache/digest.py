@@ -25,7 +25,8 @@ import os
 import re
 import types
 
-SKIP_ATTRS = frozenset({"settings", "_context"})
+# Pelican's settings and shared context; a flag Static sets when its URL is read
+SKIP_ATTRS = frozenset({"settings", "_context", "_output_location_referenced"})
 # computed by Pelican on access, read by templates
 CONTENT_PROPERTIES = ("url", "save_as", "content", "summary")
 FOLLOW_DEPTH = 2
@@ -105,6 +106,8 @@ class Digester:
             update(f"{type(value).__name__}:{value!r};".encode())
         elif _is_content(value):
             update(self._content(value, depth).encode())
+        elif _is_wrapper(value):
+            update(json.dumps(_wrapper_value(value), ensure_ascii=False).encode())
         elif id(value) in path:
             update(b"<cycle>")
         elif hasattr(value, "__dict__") or dataclasses.is_dataclass(value):
@@ -227,6 +230,8 @@ class Digester:
             return f"code:{getattr(value, '__module__', '')}.{getattr(value, '__qualname__', value)!r}"
         if isinstance(value, (os.PathLike, enum.Enum, re.Pattern, bytes, complex)):
             return f"{type(value).__name__}:{value!r}"
+        if _is_wrapper(value):
+            return _wrapper_value(value)
         if hasattr(value, "__dict__"):
             return {"@type": f"{type(value).__module__}.{type(value).__qualname__}",
                     **{k: v for k, v in vars(value).items() if k not in SKIP_ATTRS}}
@@ -243,6 +248,8 @@ class Digester:
         if _is_content(value):
             h.update(f"ref:{type(value).__name__}:{getattr(value, 'source_path', '')}:"
                      f"{getattr(value, 'lang', '')}:{getattr(value, 'slug', '')};".encode())
+        elif _is_wrapper(value):
+            h.update(json.dumps(_wrapper_value(value), ensure_ascii=False).encode())
         elif isinstance(value, (list, tuple)):
             h.update(f"{type(value).__name__}[{len(value)}".encode())
             for item in value:
@@ -300,6 +307,18 @@ class Digester:
             if name not in SKIP_ATTRS:
                 walk(value, {id(obj)})
         return found
+
+
+def _is_wrapper(value) -> bool:
+    from pelican.urlwrappers import URLWrapper
+    return isinstance(value, URLWrapper)
+
+
+def _wrapper_value(value):
+    """A tag, category or author by what it is: its kind, name and slug (its __dict__
+    gains keys when Pelican calls as_dict(), which must not count as a change)."""
+    return {"@type": f"{type(value).__module__}.{type(value).__qualname__}",
+            "name": value.name, "slug": value.slug}
 
 
 def _is_plain(value) -> bool:

@@ -34,6 +34,7 @@ class DocCache:
         self.hits = 0
         self.missed = set()         # files whose entry was missing or stale
         self.fresh = []             # (path, name, slot) derived since cleared (pool workers)
+        self.apart = set()          # names of the values kept apart from the entries
 
     # --- keys -------------------------------------------------------------------------
 
@@ -46,8 +47,9 @@ class DocCache:
         """The digest an entry must carry to be valid for a file holding `text`."""
         return sha1(text, self.labs_digest()) if "{%" in text else sha1(text)
 
-    def _file(self, path: str) -> str:
-        return os.path.join(self.dir, sha1(path)[:24] + ".pickle")
+    def _file(self, path: str, part: str = "") -> str:
+        """The entry's file (or that of one of its values kept apart)."""
+        return os.path.join(self.dir, sha1(path)[:24] + (f".{part}" if part else "") + ".pickle")
 
     # --- entries ----------------------------------------------------------------------
 
@@ -72,59 +74,94 @@ class DocCache:
                               "render": render, "derived": {}}
         self.dirty.add(path)
 
-    def derived(self, source_path: str, name: str, inputs: str, compute):
+    def derived(self, source_path: str, name: str, inputs: str, compute, apart=False):
         """compute(), remembered in the file's entry for these exact inputs (a string).
-        Without an entry for the file (not read through the cache) it just computes."""
+        Without an entry for the file (not read through the cache) it just computes.
+        apart: kept in a file of its own, read only when asked for (a large value that
+        few builds need, like a post's feed content), not with the entry."""
         entry = self.entries.get(os.path.abspath(source_path or ""))
         if entry is None:
             return compute()
         digest = sha1(inputs)
-        slot = entry["derived"].get(name)
+        slot = self._slot(entry, name, apart)
         if slot is not None and slot[0] == digest:
             return slot[1]
         value = compute()
-        self.add_derived(entry["path"], name, (digest, value))
+        if apart:
+            self.apart.add(name)
+            entry["derived"][name] = (digest, value)
+            self._write(self._file(entry["path"], name), (digest, value))
+        else:
+            self.add_derived(entry["path"], name, (digest, value))
         self.fresh.append((entry["path"], name, (digest, value)))
         return value
 
-    def add_derived(self, path, name, slot) -> None:
+    def _slot(self, entry, name, apart):
+        if apart:
+            self.apart.add(name)
+        slot = entry["derived"].get(name)
+        if slot is None and apart:
+            slot = self._read(self._file(entry["path"], name))
+            if isinstance(slot, tuple) and len(slot) == 2:
+                entry["derived"][name] = slot
+            else:
+                slot = None
+        return slot
+
+    def has_derived(self, source_path: str, name: str, inputs: str, apart=False) -> bool:
+        """Whether `derived` would find the value without computing it."""
+        entry = self.entries.get(os.path.abspath(source_path or ""))
+        slot = self._slot(entry, name, apart) if entry is not None else None
+        return slot is not None and slot[0] == sha1(inputs)
+
+    def add_derived(self, path, name, slot, saved=False) -> None:
+        """Put a derived value in an entry (saved: already written with it, by a worker)."""
         entry = self.entries.get(path)
         if entry is not None:
             entry["derived"][name] = slot
-            self.dirty.add(path)
+            if not saved:
+                self.dirty.add(path)
 
     def _load(self, path):
+        entry = self._read(self._file(path))
+        return entry if isinstance(entry, dict) and entry.get("format") == FORMAT else None
+
+    @staticmethod
+    def _read(file):
         try:
-            with open(self._file(path), "rb") as f:
-                entry = pickle.load(f)
+            with open(file, "rb") as f:
+                return pickle.load(f)
         except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError,
                 IndexError, TypeError, ValueError):
             return None
-        return entry if isinstance(entry, dict) and entry.get("format") == FORMAT else None
+
+    def _write(self, file, value):
+        fd, tmp = tempfile.mkstemp(dir=self.dir, suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as f:
+                pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, file)
+        except BaseException:
+            os.unlink(tmp)
+            raise
 
     def save(self) -> int:
-        """Write the entries changed in this build; return how many."""
+        """Write the entries changed in this build (not their values kept apart, written
+        when made); return how many."""
         for path in sorted(self.dirty):
             entry = self.entries.get(path)
-            if entry is None:
-                continue
-            fd, tmp = tempfile.mkstemp(dir=self.dir, suffix=".tmp")
-            try:
-                with os.fdopen(fd, "wb") as f:
-                    pickle.dump(entry, f, protocol=pickle.HIGHEST_PROTOCOL)
-                os.replace(tmp, self._file(path))
-            except BaseException:
-                os.unlink(tmp)
-                raise
+            if entry is not None:
+                self._write(self._file(path), dict(entry, derived={
+                    k: v for k, v in entry["derived"].items() if k not in self.apart}))
         saved = len(self.dirty)
         self.dirty.clear()
         return saved
 
     def prune(self, keep_paths) -> None:
         """Remove the entries of files this build did not read (deleted, renamed)."""
-        keep = {os.path.basename(self._file(os.path.abspath(p))) for p in keep_paths}
+        keep = {os.path.basename(self._file(os.path.abspath(p))).split(".")[0] for p in keep_paths}
         for name in os.listdir(self.dir):
-            if name.endswith(".pickle") and name not in keep:
+            if name.endswith(".pickle") and name.split(".")[0] not in keep:
                 try:
                     os.unlink(os.path.join(self.dir, name))
                 except OSError:

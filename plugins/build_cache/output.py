@@ -95,6 +95,7 @@ class OutputTree:
         self.files = {}                # rel -> (fingerprint, size, mtime_ns, inode): this build's
         self.extras = {}               # rel -> {name: value}
         self.linked = self.written = self.kept = 0
+        self.journal = None            # a list gets every rel recorded (pool workers)
         self._dirs = set()
         state = _load(state_file)
         if not state or state.get("final") != final_dir:
@@ -147,8 +148,18 @@ class OutputTree:
 
     # --- files ----------------------------------------------------------------------------
 
+    @property
+    def fresh(self) -> bool:
+        """Nothing to keep or link: neither a spare nor a known previous output."""
+        return self.live is None and self.spare is None
+
     def fingerprint(self, *parts: str) -> str:
         return sha1(self.base, *parts)
+
+    def _set(self, rel, record):
+        self.files[rel] = record
+        if self.journal is not None:
+            self.journal.append(rel)
 
     def _target(self, rel: str) -> str:
         path = os.path.join(self.tmp, rel)
@@ -166,7 +177,7 @@ class OutputTree:
         previous output does (it is linked from there); False: the caller writes it."""
         old = self.spare["files"].get(rel) if self.spare else None
         if old is not None and old[0] == fingerprint:
-            self.files[rel] = old
+            self._set(rel, old)
             if rel in self.spare["extras"]:
                 self.extras[rel] = self.spare["extras"][rel]
             self.kept += 1
@@ -189,7 +200,7 @@ class OutputTree:
             shutil.copy2(source, temp)
             st = os.stat(temp)
         os.replace(temp, target)
-        self.files[rel] = (fingerprint, *_stat_key(st))
+        self._set(rel, (fingerprint, *_stat_key(st)))
         if rel in self.live.get("extras", {}):
             self.extras[rel] = self.live["extras"][rel]
         self.linked += 1
@@ -205,12 +216,16 @@ class OutputTree:
             if self.reuse(rel, fingerprint):
                 return
         target = self._target(rel)
-        temp = self._temp_for(target)
-        with open(temp, "wb") as f:
+        # a new tree has no file to keep safe; else a temp file is renamed over the name
+        path = target if self.fresh else self._temp_for(target)
+        with open(path, "wb") as f:
             f.write(data)
-        os.replace(temp, target)
+            f.flush()
+            st = os.fstat(f.fileno())  # closing changes neither size, mtime nor inode
+        if path != target:
+            os.replace(path, target)
         self.extras.pop(rel, None)
-        self.files[rel] = (fingerprint, *_stat_key(os.stat(target)))
+        self._set(rel, (fingerprint, *_stat_key(st)))
         self.written += 1
 
     def copy(self, source: str, rel: str) -> None:
@@ -223,7 +238,7 @@ class OutputTree:
         temp = self._temp_for(target)
         shutil.copy2(source, temp)
         os.replace(temp, target)
-        self.files[rel] = (fingerprint, *_stat_key(os.stat(target)))
+        self._set(rel, (fingerprint, *_stat_key(os.stat(target))))
         self.written += 1
 
     def previous(self, rel: str):
@@ -262,12 +277,16 @@ class OutputTree:
 
     def set_extra(self, rel: str, name: str, value) -> None:
         self.extras.setdefault(rel, {})[name] = value
+        if self.journal is not None and rel in self.files:
+            self.journal.append(rel)
 
     # --- the end --------------------------------------------------------------------------
 
     def _record(self):
+        """What the tree holds; extras named with a leading _ are for this build only."""
         return {"files": dict(self.files),
-                "extras": {rel: x for rel, x in self.extras.items() if rel in self.files}}
+                "extras": {rel: {k: v for k, v in x.items() if not k.startswith("_")}
+                           for rel, x in self.extras.items() if rel in self.files}}
 
     def _drop_stale(self):
         """Delete what the spare held that this build did not produce."""

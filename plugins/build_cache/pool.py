@@ -52,6 +52,26 @@ def _run_one(index):
     return Done(value, [(r.name, r.levelno, r.getMessage()) for r in warned])
 
 
+def start(tasks, jobs, on_done):
+    """Start running tasks, (callable, key) pairs, in `jobs` processes, in order, without
+    waiting: on_done(key) is called (in a thread of this process) as each one ends,
+    failed or not. Returns the pool (close() and join() it)."""
+    global _tasks
+    _tasks = [task for task, _ in tasks]
+    workers = multiprocessing.get_context("fork").Pool(jobs)
+    for index, (_, key) in enumerate(tasks):
+        workers.apply_async(_run_quiet, (index,), callback=lambda _, key=key: on_done(key),
+                            error_callback=lambda _, key=key: on_done(key))
+    return workers
+
+
+def _run_quiet(index):
+    try:
+        _tasks[index]()
+    except Exception:  # what it was making is made again, and reported, where it is used
+        pass
+
+
 def replay(warnings) -> None:
     """Log again, in this process, the warnings a task logged in a worker."""
     for name, level, message in warnings:

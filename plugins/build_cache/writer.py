@@ -15,6 +15,7 @@ one linked from the previous output.
 """
 from __future__ import annotations
 
+import collections
 import functools
 import logging
 import os
@@ -35,25 +36,27 @@ class IncrementalWriter(Writer):
         if build is None or not name or _paginates(self.settings, paginated, template_name, kwargs):
             return super().write_file(name, template, context, relative_urls, paginated,
                                       template_name, override_output, url, **kwargs)
-        # the local context exactly as Writer.write_file makes it
-        localcontext = context.copy()
-        localcontext["localsiteurl"] = localcontext.get("localsiteurl", None)
+        # the local context as Writer.write_file makes it: context, then these, then kwargs
+        local = {"localsiteurl": context.get("localsiteurl", None)}
         if relative_urls:
             relative_url = path_to_url(get_relative_path(name))
-            localcontext["SITEURL"] = relative_url
-            localcontext["localsiteurl"] = relative_url
-        localcontext["output_file"] = name
-        localcontext.update(kwargs)
+            local["SITEURL"] = local["localsiteurl"] = relative_url
+        local["output_file"] = name
+        localcontext = collections.ChainMap(kwargs, local, context)
         if localcontext["localsiteurl"]:
             context["localsiteurl"] = localcontext["localsiteurl"]
         path = sanitised_join(self.output_path, name)
         if not self._claim(path, override_output):
             return
         rel = os.path.relpath(path, self.output_path)
-        fingerprint = build.page_fingerprint(template, rel, localcontext)
-        if not build.tree.reuse(rel, fingerprint):
-            build.write_later(rel, functools.partial(template.render, localcontext), fingerprint,
-                              page=True)
+        fingerprint = functools.partial(build.page_fingerprint, template, rel, localcontext)
+        if not build.tree.fresh:  # else nothing can be kept: it is computed where it is written
+            fingerprint = fingerprint()
+            if build.tree.reuse(rel, fingerprint):
+                signals.content_written.send(path, context=localcontext)
+                return
+        build.write_later(rel, functools.partial(_render, template, localcontext), fingerprint,
+                          page=True)
         signals.content_written.send(path, context=localcontext)
 
     def _claim(self, filename, override) -> bool:
@@ -90,6 +93,10 @@ class IncrementalWriter(Writer):
         if os.path.lexists(filename):
             os.unlink(filename)
         return open(filename, "w", encoding=encoding)
+
+
+def _render(template, localcontext):
+    return template.render(dict(localcontext))  # a plain dict, as Pelican gives
 
 
 def _paginates(settings, paginated, template_name, kwargs) -> bool:

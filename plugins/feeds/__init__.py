@@ -9,11 +9,14 @@ content without its table of contents (its links only work on the page).
 Pelican's own feeds are switched off in pelicanconf.py.
 """
 import datetime
+import functools
 import io
 import os
+import zlib
 from urllib.parse import urljoin
 
 from feedgenerator import Atom1Feed, get_tag_uri
+from feedgenerator.django.utils.xmlutils import SimplerXMLGenerator
 from pelican import signals
 from pelican.generators import Generator
 from pelican.utils import set_date_tzinfo
@@ -28,21 +31,45 @@ EMPTY_FEED_DATE = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
 class Feed(Atom1Feed):
     """An Atom feed whose <updated> comes from its entries only: an empty feed says
     1970-01-01 rather than the time of the build, so the same posts always give the
-    same file (an incremental build keeps it, and it equals a clean build's)."""
+    same file (an incremental build keeps it, and it equals a clean build's).
+
+    With `entries` (a dict shared by the feeds of a build) a post's <entry> is written
+    once as XML and copied into every feed it is in (all, its language, its tags)."""
+
+    entries = None
 
     def latest_post_date(self):
         return super().latest_post_date() if self.items else EMPTY_FEED_DATE
+
+    def write_items(self, handler):
+        if self.entries is None:
+            return super().write_items(handler)
+        for item in self.items:
+            xml = self.entries.get(item["entry_key"])
+            if xml is None:
+                out = io.StringIO()
+                alone = SimplerXMLGenerator(out, "utf-8", short_empty_elements=True)
+                alone.startElement("entry", self.item_attributes(item))
+                self.add_item_elements(alone, item)
+                alone.endElement("entry")
+                xml = self.entries[item["entry_key"]] = out.getvalue()
+            # what the handler would write for it (no start tag of its is left open here)
+            handler._finish_pending_start_element()
+            handler._write(xml)
 
 
 def feed_content(article, siteurl, memo=None):
     """An entry's content: the post without its TOC. `memo` ({html: content}) saves
     cleaning a post again for each feed it is in (all, its language, its tags); the
-    build cache keeps it with the post for the next builds."""
+    build cache keeps it with the post (compressed: it is as long as the post) for the
+    next builds."""
     html = article.get_content(siteurl)
     cleaned = memo.get(html) if memo is not None else None
     if cleaned is None:
-        cleaned = build_cache.derived(getattr(article, "source_path", None), "feeds.content",
-                                      html, lambda: clean(html, scrub_text=False))
+        packed = build_cache.derived(getattr(article, "source_path", None), "feeds.content", html,
+                                     lambda: zlib.compress(clean(html, scrub_text=False).encode(), 1),
+                                     apart=True)
+        cleaned = zlib.decompress(packed).decode()
         if memo is not None:
             memo[html] = cleaned
     return cleaned
@@ -64,8 +91,10 @@ def all_versions(articles):
 
 
 class FeedsGenerator(Generator):
-    contents = None  # {html: feed content}: a post is in several feeds
-
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._cleaning = set()  # ids of posts whose feed content is being made
+        self._entries = {}  # id of a post -> its <entry>, for the feeds of this build
     def generate_context(self):
         pass
 
@@ -77,9 +106,20 @@ class FeedsGenerator(Generator):
         items = items[: settings.get("FEED_MAX_ITEMS") or None]
         build = build_cache.active()
         if build is not None:
-            fingerprint = build.fingerprint("feed", path, title, base, items)
-            if not build.tree.reuse(path, fingerprint):
-                build.write_later(path, lambda: self._xml(path, title, items), fingerprint)
+            fingerprint = functools.partial(build.fingerprint, "feed", path, title, base, items)
+            if not build.tree.fresh:  # else nothing can be kept: computed where it is written
+                fingerprint = fingerprint()
+                if build.tree.reuse(path, fingerprint):
+                    return
+            siteurl = settings.get("SITEURL", "")
+            for a in items:  # cleaned once each, in parallel, before the feeds are written
+                if id(a) not in self._cleaning:
+                    self._cleaning.add(id(a))
+                    if not build.docs.has_derived(getattr(a, "source_path", None), "feeds.content",
+                                                  a.get_content(siteurl), apart=True):
+                        build.later(functools.partial(feed_content, a, siteurl), weight=0.3)
+            build.write_later(path, lambda: self._xml(path, title, items), fingerprint, phase=1,
+                              weight=len(items) / 4)
             return
         out = os.path.join(self.output_path, path)
         os.makedirs(os.path.dirname(out), exist_ok=True)
@@ -96,16 +136,19 @@ class FeedsGenerator(Generator):
             description=settings.get("SITESUBTITLE", ""),
             language=None,
         )
+        feed.entries = self._entries
         tz = settings.get("TIMEZONE")
         for a in items:
             link = urljoin(base, a.url)
             summary = a.summary or None
             feed.add_item(
+                entry_key=id(a),
                 title=a.title,
                 link=link,
                 unique_id=get_tag_uri(link, a.date),
                 description=summary,
-                content=feed_content(a, settings.get("SITEURL", ""), self.contents),
+                # with the entries memo, each post's content is made once anyway
+                content=feed_content(a, settings.get("SITEURL", ""), None),
                 categories=[t.name for t in getattr(a, "tags", []) or []] or None,
                 author_name=getattr(getattr(a, "author", None), "name", None)
                 or settings.get("AUTHOR"),
@@ -117,7 +160,6 @@ class FeedsGenerator(Generator):
         return text.getvalue()
 
     def generate_output(self, writer):
-        self.contents = {}  # kept: feeds written later (build_cache) use it too
         self._write_feeds()
 
     def _write_feeds(self):

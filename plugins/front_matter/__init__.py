@@ -169,6 +169,8 @@ class FrontMatterMarkdownReader(BaseReader):
             text = f.read()
         cache = build_cache.docs()
         doc = cache.get(source_path, text) if cache is not None else None
+        if doc is None and cache is not None and build_cache.active().wait_prerendered(source_path):
+            doc = cache.get(source_path, text)  # rendered meanwhile by build_cache.prerender
         if doc is None:
             try:
                 with build_cache.watch_warnings() as warned:

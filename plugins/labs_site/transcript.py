@@ -53,15 +53,13 @@ def to_html(nb, settings) -> str:
 
 
 def prerender_tasks(settings):
-    """The transcripts to render (build_cache.prerender runs them with the posts)."""
+    """The transcripts to render, as one task (one process imports nbconvert) that
+    build_cache.prerender runs with the posts."""
     import labs_site
 
-    tasks = []
-    for info in labs_site.labs().values():
-        if info.lab is not None:
-            nb = info.transcript if info.transcript is not None else never_run_notebook(info)
-            tasks.append(lambda nb=nb: to_html(nb, settings))
-    return tasks
+    notebooks = [info.transcript if info.transcript is not None else never_run_notebook(info)
+                 for info in labs_site.labs().values() if info.lab is not None]
+    return [lambda: [to_html(nb, settings) for nb in notebooks]] if notebooks else []
 
 
 def _to_html(nb, settings) -> str:

@@ -22,6 +22,7 @@ from search import index
 log = logging.getLogger(__name__)
 
 _records = []  # pages to index, gathered once all content is read
+_state = {"written": False}  # the index was written with the pages (build_cache)
 
 
 def _record(content):
@@ -50,21 +51,38 @@ def collect(generators):
         paths = {os.path.normpath(r["path"]) for r in _records}
 
         def take_text(rel, html):
-            if rel in paths:
-                build.tree.set_extra(rel, "search", index.text_and_terms(html))
+            if rel in paths:  # the text is kept with the page; its terms for this build only
+                text, terms = index.text_and_terms(html)
+                build.tree.set_extra(rel, "search", text)
+                build.tree.set_extra(rel, "_terms", terms)
 
         build.on_rendered(take_text)
+        _state["written"] = False
+        if build.jobs > 1 and build.tree.fresh:  # every page is rendered: index in the pool
+            output = generators[0].output_path
+            build.later(lambda: _write_index(output, build), phase=1, weight=400)
+            _state["written"] = True
+
+
+def _write_index(output, build):
+    return index.index_site(output, _records,
+                            known=lambda path: _known(build.tree, os.path.normpath(path)),
+                            tree=build.tree)
+
+
+def _known(tree, rel):
+    text = tree.extra(rel, "search")
+    return None if text is None else (text, tree.extra(rel, "_terms"))
 
 
 def write_index(pelican):
     build = build_cache.active()
     if build is None:
         stats = index.index_site(pelican.output_path, _records)
+    elif _state["written"]:
+        return
     else:
-        stats = index.index_site(
-            pelican.output_path, _records,
-            known=lambda path: build.tree.extra(os.path.normpath(path), "search"),
-            tree=build.tree)
+        stats = _write_index(pelican.output_path, build)
     log.info("search index: %(pages)d pages, %(terms)s terms in %(shards)d shards, "
              "%(bytes)d bytes", stats)
 

@@ -150,7 +150,7 @@ def page_text(document):
     root = etree.fromstring(document, _PARSER)
     if root is None:
         return ""
-    body = find_body(root)
+    body = find_body(root, document)
     if body is None:
         return ""
     return body_text(body)
@@ -161,10 +161,16 @@ _BODY_CLASS = "post__body"
 _BODY_CLASS_XPATH = etree.XPath(f"//*[contains(@class, '{_BODY_CLASS}')]")
 
 
-def find_body(root):
+def find_body(root, document=None):
     """The first match of BODY_XPATHS, the second one evaluated with a cheap XPath
-    and Python (normalize-space and concat over every element is slow in libxml2)."""
+    and Python (normalize-space and concat over every element is slow in libxml2).
+    With the page's text, an XPath looking for an attribute or a class the text does
+    not hold at all is not evaluated."""
+    lowered = document.lower() if document is not None else None  # attribute names: any case
     for xpath in BODY_XPATHS:
+        if document is not None and (("data-search-body" in xpath and "data-search-body" not in lowered)
+                                     or (_BODY_CLASS in xpath and _BODY_CLASS not in document)):
+            continue
         if _BODY_CLASS in xpath:
             found = [el for el in _BODY_CLASS_XPATH(root)
                      if _BODY_CLASS in _XML_SPACE_RE.split(el.get("class"))]
@@ -177,7 +183,8 @@ def find_body(root):
 
 def build(pages):
     """pages: dicts with url, title, date (YYYY-MM-DD), lang and text (and maybe
-    terms: the term set of the text, when already known).
+    terms: the term set of the text, when already known, or those terms joined by
+    newlines).
     Returns (meta, shards, texts) ready to be written."""
     return _build(pages)[:3]
 
@@ -189,8 +196,11 @@ def _sorted(pages):
 def _terms(page):
     # no term spans a line break, so the terms of "title\ntext" are those of each
     known = page.get("terms")
-    return (tokens.term_set(page["title"] + "\n" + page["text"]) if known is None
-            else tokens.term_set(page["title"]).union(known))
+    if known is None:
+        return tokens.term_set(page["title"] + "\n" + page["text"])
+    if isinstance(known, str):  # kept joined until needed: a site's worth of terms is large
+        known = known.split("\n") if known else ()
+    return tokens.term_set(page["title"]).union(known)
 
 
 def _shard_count(size):
@@ -264,7 +274,8 @@ def text_and_terms(document):
 
 def index_site(output_dir, records, known=None, tree=None):
     """records: dicts with path (the page's file, relative to output_dir), url,
-    title, date, lang. Reads each page (unless known(path) gives its text_and_terms),
+    title, date, lang. Reads each page (unless known(path) gives its text_and_terms;
+    terms None: not known),
     writes the index; returns its stats. With tree (build_cache's OutputTree), files
     are written through it, and the previous build's index is updated when only some
     pages' text or title changed (update)."""
@@ -276,7 +287,7 @@ def index_site(output_dir, records, known=None, tree=None):
                 pages.append(dict(rec, text=page_text(fh.read())))
         else:
             text, terms = found
-            pages.append(dict(rec, text=text, terms=terms.split("\n") if terms else ()))
+            pages.append(dict(rec, text=text) if terms is None else dict(rec, text=text, terms=terms))
     if tree is not None:
         stats = update(tree, pages)
         if stats is not None:
