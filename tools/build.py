@@ -331,7 +331,8 @@ def build(settings_file="pelicanconf.py", overrides=None, quiet=True, cache=DEFA
             if stats is not None:
                 stats.update(prerendered=cached.prerendered, cache_hits=cached.docs.hits,
                              cache_misses=len(cached.docs.missed), kept=cached.tree.kept,
-                             linked=cached.tree.linked, written=cached.tree.written)
+                             linked=cached.tree.linked, written=cached.tree.written,
+                             docs=cached.docs.dir)
         else:
             swap_into_place(tmp, final)
         done = " ".join(chatter.getvalue().split())

@@ -108,6 +108,7 @@ def builder_main(options):
     import json as json_lib
 
     sys.path.insert(0, os.path.join(ROOT, "plugins"))
+    from build_cache.docs import preload
     from tools import build
 
     settings_file, overrides = _build_args(options)
@@ -129,16 +130,18 @@ def builder_main(options):
         pid = os.fork()
         if pid == 0:  # the build, in a copy of this warm process
             os.close(read_end)
-            os.dup2(2, 1)  # what the build prints goes with its warnings, not into the answers
+            os.dup2(os.open(os.devnull, os.O_WRONLY), 1)  # its "Done" line: not into the answers
             start = time.monotonic()
+            stats = {}
             try:
-                build.build(settings_file, overrides, quiet=False)
+                build.build(settings_file, overrides, quiet=False, stats=stats)
                 result = {"ok": True, "errors": []}
             except build.BuildFailed as failed:
                 result = {"ok": False, "errors": failed.errors}
             except BaseException as e:  # noqa: BLE001 - a bug: say it, as a build error
                 result = {"ok": False, "errors": [f"tools.build: {type(e).__name__}: {e}"]}
             result["took"] = time.monotonic() - start
+            result["docs"] = stats.get("docs")
             with os.fdopen(write_end, "w") as f:
                 f.write(json_lib.dumps(result))
             os._exit(0)
@@ -146,8 +149,14 @@ def builder_main(options):
         with os.fdopen(read_end) as f:
             answer = f.read()
         os.waitpid(pid, 0)
+        try:  # the entries of the documents this build used, in memory for the next ones
+            folder = json_lib.loads(answer).get("docs")
+        except ValueError:
+            folder = None
         out.write((answer or json_lib.dumps({"ok": False, "errors": ["the build process died"]})) + "\n")
         out.flush()
+        if folder:
+            preload(folder)
     return 0
 
 

@@ -56,7 +56,8 @@ def tree():
 
 
 def derived(source_path, name, inputs, compute, apart=False):
-    """compute(), cached with the document at source_path for these inputs (a str);
+    """compute(), cached with the document at source_path for these inputs (a str, or a
+    tuple of them);
     apart: in a file of its own, read only when asked for (DocCache.derived)."""
     if _active is None:
         return compute()
@@ -170,16 +171,27 @@ class Build:
     # --- pages --------------------------------------------------------------------------
 
     def page_fingerprint(self, template, rel, localcontext) -> str:
+        """The fingerprint of a page: its template, and the values the templates use
+        (localcontext: a mapping, or a ChainMap of the page's own values over Pelican's
+        shared context, whose values are digested once for all the pages)."""
         digest, names = self.template_names(template.environment)
         used = names.get(template.name, names[None])
-        values = {}
+        maps = getattr(localcontext, "maps", [localcontext])
+        own, shared = maps[:-1], maps[-1] if len(maps) > 1 else {}
+        values, common = {}, {}
         for name in used:
-            if name in localcontext:
-                values[name] = localcontext[name]
-            elif name in template.globals:
-                values["global " + name] = template.globals[name]
+            for layer in own:
+                if name in layer:
+                    values[name] = layer[name]
+                    break
+            else:
+                if name in shared:
+                    common[name] = shared[name]
+                elif name in template.globals:
+                    common["global " + name] = template.globals[name]
         return self.tree.fingerprint("page", rel, template.name or "", digest,
-                                     self.digester.digest(values))
+                                     self.digester.digest(values),
+                                     "".join(f"{k}={self.digester.shared(v)};" for k, v in sorted(common.items())))
 
     def template_names(self, env):
         """(digest of every template, {template name: names it and the templates it

@@ -74,6 +74,16 @@ class Digester:
         self._feed(h, value, depth, set())
         return h.hexdigest()
 
+    def shared(self, value, depth=FOLLOW_DEPTH) -> str:
+        """digest(value), memoized by identity: for the values of Pelican's shared context
+        and the templates' globals, the same objects on every page of a build."""
+        key = ("shared", id(value), depth)
+        found = self._memo.get(key)
+        if found is None:
+            found = self._memo[key] = self.digest(value, depth)
+            self._keep.append(value)
+        return found
+
     # --- walking ------------------------------------------------------------------
 
     def _feed(self, h, value, depth, path):
@@ -179,6 +189,9 @@ class Digester:
             return found
         values = {name: value for name, value in vars(obj).items() if name not in SKIP_ATTRS}
         for name in CONTENT_PROPERTIES:
+            if name == "content" and _no_links(obj):  # then Pelican's content is _content
+                values["@content"] = values.get("_content")
+                continue
             try:
                 values["@" + name] = getattr(obj, name)
             except Exception as e:  # a Static has no content: what it raises is its value
@@ -307,6 +320,23 @@ class Digester:
             if name not in SKIP_ATTRS:
                 walk(value, {id(obj)})
         return found
+
+
+_NO_LINK_START = re.compile(r"=\s*[\"'][{|]")
+
+
+def _no_links(obj) -> bool:
+    """True when Pelican's content property is _content unchanged: when no attribute
+    value starts as an intrasite link does ({filename}x.md, |static|y). Content's
+    _update_content substitutes quoted attribute values matching INTRASITE_LINK_REGEX;
+    for a pattern starting with [{|] (Pelican's), a value it can match starts with { or |
+    right after the quote, which this cheaper search would find. Other patterns: False."""
+    text = vars(obj).get("_content")
+    if not isinstance(text, str) or hasattr(obj, "_get_content"):
+        return False
+    if not str(obj.settings.get("INTRASITE_LINK_REGEX", "")).startswith("[{|]"):
+        return False
+    return _NO_LINK_START.search(text) is None
 
 
 def _is_wrapper(value) -> bool:

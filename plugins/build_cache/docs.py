@@ -21,6 +21,32 @@ import tempfile
 from build_cache.digest import sha1
 
 FORMAT = 1
+# Entries already in memory, by directory and file name: {name: ((mtime, size), entry)}.
+# A warm process (tools.serve's builder) preloads them, so the builds it forks read none.
+_preloaded = {}
+
+
+def preload(directory: str) -> int:
+    """Load (again, if changed) every entry file of directory into memory."""
+    known = _preloaded.setdefault(directory, {})
+    try:
+        names = [n for n in os.listdir(directory) if n.endswith(".pickle") and n.count(".") == 1]
+    except OSError:
+        return 0
+    for name in set(known) - set(names):
+        del known[name]
+    for name in names:
+        path = os.path.join(directory, name)
+        try:
+            st = os.stat(path)
+        except OSError:
+            continue
+        stamp = (st.st_mtime_ns, st.st_size)
+        if name not in known or known[name][0] != stamp:
+            entry = DocCache._read(path)
+            if isinstance(entry, dict) and entry.get("format") == FORMAT:
+                known[name] = (stamp, entry)
+    return len(known)
 
 
 class DocCache:
@@ -34,6 +60,7 @@ class DocCache:
         self.hits = 0
         self.missed = set()         # files whose entry was missing or stale
         self.fresh = []             # (path, name, slot) derived since cleared (pool workers)
+        self._keys = {}             # path -> (text, source key) worked out in this build
         self.apart = set()          # names of the values kept apart from the entries
 
     # --- keys -------------------------------------------------------------------------
@@ -43,9 +70,24 @@ class DocCache:
             self._labs = self._labs_digest() if self._labs_digest else ""
         return self._labs
 
-    def source_key(self, text: str) -> str:
-        """The digest an entry must carry to be valid for a file holding `text`."""
-        return sha1(text, self.labs_digest()) if "{%" in text else sha1(text)
+    def source_key(self, text: str, path: str = "") -> str:
+        """The digest an entry must carry to be valid for a file holding `text` (for the
+        same path and text a second time, the one worked out the first)."""
+        known = self._keys.get(path)
+        if known is not None and known[0] == text:
+            return known[1]
+        key = sha1(text, self.labs_digest()) if "{%" in text else sha1(text)
+        if path:
+            self._keys[path] = (text, key)
+        return key
+
+    def digest_of(self, path: str, text: str) -> str:
+        """sha1(text), or for the rendered body of the entry of path (the same object),
+        a digest made from the entry's key without reading the text again."""
+        entry = self.entries.get(path)
+        if entry is not None and entry["render"] is not None and entry["render"].get("content") is text:
+            return "doc:" + entry["key"]
+        return sha1(text)
 
     def _file(self, path: str, part: str = "") -> str:
         """The entry's file (or that of one of its values kept apart)."""
@@ -56,7 +98,7 @@ class DocCache:
     def get(self, source_path: str, text: str):
         """The cached render of the file holding `text`, or None (then `put` one)."""
         path = os.path.abspath(source_path)
-        key = self.source_key(text)
+        key = self.source_key(text, path)
         entry = self.entries.get(path)
         if entry is None or entry["key"] != key:
             entry = self._load(path)
@@ -70,7 +112,7 @@ class DocCache:
 
     def put(self, source_path: str, text: str, render: dict) -> None:
         path = os.path.abspath(source_path)
-        self.entries[path] = {"format": FORMAT, "path": path, "key": self.source_key(text),
+        self.entries[path] = {"format": FORMAT, "path": path, "key": self.source_key(text, path),
                               "render": render, "derived": {}}
         self.dirty.add(path)
 
@@ -82,7 +124,7 @@ class DocCache:
         entry = self.entries.get(os.path.abspath(source_path or ""))
         if entry is None:
             return compute()
-        digest = sha1(inputs)
+        digest = self._inputs_digest(entry, inputs)
         slot = self._slot(entry, name, apart)
         if slot is not None and slot[0] == digest:
             return slot[1]
@@ -95,6 +137,12 @@ class DocCache:
             self.add_derived(entry["path"], name, (digest, value))
         self.fresh.append((entry["path"], name, (digest, value)))
         return value
+
+    def _inputs_digest(self, entry, inputs):
+        """inputs: a string, or a tuple of strings (one may be the entry's own HTML)."""
+        if isinstance(inputs, str):
+            return self.digest_of(entry["path"], inputs)
+        return sha1(*(self.digest_of(entry["path"], part) for part in inputs))
 
     def _slot(self, entry, name, apart):
         if apart:
@@ -112,7 +160,7 @@ class DocCache:
         """Whether `derived` would find the value without computing it."""
         entry = self.entries.get(os.path.abspath(source_path or ""))
         slot = self._slot(entry, name, apart) if entry is not None else None
-        return slot is not None and slot[0] == sha1(inputs)
+        return slot is not None and slot[0] == self._inputs_digest(entry, inputs)
 
     def add_derived(self, path, name, slot, saved=False) -> None:
         """Put a derived value in an entry (saved: already written with it, by a worker)."""
@@ -123,7 +171,16 @@ class DocCache:
                 self.dirty.add(path)
 
     def _load(self, path):
-        entry = self._read(self._file(path))
+        file = self._file(path)
+        found = _preloaded.get(self.dir, {}).get(os.path.basename(file))
+        if found is not None:
+            try:
+                st = os.stat(file)
+                if (st.st_mtime_ns, st.st_size) == found[0]:
+                    return found[1]
+            except OSError:
+                return None
+        entry = self._read(file)
         return entry if isinstance(entry, dict) and entry.get("format") == FORMAT else None
 
     @staticmethod

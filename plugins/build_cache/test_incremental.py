@@ -1,8 +1,8 @@
 """An incremental build writes exactly what a clean build writes, and writes little.
 
 The fixture site (tests/fixtures/site, with a copy of the theme) is built with the
-build cache, edited (a post, a template, a translation, tags, a new and a deleted
-post), built again each time, and every file of the output compared byte for byte
+build cache, edited (a post, a template, a translation, tags, the URL of a post others link
+to, a new and a deleted post), built again each time, and every file of the output compared byte for byte
 with a build of the same sources without any cache. A bad edit fails with its
 path:line and leaves the output as it was.
 """
@@ -93,8 +93,14 @@ def test_incremental_builds_equal_clean_builds(site):
                for e in failed.value.errors), failed.value.errors
     assert {rel: p.read_bytes() for rel, p in tree(out).items()} == before
 
-    # fixed, a post added and one deleted
-    (posts / "flannel.md").write_text(flannel, encoding="utf-8")
+    # fixed, with a new date: its URL changes in the posts linking to it
+    (posts / "flannel.md").write_text(flannel.replace("date: 2016-07-19 10:00", "date: 2016-07-20 10:00"),
+                                      encoding="utf-8")
+    stats, out = build_both(site, "linked-post-moved")
+    assert "/en/2016/07/20/setup-hyperd-with-flannel-network/" in (
+        out / "en/2016/08/24/ru-he-kuai-su-qi-dong-yi-ge-kubernetes-ji-qun/index.html").read_text(encoding="utf-8")
+
+    # a post added and one deleted
     added = (posts / "kubernetes-cluster.md").read_text(encoding="utf-8")
     (posts / "added.md").write_text(
         added.replace("slug: ru-he-kuai-su-qi-dong-yi-ge-kubernetes-ji-qun", "slug: an-added-post", 1)

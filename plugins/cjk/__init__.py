@@ -25,13 +25,13 @@ def summary_and_counts(source_path, html, metadata, settings):
     """(summary HTML, (CJK characters, Latin words)) of a post's rendered content."""
     if "summary" in metadata:
         given = metadata["summary"] or ""
-        summary = build_cache.derived(source_path, "cjk.summary", "given\0" + given,
+        summary = build_cache.derived(source_path, "cjk.summary", ("given", given),
                                       lambda: clean(given))
     else:
         limits = (settings.get("SUMMARY_MAX_WORDS", 55), settings.get("SUMMARY_MAX_CJK_CHARS", 140),
                   settings.get("SUMMARY_END_SUFFIX", "…"))
         summary = build_cache.derived(
-            source_path, "cjk.summary", f"auto\0{limits!r}\0{html}",
+            source_path, "cjk.summary", (f"auto {limits!r}", html),
             lambda: summarize(html, max_words=limits[0], max_cjk=limits[1], suffix=limits[2]))
     counts = build_cache.derived(source_path, "cjk.counts", html, lambda: count_content(html))
     return summary, counts
