@@ -9,6 +9,7 @@ where the error is reported with its place).
 """
 from __future__ import annotations
 
+import gc
 import logging
 import multiprocessing
 import traceback
@@ -34,11 +35,13 @@ def run(tasks, jobs, chunk=4) -> list:
     if not tasks:
         return []
     _tasks = list(tasks)
+    gc.freeze()  # what the workers inherit is never scanned by their collector (nor copied by it)
     try:
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
             return pool.map(_run_one, range(len(_tasks)), chunksize=max(1, chunk))
     finally:
         _tasks = []
+        gc.unfreeze()
 
 
 def _run_one(index):
@@ -58,7 +61,9 @@ def start(tasks, jobs, on_done):
     failed or not. Returns the pool (close() and join() it)."""
     global _tasks
     _tasks = [task for task, _ in tasks]
+    gc.freeze()  # as in run(); unfrozen when the caller is done with the pool
     workers = multiprocessing.get_context("fork").Pool(jobs)
+    gc.unfreeze()
     for index, (_, key) in enumerate(tasks):
         workers.apply_async(_run_quiet, (index,), callback=lambda _, key=key: on_done(key),
                             error_callback=lambda _, key=key: on_done(key))
