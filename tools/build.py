@@ -284,13 +284,14 @@ def build(settings_file="pelicanconf.py", overrides=None, quiet=True, cache=DEFA
             tmp = tempfile.mkdtemp(prefix=os.path.basename(final) + ".tmp-", dir=os.path.dirname(final))
         settings["OUTPUT_PATH"] = tmp
         settings["DEBUG"] = True  # so Pelican passes exceptions to the log, not just their file
+        # templates do not change during a build: Jinja need not stat them at every include
+        jinja = dict(settings.get("JINJA_ENVIRONMENT") or {}, auto_reload=False)
         if cache:  # compiled templates kept too (Jinja checks each against its source)
             from jinja2 import FileSystemBytecodeCache
 
             os.makedirs(os.path.join(cache, "jinja"), exist_ok=True)
-            settings["JINJA_ENVIRONMENT"] = dict(
-                settings.get("JINJA_ENVIRONMENT") or {},
-                bytecode_cache=FileSystemBytecodeCache(os.path.join(cache, "jinja")))
+            jinja["bytecode_cache"] = FileSystemBytecodeCache(os.path.join(cache, "jinja"))
+        settings["JINJA_ENVIRONMENT"] = jinja
         chatter = io.StringIO()  # Pelican's own "Done: ..." line
         disconnect_plugins()
         crashed = False

@@ -1,7 +1,7 @@
 """What reading each source file gave, kept until the file (or the build) changes.
 
 One entry per source file, in <cache>/docs/<env>/ where <env> is the digest of the
-code and the settings that render (build_cache.Build.env): a changed plugin, theme
+code and the settings that render (build_cache.build.Build.env): a changed plugin, theme
 setting or Markdown version starts a new directory, so no entry is ever read under
 other rules. An entry is valid while the file's bytes are the same (and, for a file
 using a `{% ... %}` tag, while the labs are: `{% lab %}` shows their steps).

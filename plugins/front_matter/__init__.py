@@ -167,7 +167,7 @@ class FrontMatterMarkdownReader(BaseReader):
     def read(self, source_path):
         with open(source_path, encoding="utf-8") as f:
             text = f.read()
-        cache = build_cache.docs()
+        cache = build_cache.document_cache()
         doc = cache.get(source_path, text) if cache is not None else None
         if doc is None and cache is not None and build_cache.active().wait_prerendered(source_path):
             doc = cache.get(source_path, text)  # rendered meanwhile by build_cache.prerender

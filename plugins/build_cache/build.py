@@ -1,0 +1,265 @@
+"""One build's cache: its documents, its output tree, its digests, its pool of writes.
+
+build_cache.activate makes one (tools/build.py); plugins reach it through
+build_cache.active().
+"""
+from __future__ import annotations
+
+import functools
+import os
+import pickle
+import shutil
+import sys
+import time
+
+from build_cache import pool
+from build_cache.digest import Digester, files_digest, settings_digest, sha1, tree_files
+from build_cache.docs import DocCache
+from build_cache.templates import template_names
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+KEEP_DAYS = 7  # caches of other code or settings (make publish beside make html, tests) unused longer go
+MIN_PARALLEL = 150  # less pending work (in pages) is done in this process (a pool costs ~0.2 s)
+
+
+def code_digest(root=ROOT) -> str:
+    """Digest of the code that makes the site: every file under plugins/ (templates
+    included), the lab harness modules, tools/build.py, and which package versions
+    are installed (the names of their dist-info directories)."""
+    files = tree_files(os.path.join(root, "plugins"))
+    files += sorted(os.path.join(root, "labs", n) for n in os.listdir(os.path.join(root, "labs"))
+                    if n.endswith(".py")) if os.path.isdir(os.path.join(root, "labs")) else []
+    files.append(os.path.join(root, "tools", "build.py"))
+    dists = []
+    for folder in sys.path:
+        if folder.endswith("site-packages") and os.path.isdir(folder):
+            dists += sorted(n for n in os.listdir(folder) if n.endswith((".dist-info", ".egg-info")))
+    return sha1(files_digest(files), sys.version, *dists)
+
+
+def _labs_digest() -> str:
+    """Digest of what the labs plugin knows of every lab (steps, record, transcript)."""
+    try:
+        import labs_site
+    except ImportError:
+        return ""
+    return Digester().digest(labs_site.labs(), depth=0)
+
+
+class Build:
+    """The cache of one build: its documents, its output tree, its digests."""
+
+    def __init__(self, settings, cache_dir, tree, jobs=1):
+        self.settings = settings
+        self.jobs = jobs
+        self.prerendering = None  # build_cache.prerender.Prerender while it runs
+        self.prerendered = 0
+        self._tasks = []   # [phase, weight, task or None when cancelled]
+        self._keyed = {}   # file -> index of the task writing it
+        self.cache_dir = cache_dir
+        self.code = code_digest()
+        self.env = sha1("env", self.code, settings_digest(settings))
+        docs_root = os.path.join(cache_dir, "docs")
+        self.docs = DocCache(os.path.join(docs_root, self.env[:16]), labs_digest=_labs_digest)
+        _prune(docs_root, self.docs.dir)
+        _prune(os.path.join(cache_dir, "outputs"), tree.state_file)
+        self.tree = tree
+        tree.base = self.env
+        self.digester = Digester()
+        self._observers = []
+        self._templates = {}
+
+    # --- pages --------------------------------------------------------------------------
+
+    def page_fingerprint(self, template, rel, localcontext) -> str:
+        """The fingerprint of a page: its template, and the values the templates use
+        (localcontext: a mapping, or a ChainMap of the page's own values over Pelican's
+        shared context, whose values are digested once for all the pages)."""
+        digest, names = self.template_names(template.environment)
+        used = names.get(template.name, names[None])
+        maps = getattr(localcontext, "maps", [localcontext])
+        own, shared = maps[:-1], maps[-1] if len(maps) > 1 else {}
+        values, common = {}, {}
+        for name in used:
+            for layer in own:
+                if name in layer:
+                    values[name] = layer[name]
+                    break
+            else:
+                if name in shared:
+                    common[name] = shared[name]
+                elif name in template.globals:
+                    common["global " + name] = template.globals[name]
+        return self.tree.fingerprint("page", rel, template.name or "", digest,
+                                     self.digester.digest(values),
+                                     "".join(f"{k}={self.digester.shared(v)};" for k, v in sorted(common.items())))
+
+    def template_names(self, env):
+        """(digest of every template, {template name: names it and the templates it
+        extends, includes or imports read from the context}; None: those of all)."""
+        found = self._templates.get(id(env))
+        if found is None:
+            sources = {}
+            for name in sorted(env.list_templates()):
+                try:
+                    sources[name] = env.loader.get_source(env, name)[0]
+                except Exception:  # unreadable: rendering it would fail the build anyway
+                    sources[name] = "<unreadable>"
+            digest = sha1(*(f"{name}\0{text}" for name, text in sources.items()))
+            found = self._templates[id(env)] = (digest, self._names(env, digest, sources))
+        return found
+
+    def _names(self, env, digest, sources):
+        cached = os.path.join(self.cache_dir, "templates", f"names-v3-{digest}.pickle")
+        try:
+            with open(cached, "rb") as f:
+                return pickle.load(f)
+        except (OSError, EOFError, pickle.UnpicklingError):
+            pass
+        names = template_names(env, sources)
+        os.makedirs(os.path.dirname(cached), exist_ok=True)
+        with open(cached + ".tmp", "wb") as f:
+            pickle.dump(names, f)
+        os.replace(cached + ".tmp", cached)
+        return names
+
+    def fingerprint(self, *values, depth=0) -> str:
+        """A fingerprint for a file that is not a page: the digest of what made it."""
+        return self.tree.fingerprint(self.digester.digest(values, depth))
+
+    def cached(self, name, inputs, compute):
+        path = os.path.join(self.docs.dir, "memo", sha1(name, inputs)[:24] + ".pickle")
+        try:
+            with open(path, "rb") as f:
+                return pickle.load(f)
+        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError):
+            pass
+        value = compute()
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path + ".tmp", "wb") as f:
+            pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(path + ".tmp", path)
+        return value
+
+    # --- writing in parallel ----------------------------------------------------------------
+
+    def later(self, task, phase=0, weight=1.0, key=None) -> None:
+        """Run task() (which writes through the tree and computes `derived` values) now, or,
+        when the build has several jobs, at `flush` in a pool of processes. Phase 1 runs
+        after phase 0 (and sees what it made). weight: its cost, in pages; key: the file
+        it writes, for `cancel`."""
+        if self.jobs < 2:
+            task()
+            return
+        if key is not None:
+            self.cancel(key)
+            self._keyed[key] = len(self._tasks)
+        self._tasks.append([phase, weight, task])
+
+    def write_later(self, rel, make, fingerprint, page=False, phase=0, weight=1.0) -> None:
+        """Write rel with the text make() returns (see `later`). fingerprint: a string, or a
+        function giving it (then computed where the file is written, and rel kept or
+        linked when it matches); page: a rendered page (for `on_rendered`)."""
+        self.later(functools.partial(self._write, rel, make, fingerprint, page), phase, weight, rel)
+
+    def cancel(self, rel) -> None:
+        """rel is being written otherwise: a pending write of it must not happen."""
+        index = self._keyed.pop(rel, None)
+        if index is not None:
+            self._tasks[index][2] = None
+
+    def flush(self) -> None:
+        """Do the pending work, split among the jobs (Pelican's `finalized` signal, first
+        receiver: before anything reads the output)."""
+        tasks, self._tasks, self._keyed = self._tasks, [], {}
+        for phase in (0, 1):
+            todo = [task for p, _, task in tasks if p == phase and task is not None]
+            if sum(w for p, w, task in tasks if p == phase and task is not None) < MIN_PARALLEL:
+                for task in todo:
+                    task()
+                continue
+            results = pool.run([functools.partial(self._in_worker, task) for task in todo], self.jobs)
+            for task, result in zip(todo, results):
+                if isinstance(result, pool.Failed):  # again here, to fail with the error's place
+                    task()
+                    continue
+                files, derived, counts = result.value
+                for rel, (record, extras) in files.items():
+                    self.tree.files[rel] = record
+                    if extras is None:
+                        self.tree.extras.pop(rel, None)
+                    else:
+                        self.tree.extras[rel] = extras
+                for name, count in counts.items():
+                    setattr(self.tree, name, getattr(self.tree, name) + count)
+                for path, name, slot in derived:
+                    self.docs.add_derived(path, name, slot, saved=True)
+                pool.replay(result.warnings)
+
+    def _write(self, rel, make, fingerprint, page):
+        if callable(fingerprint):
+            fingerprint = fingerprint()
+            if self.tree.reuse(rel, fingerprint):
+                return
+        data = make()
+        self.tree.write(rel, data, fingerprint)
+        if page:
+            self.rendered(rel, data)
+
+    def _in_worker(self, task):
+        """task() in a pool worker; what the parent needs of what it did."""
+        tree = self.tree
+        tree.journal = []
+        self.docs.fresh.clear()
+        self.docs.dirty.clear()  # the parent's to save, not this worker's
+        before = {n: getattr(tree, n) for n in ("kept", "linked", "written")}
+        task()
+        self.docs.save()  # the entries it added values to: saved here, in parallel
+        files = {rel: (tree.files[rel], tree.extras.get(rel)) for rel in tree.journal}
+        return files, list(self.docs.fresh), {n: getattr(tree, n) - c for n, c in before.items()}
+
+    # --- observers ------------------------------------------------------------------------
+
+    def on_rendered(self, callback) -> None:
+        """callback(rel, html) for every page rendered in this build (not the linked ones)."""
+        self._observers.append(callback)
+
+    def rendered(self, rel, html) -> None:
+        for callback in self._observers:
+            callback(rel, html)
+
+    # --- the end --------------------------------------------------------------------------
+
+    def wait_prerendered(self, source_path) -> bool:
+        """Wait for the pool to render source_path if it is doing so (True then)."""
+        return self.prerendering is not None and self.prerendering.wait(source_path)
+
+    def stop_prerendering(self) -> None:
+        """All read: wait for the pool's other tasks, end its processes."""
+        if self.prerendering is not None:
+            self.prerendering.close()
+            self.prerendering = None
+
+    def commit(self) -> None:
+        """The build succeeded: swap its tree in, keep what it made for the next one."""
+        self.docs.save()
+        self.docs.prune(list(self.docs.entries))
+        self.tree.commit()
+
+
+def _prune(folder, current):
+    """Remove what in folder was not used for KEEP_DAYS (current is used now)."""
+    if os.path.exists(current):
+        os.utime(current)
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return
+    too_old = time.time() - KEEP_DAYS * 86400
+    for name in names:
+        path = os.path.join(folder, name)
+        try:
+            if os.stat(path).st_mtime < too_old:
+                shutil.rmtree(path) if os.path.isdir(path) else os.unlink(path)
+        except OSError:
+            pass
