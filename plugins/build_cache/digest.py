@@ -325,18 +325,23 @@ class Digester:
 _NO_LINK_START = re.compile(r"=\s*[\"'][{|]")
 
 
+def may_link(text, settings) -> bool:
+    """False when Pelican's link rewriting (Content._update_content, get_static_links)
+    can find nothing in text: they look for quoted attribute values matching
+    INTRASITE_LINK_REGEX, and for a pattern starting with [{|] (Pelican's) such a value
+    starts with { or | right after the quote, which this much cheaper search would
+    find. For another pattern: True (cannot tell)."""
+    if not str(settings.get("INTRASITE_LINK_REGEX", "")).startswith("[{|]"):
+        return True
+    return _NO_LINK_START.search(text) is not None
+
+
 def _no_links(obj) -> bool:
-    """True when Pelican's content property is _content unchanged: when no attribute
-    value starts as an intrasite link does ({filename}x.md, |static|y). Content's
-    _update_content substitutes quoted attribute values matching INTRASITE_LINK_REGEX;
-    for a pattern starting with [{|] (Pelican's), a value it can match starts with { or |
-    right after the quote, which this cheaper search would find. Other patterns: False."""
+    """True when Pelican's content property is _content unchanged."""
     text = vars(obj).get("_content")
     if not isinstance(text, str) or hasattr(obj, "_get_content"):
         return False
-    if not str(obj.settings.get("INTRASITE_LINK_REGEX", "")).startswith("[{|]"):
-        return False
-    return _NO_LINK_START.search(text) is None
+    return not may_link(text, obj.settings)
 
 
 def _is_wrapper(value) -> bool:

@@ -101,7 +101,9 @@ def prerender(build, settings, jobs) -> int:
         return len(todo)
     chunks = [todo[i:i + CHUNK] for i in range(0, len(todo), CHUNK)]
     tasks = [(functools.partial(_render_chunk, chunk), chunk) for chunk in chunks]
-    tasks[1:1] = [(task, []) for task in build_cache.prerender_tasks(settings)]  # early, not first
+    # the plugins' tasks (lab transcripts) first: one long task, done while the other
+    # processes render the posts
+    tasks = [(task, []) for task in build_cache.prerender_tasks(settings)] + tasks
     build.prerendering = Prerender(tasks, todo, jobs)
     return len(todo)
 

@@ -53,8 +53,8 @@ def to_html(nb, settings) -> str:
 
 
 def prerender_tasks(settings):
-    """The transcripts to render, as one task (one process imports nbconvert) that
-    build_cache.prerender runs with the posts."""
+    """The transcripts to render, as one task (one process imports nbconvert, which
+    costs as much as a few transcripts) that build_cache.prerender runs with the posts."""
     import labs_site
 
     notebooks = [info.transcript if info.transcript is not None else never_run_notebook(info)
