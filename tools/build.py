@@ -416,6 +416,8 @@ def main(argv=None) -> int:
 
 if __name__ == "__main__":
     code = main()
+    if sys.getprofile() is not None or sys.gettrace() is not None:
+        sys.exit(code)  # a profiler or coverage writes its results at exit
     sys.stdout.flush()
     sys.stderr.flush()
     # everything is written, closed and swapped in: skip tearing down the interpreter,
