@@ -5,15 +5,16 @@ This builds into a sibling temp dir (`output.tmp-XXXX`), collects every error
 (the strict plugin's `path:line: message`s, and anything Pelican or a plugin
 logs at ERROR, including a plugin that fails to load or register), and only
 when there are none swaps the new tree into output/ (one atomic rename
-exchange where the kernel supports it). On errors it prints them, removes the
-temp dir, leaves output/ as it was, and exits 1 without a Python traceback.
+exchange where the kernel supports it). On errors it prints them, leaves output/
+as it was, and exits 1 without a Python traceback.
 
-Incremental (plugins/build_cache): documents rendered by an earlier build are taken
-from .cache/pelican/ (`--cache DIR`; `make clean` removes it), documents missing from it
-are rendered first by a pool of processes (`--jobs`, default: one per core), and a
-file whose inputs are unchanged since the previous build is hard-linked from the
-previous output instead of written. The output is byte for byte what a build
-without the cache (`--no-cache`) writes.
+Incremental (plugins/build_cache, on unless `--no-cache`): documents rendered by an
+earlier build are taken from .cache/pelican/ (`--cache DIR`; `make clean` removes it),
+documents missing from it are rendered by a pool of processes (`--jobs`, default: one
+per core) while Pelican reads, pages and feeds are written by such a pool too, and
+the temp dir is the tree the previous build swapped out (`output.spare`), updated:
+only files whose inputs changed are written. The output is byte for byte what a
+build without the cache writes.
 
 Library use (tests, tools.serve): `build(settings_file, overrides) -> output path`,
 raising `BuildFailed` (with `.errors`, a list of strings).
