@@ -12,6 +12,8 @@ from operator import attrgetter
 class Post:
     original: object
     versions: dict = field(default_factory=dict)  # lang -> Article
+    # others(lang), made once: a post is in a dozen listings in each UI language
+    _others: dict = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def from_article(cls, article):
@@ -30,8 +32,12 @@ class Post:
 
     def others(self, lang):
         """Versions in languages other than the one shown in UI language `lang`."""
-        shown = self.shown(lang)
-        return [a for lg, a in sorted(self.versions.items()) if a is not shown]
+        found = self._others.get(lang)
+        if found is None:
+            shown = self.shown(lang)
+            found = self._others[lang] = [a for lg, a in sorted(self.versions.items())
+                                          if a is not shown]
+        return found
 
     def tags(self):
         """Tags of every version, one per slug, in first-seen order."""

@@ -130,19 +130,24 @@ class OutputTree:
         (or that the record does not name); return the record of what is left."""
         known = record.get("files", {})
         kept = {}
-        for dirpath, dirnames, filenames in os.walk(top):
-            for name in filenames:
-                path = os.path.join(dirpath, name)
-                rel = os.path.relpath(path, top)
-                old = known.get(rel)
-                try:
-                    st = os.lstat(path)
-                except OSError:
-                    continue
-                if old is not None and old[0] is not None and tuple(old[1:]) == _stat_key(st):
-                    kept[rel] = old
-                else:
-                    os.unlink(path)
+        folders = [(top, "")]
+        while folders:
+            folder, prefix = folders.pop()
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    rel = prefix + entry.name
+                    if entry.is_dir(follow_symlinks=False):
+                        folders.append((entry.path, rel + os.sep))
+                        continue
+                    old = known.get(rel)
+                    try:
+                        st = entry.stat(follow_symlinks=False)
+                    except OSError:
+                        continue
+                    if old is not None and old[0] is not None and tuple(old[1:]) == _stat_key(st):
+                        kept[rel] = old
+                    else:
+                        os.unlink(entry.path)
         extras = record.get("extras", {})
         return {"files": kept, "extras": {rel: x for rel, x in extras.items() if rel in kept}}
 
