@@ -18,7 +18,7 @@ from build_cache.docs import DocCache
 from build_cache.templates import template_names
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-KEEP_DAYS = 7  # caches of other code or settings (make publish beside make html, tests) unused longer go
+KEEP_DAYS = 3  # caches of other code or settings (make publish beside make html, tests) unused longer go
 MIN_PARALLEL = 150  # less pending work (in pages) is done in this process (a pool costs ~0.2 s)
 
 
