@@ -5,6 +5,7 @@ STRINGS = {
     "intro": {"en": "Links worth reading, collected week by week, newest first.",
               "zh": "每周收集的值得一读的文章，最新的在前。"},
     "count": {"en": "{n} weeks", "zh": "共 {n} 周"},
+    "count_one": {"en": "1 week", "zh": "共 1 周"},
     "week": {"en": "Week {week}, {year}", "zh": "{year}年第{week}周"},
     "previous": {"en": "Previous week", "zh": "上一周"},
     "next": {"en": "Next week", "zh": "下一周"},
@@ -16,6 +17,9 @@ STRINGS = {
 
 
 def rn_t(key: str, lang: str = "en", /, **kwargs) -> str:
+    """The string `key` in `lang`, formatted with kwargs; `KEY_one` when n=1 and there is one."""
+    if kwargs.get("n") == 1 and f"{key}_one" in STRINGS:
+        key = f"{key}_one"
     entry = STRINGS[key]
     text = entry.get(lang) or entry["en"]
     return text.format(**kwargs) if kwargs else text

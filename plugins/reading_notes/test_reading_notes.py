@@ -162,3 +162,10 @@ def test_the_series_feed_has_every_version_newest_first(site):
     assert sorted(titles[1:3]) == ["Reading notes of week 53", "第53周阅读笔记"]
     assert titles[3:] == ["Reading notes of week 52", "第17周阅读笔记"]
     assert "Hello" not in titles
+
+
+def test_the_count_of_weeks_reads_as_english():
+    from reading_notes.strings import rn_t
+    assert rn_t("count", "en", n=1) == "1 week"
+    assert rn_t("count", "en", n=3) == "3 weeks"
+    assert rn_t("count", "zh", n=1) == "共 1 周"
