@@ -49,7 +49,7 @@ html: deps ## Build the site into output/ (strict; a failed build keeps the old 
 publish: deps ## Build for publishing with publishconf.py (absolute URLs, feeds)
 	$(PY) -m tools.build publishconf.py
 
-serve: deps ## Build, serve on http://$(HOST):$(PORT), rebuild and reload on changes
+serve: deps ## Build, serve on http://127.0.0.1:8000 (HOST= PORT=), rebuild and reload on changes
 	$(PY) -m tools.serve --host $(HOST) --port $(PORT)
 
 clean: ## Remove output/ and build caches
