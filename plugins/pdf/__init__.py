@@ -1,8 +1,10 @@
 """`{% pdf URL [height=N] %}`: PDFs embedded with Mozilla pdf.js (npm pdfjs-dist).
 
 - The Markdown extension (markdown_ext.py) renders each tag as a figure holding
-  a plain link; theme/static/js/pdf-viewer.js turns it into a viewer (canvas
-  pages, selectable text layer, page navigation, zoom, download).
+  a plain link; theme/static/js/pdf-viewer.js turns it into a viewer: every
+  page in a frame of the tag's height, each with a selectable text layer (so
+  the browser's find sees the whole PDF), canvases drawn near the view only,
+  page navigation, zoom, download.
 - For each post, this plugin checks its tags against the source file and
   reports, at path:line: a local PDF that does not exist, a refused URL, a bad
   option, a tag that is not alone on its line (it would show raw).

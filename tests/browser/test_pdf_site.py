@@ -13,26 +13,34 @@ def base(build_site, serve_dir, tmp_path_factory):
     return serve_dir(build_site(content))
 
 
+READY = "figure[data-pdf-viewer][data-state=ready][data-page='{n}'] .pdf-viewer__sheet[data-page-number='{n}'][data-drawn]"
+
+
 def test_post_shows_the_pdf_and_pages_through_it(chromium_browser, base):
     context = chromium_browser.new_context()
     pg = context.new_page()
     errors, requests = [], []
     pg.on("pageerror", lambda e: errors.append(str(e)))
+    pg.on("console", lambda m: m.type == "error" and errors.append(m.text))
     pg.on("request", lambda r: requests.append(r.url))
     pg.goto(base + POST)
-    pg.wait_for_selector("figure[data-pdf-viewer][data-state=ready][data-page='1']", timeout=30000)
-    assert PAGE_WORDS[0] in pg.text_content("figure[data-pdf-viewer] .textLayer")
+    pg.wait_for_selector(READY.format(n=1), timeout=30000)
+    layer = "figure[data-pdf-viewer] .pdf-viewer__sheet[data-page-number='{}'] .textLayer"
+    assert PAGE_WORDS[0] in pg.text_content(layer.format(1))
     painted = pg.evaluate("""() => {
-        const c = document.querySelector('.pdf-viewer__canvas');
+        const c = document.querySelector(".pdf-viewer__sheet[data-page-number='1'] canvas");
         const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
         let n = 0;
         for (let i = 0; i < d.length; i += 4) if (d[i + 3] && d[i] + d[i + 1] + d[i + 2] < 600) n++;
         return n / (d.length / 4);
     }""")
     assert painted > 0.05  # the band and the word, not a blank sheet
+    # the last page's text is in the document without paging to it: the browser's find sees it
+    assert PAGE_WORDS[-1] in pg.text_content(layer.format(len(PAGE_WORDS)))
+    assert pg.evaluate("(w) => window.find(w, true, false, true)", PAGE_WORDS[-1])
     pg.click("figure[data-pdf-viewer] .pdf-viewer__next")
-    pg.wait_for_selector("figure[data-pdf-viewer][data-state=ready][data-page='2']", timeout=30000)
-    assert PAGE_WORDS[1] in pg.text_content("figure[data-pdf-viewer] .textLayer")
+    pg.wait_for_selector(READY.format(n=2), timeout=30000)
+    assert PAGE_WORDS[1] in pg.text_content(layer.format(2))
     # the cross-origin PDF further down is a card, and nothing was fetched from it
     assert "pdfs.example.org" in pg.text_content(".pdf-embed--remote")
     assert all(u.startswith(base) for u in requests), [u for u in requests if not u.startswith(base)]
@@ -40,6 +48,7 @@ def test_post_shows_the_pdf_and_pages_through_it(chromium_browser, base):
     pg.goto(base + POST_ZH)
     pg.wait_for_selector("figure[data-pdf-viewer][data-state=ready]", timeout=30000)
     assert pg.get_attribute(".pdf-viewer__prev", "aria-label") == "上一页"
+    assert pg.get_attribute(".pdf-viewer__sheet[data-page-number='2']", "aria-label") == "第 2 页"
     context.close()
 
 

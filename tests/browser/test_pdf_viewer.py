@@ -18,16 +18,23 @@ ROOT = Path(__file__).resolve().parents[2]
 STATIC = ROOT / "theme" / "static"
 
 PAGE = """<!doctype html>
-<html lang="{lang}"><head><meta charset="utf-8"><title>pdf</title>
+<html lang="{lang}"><head><meta charset="utf-8"><title>pdf</title><link rel="icon" href="data:,">
 <link rel="stylesheet" href="/theme/css/pdf-viewer.css">
 <script type="module" src="/theme/js/pdf-viewer.js"></script></head>
 <body><article><p>Before the PDF.</p>{figure}<p>After the PDF.</p></article></body></html>
 """
 
 
+REAL_PDF = ROOT / "content" / "files" / "jeff-dean-rise-of-cloud-computing-systems-notes.pdf"
+REAL_WORDS = ("Multics", "MapReduce", "Spanner")  # one word only on each of its three pages
+LONG_WORDS = tuple(f"Word{n:02d}" for n in range(1, 41))  # a 40-page PDF
+
+
 def make_site(dest):
     (dest / "files").mkdir(parents=True)
     write_pdf(dest / "files" / "slides.pdf")
+    write_pdf(dest / "files" / "long.pdf", LONG_WORDS)
+    shutil.copy(REAL_PDF, dest / "files" / "notes.pdf")
     for sub in ("js", "css"):
         (dest / "theme" / sub).mkdir(parents=True)
     shutil.copy(STATIC / "js" / "pdf-viewer.js", dest / "theme" / "js")
@@ -41,6 +48,8 @@ def make_site(dest):
     pages = {
         "local.html": ("en", figure("/files/slides.pdf height=500")),
         "zh.html": ("zh-CN", figure("/files/slides.pdf", "zh")),
+        "long.html": ("en", figure("/files/long.pdf height=500")),
+        "notes.html": ("en", figure("/files/notes.pdf")),
         "remote.html": ("en", figure("https://pdfs.example.org/paper.pdf")),
         "missing.html": ("en", figure("/files/nothing-here.pdf")),
     }
@@ -64,16 +73,26 @@ def browser_page(chromium_browser, serve_dir, site):
     pg.on("request", lambda r: pg.requests.append(r.url))
     pg.errors = []
     pg.on("pageerror", lambda e: pg.errors.append(str(e)))
+    pg.on("console", lambda m: m.type == "error" and pg.errors.append(m.text))
     yield pg
+    # nothing but this site was asked for, and nothing went wrong in the page
+    assert [u for u in pg.requests if not u.startswith(base)] == []
+    assert pg.errors == []
     context.close()
 
 
+def sheet(number):
+    return f".pdf-viewer__sheet[data-page-number='{number}']"
+
+
 def wait_page(pg, number):
-    pg.wait_for_selector(f"figure.pdf-embed[data-state=ready][data-page='{number}']", timeout=30000)
+    """The toolbar says page `number` (every text layer is in) and its canvas is drawn."""
+    pg.wait_for_selector(f"figure.pdf-embed[data-state=ready][data-page='{number}'] {sheet(number)}[data-drawn]",
+                         timeout=30000)
 
 
-PIXELS = """() => {
-  const c = document.querySelector('.pdf-viewer__canvas');
+PIXELS = """(number) => {
+  const c = document.querySelector(`.pdf-viewer__sheet[data-page-number='${number}'] canvas`);
   const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
   let dark = 0, blue = 0, painted = 0, total = 0;
   for (let i = 0; i < data.length; i += 4 * 7) {
@@ -86,35 +105,82 @@ PIXELS = """() => {
   return {dark, blue, painted, total, width: c.width, cssWidth: c.getBoundingClientRect().width};
 }"""
 
+# how much of a page's sheet is inside the viewer's frame (0..1 of the frame's height)
+IN_FRAME = """(number) => {
+  const f = document.querySelector('.pdf-viewer__scroller').getBoundingClientRect();
+  const s = document.querySelector(`.pdf-viewer__sheet[data-page-number='${number}']`).getBoundingClientRect();
+  return Math.max(0, Math.min(f.bottom, s.bottom) - Math.max(f.top, s.top)) / f.height;
+}"""
 
-def text_layer(pg):
-    return pg.eval_on_selector(".textLayer", "t => t.textContent")
+
+def text_layer(pg, number=1):
+    return pg.eval_on_selector(f"{sheet(number)} .textLayer", "t => t.textContent")
+
+
+def find(pg, word):
+    """window.find, the browser's find in page, from the top of the document."""
+    return pg.evaluate("""(word) => { getSelection().removeAllRanges();
+                                      return window.find(word, true, false, true); }""", word)
+
+
+def drawn(pg):
+    return pg.eval_on_selector_all(".pdf-viewer__sheet:has(canvas)", "s => s.map(e => +e.dataset.pageNumber)")
 
 
 def test_draws_page_one_with_text_then_page_two_after_next(browser_page):
     pg = browser_page
     pg.goto(pg.base + "local.html")
     wait_page(pg, 1)
-    pixels = pg.evaluate(PIXELS)
+    pixels = pg.evaluate(PIXELS, 1)
     # the blue band across the top and the big black word are on the canvas
     assert pixels["blue"] > pixels["total"] * 0.05, pixels
     assert pixels["dark"] > pixels["total"] * 0.005, pixels
-    assert PAGE_WORDS[0] in text_layer(pg)
+    assert PAGE_WORDS[0] in text_layer(pg, 1)
+    assert PAGE_WORDS[1] not in text_layer(pg, 1)
+    # every page's text is in the document already, without paging to it
+    assert PAGE_WORDS[-1] in text_layer(pg, len(PAGE_WORDS))
     assert pg.input_value(".pdf-viewer__page") == "1"
     assert pg.text_content(".pdf-viewer__count") == f"/ {len(PAGE_WORDS)}"
     assert pg.is_disabled(".pdf-viewer__prev")
+    assert pg.evaluate(IN_FRAME, 1) > 0.9
 
     pg.click(".pdf-viewer__next")
     wait_page(pg, 2)
-    assert PAGE_WORDS[1] in text_layer(pg)
-    assert PAGE_WORDS[0] not in text_layer(pg)
-    assert pg.evaluate(PIXELS)["dark"] > 0
+    assert pg.input_value(".pdf-viewer__page") == "2"
+    assert PAGE_WORDS[1] in text_layer(pg, 2)
+    assert PAGE_WORDS[0] not in text_layer(pg, 2)
+    assert pg.evaluate(PIXELS, 2)["dark"] > 0
+    assert pg.evaluate(IN_FRAME, 2) > 0.9   # scrolled to it
     pg.click(".pdf-viewer__next")
     wait_page(pg, 3)
     assert pg.is_disabled(".pdf-viewer__next")
     pg.click(".pdf-viewer__prev")
     wait_page(pg, 2)
-    assert not pg.errors
+    pg.fill(".pdf-viewer__page", "3")
+    pg.press(".pdf-viewer__page", "Enter")
+    wait_page(pg, 3)
+    assert pg.evaluate(IN_FRAME, 3) > 0.5
+
+
+def test_page_number_follows_a_manual_scroll_and_the_keyboard(browser_page):
+    pg = browser_page
+    pg.goto(pg.base + "local.html")
+    wait_page(pg, 1)
+    to = "(n) => { const s = document.querySelector('.pdf-viewer__scroller'); s.scrollTop = n; }"
+    top = "(n) => document.querySelector(`.pdf-viewer__sheet[data-page-number='${n}']`).offsetTop"
+    pg.evaluate(to, pg.evaluate(top, 2) + 20)
+    wait_page(pg, 2)
+    assert pg.input_value(".pdf-viewer__page") == "2"
+    assert not pg.is_disabled(".pdf-viewer__prev") and not pg.is_disabled(".pdf-viewer__next")
+    pg.evaluate(to, 0)
+    wait_page(pg, 1)
+    pg.focus(".pdf-viewer__scroller")
+    pg.keyboard.press("PageDown")
+    wait_page(pg, 2)
+    pg.keyboard.press("End")
+    wait_page(pg, 3)
+    pg.keyboard.press("Home")
+    wait_page(pg, 1)
 
 
 def test_text_layer_is_selectable_and_found_by_find(browser_page):
@@ -136,21 +202,72 @@ def test_text_layer_is_selectable_and_found_by_find(browser_page):
     assert selected["select"] == "text"
     assert selected["color"] == "rgba(0, 0, 0, 0)"  # transparent over the canvas
     assert selected["width"] > 50  # laid over the word, not collapsed
-    assert pg.evaluate("() => { getSelection().removeAllRanges(); return window.find('Flannel'); }")
+    assert find(pg, "Flannel")
+    assert find(pg, PAGE_WORDS[-1])  # the last page, never shown
+    assert not find(pg, "Kubernetes")  # a word the PDF does not have
 
 
-def test_zoom_and_download(browser_page):
+def test_the_real_notes_are_found_on_every_page_right_after_load(browser_page):
+    pg = browser_page
+    pg.goto(pg.base + "notes.html")
+    wait_page(pg, 1)
+    for number, word in enumerate(REAL_WORDS, 1):
+        assert word in text_layer(pg, number), (number, word)
+    assert REAL_WORDS[-1] not in text_layer(pg, 1)
+    assert pg.evaluate(PIXELS, 1)["painted"] > 0
+    assert find(pg, "Spanner")
+    # find selected the word on page 3, inside the viewer
+    assert pg.evaluate("() => getSelection().anchorNode.parentElement"
+                       ".closest('.pdf-viewer__sheet').dataset.pageNumber") == "3"
+
+
+def test_a_long_pdf_draws_only_the_pages_near_the_view(browser_page):
+    pg = browser_page
+    pg.goto(pg.base + "long.html")
+    wait_page(pg, 1)
+    assert pg.text_content(".pdf-viewer__count") == f"/ {len(LONG_WORDS)}"
+    assert LONG_WORDS[-1] in text_layer(pg, len(LONG_WORDS))
+    assert find(pg, LONG_WORDS[-1])
+    pg.evaluate("() => document.querySelector('.pdf-viewer__scroller').scrollTop = 0")
+    wait_page(pg, 1)
+    first = drawn(pg)
+    assert 1 in first and len(first) <= 4, first
+    pg.click(".pdf-viewer__page")
+    pg.fill(".pdf-viewer__page", str(len(LONG_WORDS)))
+    pg.press(".pdf-viewer__page", "Enter")
+    wait_page(pg, len(LONG_WORDS))
+    assert pg.evaluate(PIXELS, len(LONG_WORDS))["dark"] > 0
+    last = drawn(pg)
+    assert 1 not in last and len(last) <= 12, last  # released far away
+
+
+def test_zoom_keeps_the_page_and_download(browser_page):
     pg = browser_page
     pg.goto(pg.base + "local.html")
     wait_page(pg, 1)
-    before = pg.evaluate(PIXELS)["cssWidth"]
+    pg.click(".pdf-viewer__next")
+    wait_page(pg, 2)
+    before = pg.evaluate(PIXELS, 2)
     zoom_before = pg.text_content(".pdf-viewer__zoom")
     pg.click(".pdf-viewer__zoom-in")
-    pg.wait_for_function(f"() => document.querySelector('.pdf-viewer__zoom').textContent !== '{zoom_before}'"
-                         " && document.querySelector('figure').dataset.state === 'ready'")
-    after = pg.evaluate(PIXELS)["cssWidth"]
-    assert after == pytest.approx(before * 1.25, abs=2)
-    assert PAGE_WORDS[0] in text_layer(pg)
+    pg.wait_for_function(f"() => document.querySelector('.pdf-viewer__zoom').textContent !== '{zoom_before}'")
+    wait_page(pg, 2)
+    after = pg.evaluate(PIXELS, 2)
+    assert after["cssWidth"] == pytest.approx(before["cssWidth"] * 1.25, abs=2)
+    assert after["width"] > before["width"] * 1.2  # redrawn at the new size, not stretched
+    assert pg.evaluate(IN_FRAME, 2) > 0.9
+    assert pg.input_value(".pdf-viewer__page") == "2"
+    assert PAGE_WORDS[1] in text_layer(pg, 2)
+    layer = pg.eval_on_selector(f"{sheet(2)} .textLayer", "t => t.getBoundingClientRect().width")
+    assert layer == pytest.approx(after["cssWidth"], abs=2)  # the text layer follows the zoom
+    pg.click(".pdf-viewer__zoom-out")
+    pg.click(".pdf-viewer__zoom-out")
+    wait_page(pg, 2)
+    assert pg.evaluate(PIXELS, 2)["cssWidth"] < before["cssWidth"]
+    assert pg.evaluate(IN_FRAME, 2) > 0.5
+    pg.click(".pdf-viewer__fit")
+    wait_page(pg, 2)
+    assert pg.evaluate(PIXELS, 2)["cssWidth"] == pytest.approx(before["cssWidth"], abs=2)
     download = pg.get_attribute(".pdf-viewer__download", "href")
     assert download == pg.base + "files/slides.pdf"
     assert pg.get_attribute(".pdf-viewer__download", "download") is not None
@@ -194,3 +311,4 @@ def test_a_pdf_that_fails_to_load_says_so_and_keeps_the_link(browser_page):
     pg.wait_for_selector("figure.pdf-embed[data-state=error]", timeout=30000)
     assert "could not be shown" in pg.text_content(".pdf-viewer__status")
     assert pg.get_attribute("figcaption a", "href") == "/files/nothing-here.pdf"
+    pg.errors.clear()  # the 404 itself is reported by Chromium on the console
