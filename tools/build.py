@@ -284,6 +284,7 @@ def build(settings_file="pelicanconf.py", overrides=None, quiet=True, cache=DEFA
     import build_cache.output
     import strict
     from build_cache.prerender import prerender
+    from build_cache.snapshots import generator_hooks
     from build_cache.writer import get_writer
 
     strict.reset()
@@ -337,8 +338,10 @@ def build(settings_file="pelicanconf.py", overrides=None, quiet=True, cache=DEFA
                     signals.all_generators_finalized.connect(_stop_prerendering)
                 pelican = Pelican(settings)
                 if cache:
-                    cached = build_cache.activate(pelican.settings, cache, tree, jobs)
+                    cached = build_cache.activate(pelican.settings, cache, tree, jobs,
+                                                  problems=lambda: len(strict.errors()))
                     signals.get_writer.connect(get_writer)
+                    stack.enter_context(generator_hooks(cached.restorer))
                     cached.prerendered = prerender(cached, pelican.settings, jobs)
                 pelican.run()
                 if cached is not None:
@@ -351,6 +354,7 @@ def build(settings_file="pelicanconf.py", overrides=None, quiet=True, cache=DEFA
         errors = [str(e) for e in strict.errors()] + collector.errors
         if cached is not None:
             cached.docs.save()  # what was rendered stays rendered, even if the build failed
+            cached.stamps.save()
         if errors:
             if cache:  # output/ untouched; the half-built tree is kept for the next build
                 tree.abandon(keep=not crashed)
@@ -361,6 +365,7 @@ def build(settings_file="pelicanconf.py", overrides=None, quiet=True, cache=DEFA
             tmp = None
             if stats is not None:
                 stats.update(prerendered=cached.prerendered, cache_hits=cached.docs.hits,
+                             restored=cached.restorer.restored,
                              cache_misses=len(cached.docs.missed), kept=cached.tree.kept,
                              linked=cached.tree.linked, written=cached.tree.written,
                              docs=cached.docs.dir)

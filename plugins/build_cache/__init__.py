@@ -8,8 +8,11 @@ plugins alone) every plugin computes what it needs, as before. The parts:
   values derived from it (summary, reading time, feed content), in
   .cache/pelican/docs/<env>/; <env> is the digest of the code (plugins/, labs/*.py,
   tools/build.py, the installed package versions) and of the settings.
-- prerender.py: renders the files missing from that cache in a pool of processes
-  while Pelican reads them, so a clean build uses every core.
+- snapshots.py: the content object Pelican made of each file, kept in its entry, so a
+  build makes objects only of the files that changed (stamps.py: which did, without
+  reading them).
+- prerender.py: reads the files missing from that cache in a pool of processes
+  while Pelican runs, so a clean build uses every core.
 - output.py + writer.py + templates.py: each output file's fingerprint (its
   template's inputs, or its bytes); the build updates the spare output tree the
   previous build left, touching only files whose fingerprint changed, and swaps it in.
@@ -115,12 +118,23 @@ def output_tree(cache_dir, final_dir) -> OutputTree:
                       final_dir)
 
 
-def activate(settings, cache_dir, tree, jobs=1):
-    """Turn the cache on for a build: a build_cache.build.Build, also active() now."""
+def snapshot_safe(receiver, uses=None) -> None:
+    """receiver (of Pelican's content_object_init) only sets values on the content object,
+    from the object, the settings and the inputs named by uses(obj) (names given to
+    add_input): its effects are kept in the object's snapshot (build_cache.snapshots), not
+    made again when the object is restored. Other receivers run again on restored objects."""
+    from build_cache import snapshots
+
+    snapshots.snapshot_safe(receiver, uses)
+
+
+def activate(settings, cache_dir, tree, jobs=1, problems=None):
+    """Turn the cache on for a build: a build_cache.build.Build, also active() now.
+    problems: () -> how many content errors were reported so far."""
     global _active
     from build_cache.build import Build
 
-    _active = Build(settings, cache_dir, tree, jobs)
+    _active = Build(settings, cache_dir, tree, jobs, problems)
     return _active
 
 

@@ -12,9 +12,10 @@ import shutil
 import sys
 import time
 
-from build_cache import pool
-from build_cache.digest import Digester, files_digest, settings_digest, sha1, tree_files
+from build_cache import pool, snapshots
+from build_cache.digest import Digester, settings_digest, sha1, tree_files
 from build_cache.docs import DocCache
+from build_cache.stamps import Stamps
 from build_cache.templates import template_names
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -22,10 +23,11 @@ KEEP_DAYS = 3  # caches of other code or settings (make publish beside make html
 MIN_PARALLEL = 150  # less pending work (in pages) is done in this process (a pool costs ~0.2 s)
 
 
-def code_digest(root=ROOT) -> str:
+def code_digest(stamps, root=ROOT) -> str:
     """Digest of the code that makes the site: every file under plugins/ (templates
     included), the lab harness modules, tools/build.py, and which package versions
-    are installed (the names of their dist-info directories)."""
+    are installed (the names of their dist-info directories). Files are read only when
+    their stamp changed (build_cache.stamps)."""
     files = tree_files(os.path.join(root, "plugins"))
     files += sorted(os.path.join(root, "labs", n) for n in os.listdir(os.path.join(root, "labs"))
                     if n.endswith(".py")) if os.path.isdir(os.path.join(root, "labs")) else []
@@ -34,22 +36,28 @@ def code_digest(root=ROOT) -> str:
     for folder in sys.path:
         if folder.endswith("site-packages") and os.path.isdir(folder):
             dists += sorted(n for n in os.listdir(folder) if n.endswith((".dist-info", ".egg-info")))
-    return sha1(files_digest(files), sys.version, *dists)
+    return sha1(*(f"{path}\0{stamps.digest(path)}" for path in files), sys.version, *dists)
 
 
-def _labs_digest() -> str:
-    """Digest of what the labs plugin knows of every lab (steps, record, transcript)."""
-    try:
-        import labs_site
-    except ImportError:
-        return ""
-    return Digester().digest(labs_site.labs(), depth=0)
+def _labs_digest(stamps):
+    """A function giving the digest of what the labs plugin knows of every lab (steps,
+    record, transcript): the digest of the labs' files, when the plugin can say which
+    they are, else of what it read from them."""
+    def digest():
+        try:
+            import labs_site
+        except ImportError:
+            return ""
+        if hasattr(labs_site, "inputs_digest"):
+            return labs_site.inputs_digest(stamps.digest)
+        return Digester().digest(labs_site.labs(), depth=0)
+    return digest
 
 
 class Build:
     """The cache of one build: its documents, its output tree, its digests."""
 
-    def __init__(self, settings, cache_dir, tree, jobs=1):
+    def __init__(self, settings, cache_dir, tree, jobs=1, problems=None):
         self.settings = settings
         self.jobs = jobs
         self.prerendering = None  # build_cache.prerender.Prerender while it runs
@@ -57,10 +65,16 @@ class Build:
         self._tasks = []   # [phase, weight, task or None when cancelled]
         self._keyed = {}   # file -> index of the task writing it
         self.cache_dir = cache_dir
-        self.code = code_digest()
+        self.stamps = Stamps(os.path.join(cache_dir, "stamps.pickle"))
+        self.code = code_digest(self.stamps)
         self.env = sha1("env", self.code, settings_digest(settings))
         docs_root = os.path.join(cache_dir, "docs")
-        self.docs = DocCache(os.path.join(docs_root, self.env[:16]), labs_digest=_labs_digest)
+        self.docs = DocCache(os.path.join(docs_root, self.env[:16]), self.stamps,
+                             labs_digest=_labs_digest(self.stamps))
+        snapshots.add_input("labs", self.docs.labs_digest)
+        # the content objects of the generators (build_cache.snapshots); problems: () -> how
+        # many content errors were reported so far (a read that reported one is not kept)
+        self.restorer = snapshots.Restorer(self, problems or (lambda: 0))
         _prune(docs_root, self.docs.dir)
         _prune(os.path.join(cache_dir, "outputs"), tree.state_file)
         self.tree = tree
@@ -243,7 +257,8 @@ class Build:
     def commit(self) -> None:
         """The build succeeded: swap its tree in, keep what it made for the next one."""
         self.docs.save()
-        self.docs.prune(list(self.docs.entries))
+        self.docs.prune()
+        self.stamps.save()
         self.tree.commit()
 
 

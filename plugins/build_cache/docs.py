@@ -4,23 +4,27 @@ One entry per source file, in <cache>/docs/<env>/ where <env> is the digest of t
 code and the settings that render (build_cache.build.Build.env): a changed plugin, theme
 setting or Markdown version starts a new directory, so no entry is ever read under
 other rules. An entry is valid while the file's bytes are the same (and, for a file
-using a `{% ... %}` tag, while the labs are: `{% lab %}` shows their steps).
+using a `{% ... %}` tag, while the labs are: `{% lab %}` shows their steps): its key
+is the digest of those, known from the file's stamp (build_cache.stamps) without
+reading it when it did not change.
 
-An entry holds the reader's result (`render`: rendered HTML, front matter ...) and
-values derived from it later in the build (`derived`: summary, reading time, feed
-content), each with the digest of its input, so a value is reused only for the same
-input. Entries are pickles written whole (temp file + rename): a crash leaves the
-old entry or the new one.
+An entry holds the reader's result (`render`: rendered HTML, front matter ...), values
+derived from it later in the build (`derived`: summary, reading time, feed content),
+each with the digest of its input, so a value is reused only for the same input, and
+the content object Pelican made of it (`snapshot`: build_cache.snapshots), with the
+inputs other than the file that object depends on. Entries are loaded when first
+asked for, and written whole (temp file + rename): a crash leaves the old entry or the
+new one.
 """
 from __future__ import annotations
 
 import os
 import pickle
-import tempfile
+import time
 
 from build_cache.digest import sha1
 
-FORMAT = 1
+FORMAT = 2
 # Entries already in memory, by directory and file name: {name: ((mtime, size), entry)}.
 # A warm process (tools.serve's builder) preloads them, so the builds it forks read none.
 _preloaded = {}
@@ -41,7 +45,7 @@ def preload(directory: str) -> int:
             st = os.stat(path)
         except OSError:
             continue
-        stamp = (st.st_mtime_ns, st.st_size)
+        stamp = (st.st_mtime_ns, st.st_size, st.st_ino)
         if name not in known or known[name][0] != stamp:
             entry = DocCache._read(path)
             if isinstance(entry, dict) and entry.get("format") == FORMAT:
@@ -49,18 +53,25 @@ def preload(directory: str) -> int:
     return len(known)
 
 
+def text_info(data: bytes) -> tuple:
+    """What a source key needs of a file's bytes: their digest, and whether they hold a tag."""
+    return sha1(data), b"{%" in data
+
+
 class DocCache:
-    def __init__(self, directory: str, labs_digest=None):
+    def __init__(self, directory: str, stamps, labs_digest=None):
         self.dir = directory
         os.makedirs(directory, exist_ok=True)
-        self.entries = {}           # absolute source path -> entry
+        self.stamps = stamps        # build_cache.stamps.Stamps
+        self.entries = {}           # absolute source path -> entry (those loaded or made)
+        self.seen = set()           # absolute source paths this build used (the rest is pruned)
         self.dirty = set()          # absolute source paths whose entry must be saved
         self._labs_digest = labs_digest
         self._labs = None
         self.hits = 0
         self.missed = set()         # files whose entry was missing or stale
         self.fresh = []             # (path, name, slot) derived since cleared (pool workers)
-        self._keys = {}             # path -> (text, source key) worked out in this build
+        self._keys = {}             # path -> source key worked out in this build
         self.apart = set()          # names of the values kept apart from the entries
 
     # --- keys -------------------------------------------------------------------------
@@ -70,16 +81,43 @@ class DocCache:
             self._labs = self._labs_digest() if self._labs_digest else ""
         return self._labs
 
-    def source_key(self, text: str, path: str = "") -> str:
-        """The digest an entry must carry to be valid for a file holding `text` (for the
-        same path and text a second time, the one worked out the first)."""
-        known = self._keys.get(path)
-        if known is not None and known[0] == text:
-            return known[1]
-        key = sha1(text, self.labs_digest()) if "{%" in text else sha1(text)
-        if path:
-            self._keys[path] = (text, key)
+    def _key_from(self, info) -> str:
+        digest, has_tag = info
+        return sha1("doc", digest, self.labs_digest()) if has_tag else sha1("doc", digest)
+
+    def key(self, source_path: str) -> str | None:
+        """The key an entry must carry to be valid for the file as it is now (read only
+        when its stamp changed); None when it cannot be read."""
+        path = os.path.abspath(source_path)
+        found = self._keys.get(path)
+        if found is None:
+            info = self.stamps.known(path)
+            if info is None:
+                read_at = time.time_ns()
+                try:
+                    data, st = self.stamps.read(path)
+                except OSError:
+                    return None
+                info = text_info(data)
+                self.stamps.remember(path, st, info, read_at)
+            found = self._keys[path] = self._key_from(info)
+        return found
+
+    def key_of(self, source_path: str, data: bytes, st, read_at: int) -> str:
+        """The key for these bytes, read from the file at read_at (time.time_ns(), taken
+        before its os.stat st): a reader that has the bytes renders them under it."""
+        path = os.path.abspath(source_path)
+        info = text_info(data)
+        self.stamps.remember(path, st, info, read_at)
+        key = self._keys[path] = self._key_from(info)
         return key
+
+    def read_source(self, source_path: str):
+        """(bytes, key) of the file, read now (a reader renders the bytes it read, under
+        their own key, even if the file changes meanwhile)."""
+        read_at = time.time_ns()
+        data, st = self.stamps.read(os.path.abspath(source_path))
+        return data, self.key_of(source_path, data, st, read_at)
 
     def digest_of(self, path: str, text: str) -> str:
         """sha1(text), or for the rendered body of the entry of path (the same object),
@@ -95,33 +133,51 @@ class DocCache:
 
     # --- entries ----------------------------------------------------------------------
 
-    def get(self, source_path: str, text: str):
-        """The cached render of the file holding `text`, or None (then `put` one)."""
+    def entry(self, source_path: str, key: str | None = None):
+        """The entry of the file, valid for its bytes now (or for `key`), or None."""
         path = os.path.abspath(source_path)
-        key = self.source_key(text, path)
+        self.seen.add(path)
+        key = key or self.key(path)
         entry = self.entries.get(path)
         if entry is None or entry["key"] != key:
             entry = self._load(path)
-        if entry is not None and entry["key"] == key and entry["path"] == path:
+            if entry is None or entry["key"] != key or entry["path"] != path:
+                return None
             self.entries[path] = entry
+        return entry
+
+    def get(self, source_path: str, key: str | None = None):
+        """The cached render of the file (for its bytes now, or those of `key`), or None
+        (then `put` one)."""
+        path = os.path.abspath(source_path)
+        entry = self.entry(path, key)
+        if entry is not None and entry["render"] is not None:
             self.hits += 1
             return entry["render"]
         self.entries.pop(path, None)
         self.missed.add(path)
         return None
 
-    def put(self, source_path: str, text: str, render: dict) -> None:
+    def put(self, source_path: str, key: str, render: dict) -> None:
         path = os.path.abspath(source_path)
-        self.entries[path] = {"format": FORMAT, "path": path, "key": self.source_key(text, path),
-                              "render": render, "derived": {}}
+        self.seen.add(path)
+        self.entries[path] = {"format": FORMAT, "path": path, "key": key, "render": render,
+                              "derived": {}, "snapshot": None}
         self.dirty.add(path)
+
+    def set_snapshot(self, source_path: str, snapshot) -> None:
+        """Keep the content object made of the entry's render (build_cache.snapshots)."""
+        entry = self.entries.get(os.path.abspath(source_path))
+        if entry is not None:
+            entry["snapshot"] = snapshot
+            self.dirty.add(entry["path"])
 
     def derived(self, source_path: str, name: str, inputs: str, compute, apart=False):
         """compute(), remembered in the file's entry for these exact inputs (a string).
         Without an entry for the file (not read through the cache) it just computes.
         apart: kept in a file of its own, read only when asked for (a large value that
         few builds need, like a post's feed content), not with the entry."""
-        entry = self.entries.get(os.path.abspath(source_path or ""))
+        entry = self.entry(source_path) if source_path else None
         if entry is None:
             return compute()
         digest = self._inputs_digest(entry, inputs)
@@ -158,7 +214,7 @@ class DocCache:
 
     def has_derived(self, source_path: str, name: str, inputs: str, apart=False) -> bool:
         """Whether `derived` would find the value without computing it."""
-        entry = self.entries.get(os.path.abspath(source_path or ""))
+        entry = self.entry(source_path) if source_path else None
         slot = self._slot(entry, name, apart) if entry is not None else None
         return slot is not None and slot[0] == self._inputs_digest(entry, inputs)
 
@@ -176,7 +232,7 @@ class DocCache:
         if found is not None:
             try:
                 st = os.stat(file)
-                if (st.st_mtime_ns, st.st_size) == found[0]:
+                if (st.st_mtime_ns, st.st_size, st.st_ino) == found[0]:
                     return found[1]
             except OSError:
                 return None
@@ -193,13 +249,16 @@ class DocCache:
             return None
 
     def _write(self, file, value):
-        fd, tmp = tempfile.mkstemp(dir=self.dir, suffix=".tmp")
+        tmp = f"{file}.{os.getpid()}.tmp"  # one writer per process and file
         try:
-            with os.fdopen(fd, "wb") as f:
+            with open(tmp, "wb") as f:
                 pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, file)
         except BaseException:
-            os.unlink(tmp)
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
             raise
 
     def save(self) -> int:
@@ -214,9 +273,9 @@ class DocCache:
         self.dirty.clear()
         return saved
 
-    def prune(self, keep_paths) -> None:
-        """Remove the entries of files this build did not read (deleted, renamed)."""
-        keep = {os.path.basename(self._file(os.path.abspath(p))).split(".")[0] for p in keep_paths}
+    def prune(self) -> None:
+        """Remove the entries of files this build did not use (deleted, renamed)."""
+        keep = {os.path.basename(self._file(p)).split(".")[0] for p in self.seen}
         for name in os.listdir(self.dir):
             if name.endswith(".pickle") and name.split(".")[0] not in keep:
                 try:

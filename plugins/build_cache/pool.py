@@ -57,24 +57,25 @@ def _run_one(index):
 
 def start(tasks, jobs, on_done):
     """Start running tasks, (callable, key) pairs, in `jobs` processes, in order, without
-    waiting: on_done(key) is called (in a thread of this process) as each one ends,
-    failed or not. Returns the pool (close() and join() it)."""
+    waiting: on_done(key, value) is called (in a thread of this process) as each one
+    ends, with what it returned (None if it failed). Returns the pool (close() and join()
+    it)."""
     global _tasks
     _tasks = [task for task, _ in tasks]
     gc.freeze()  # as in run(); unfrozen when the caller is done with the pool
     workers = multiprocessing.get_context("fork").Pool(jobs)
     gc.unfreeze()
     for index, (_, key) in enumerate(tasks):
-        workers.apply_async(_run_quiet, (index,), callback=lambda _, key=key: on_done(key),
-                            error_callback=lambda _, key=key: on_done(key))
+        workers.apply_async(_run_quiet, (index,), callback=lambda value, key=key: on_done(key, value),
+                            error_callback=lambda _, key=key: on_done(key, None))
     return workers
 
 
 def _run_quiet(index):
     try:
-        _tasks[index]()
+        return _tasks[index]()
     except Exception:  # what it was making is made again, and reported, where it is used
-        pass
+        return None
 
 
 def replay(warnings) -> None:

@@ -1,15 +1,18 @@
-"""Render the Markdown files missing from the cache in parallel, while Pelican reads them.
+"""Read the Markdown files missing from the cache in parallel, while Pelican runs.
 
 Pelican reads files one by one in one process. On a clean build that is most of the
 time, on one core. So first the files Pelican will read are listed (in the order it
-reads them), and those the document cache lacks are given to a pool of forked
-processes (they inherit the loaded plugins and settings), which save their entries;
-Pelican runs meanwhile, and its reader, missing a file's entry, waits for the pool to
-have made it (`Prerender.wait`) instead of rendering it. A worker renders with the
-reader's own code (front_matter.render_document) and runs the plugins' prerender
-hooks (summary, reading time) and tasks (lab transcripts). A file that gives an
-error or a warning is left to the reader, which reports it in this process as
-without the cache.
+reads them), and those without a valid snapshot in the document cache (a content
+object: build_cache.snapshots) are given to a pool of forked processes (they inherit
+the loaded plugins and settings). A worker reads each file as Pelican's generator
+would (Pelican's Readers.read_file: the reader renders it, Content.__init__ runs the
+plugins' receivers), keeps the render and the object's snapshot in the file's entry,
+and sends the snapshot back; it also runs the plugins' prerender hooks (what they will
+want of the post later: feed content) and tasks (lab transcripts). Pelican runs
+meanwhile; its generator, asking the cache for a file, waits for the pool to have
+made it (`Prerender.wait`) and restores the object instead of reading the file. A
+file that gives an error or a warning is left to the generator, which reports it in
+this process as without the cache.
 """
 from __future__ import annotations
 
@@ -19,56 +22,83 @@ import os
 import threading
 
 import build_cache
-from build_cache import pool
+from build_cache import pool, snapshots
 
 MIN_FILES = 16     # fewer: not worth starting processes
 CHUNK = 8
 WAIT_SECONDS = 600  # for one file: only a worker that died takes that long
+_CONTEXT = {}      # the shared context of objects made in a worker (a reference in their pickle)
 
 
 def markdown_sources(settings) -> list:
-    """The Markdown files under ARTICLE_PATHS and PAGE_PATHS that Pelican reads."""
+    """[(path, content class name)] of the Markdown files under ARTICLE_PATHS and
+    PAGE_PATHS that Pelican reads, in the order it reads them."""
     from front_matter import MARKDOWN_EXTENSIONS
 
     root = settings["PATH"]
     ignores = settings.get("IGNORE_FILES", [])
     suffixes = tuple("." + e for e in MARKDOWN_EXTENSIONS)
-    found = []
-    for top in [*settings.get("ARTICLE_PATHS", []), *settings.get("PAGE_PATHS", [])]:
-        # os.walk's own order, as Pelican's Generator.get_files: the order it reads in
-        for dirpath, dirnames, filenames in os.walk(os.path.join(root, top), followlinks=True):
-            dirnames[:] = [d for d in dirnames if not any(fnmatch.fnmatch(d, i) for i in ignores)]
-            for name in filenames:
-                if name.endswith(suffixes) and not any(fnmatch.fnmatch(name, i) for i in ignores):
-                    found.append(os.path.join(dirpath, name))
-    return list(dict.fromkeys(found))
+    found = {}
+    for tops, kind in ((settings.get("ARTICLE_PATHS", []), "Article"),
+                       (settings.get("PAGE_PATHS", []), "Page")):
+        for top in tops:
+            # os.walk's own order, as Pelican's Generator.get_files: the order it reads in
+            for dirpath, dirnames, filenames in os.walk(os.path.join(root, top), followlinks=True):
+                dirnames[:] = [d for d in dirnames if not any(fnmatch.fnmatch(d, i) for i in ignores)]
+                for name in filenames:
+                    if name.endswith(suffixes) and not any(fnmatch.fnmatch(name, i) for i in ignores):
+                        found.setdefault(os.path.abspath(os.path.join(dirpath, name)), kind)
+    return list(found.items())
 
 
-def missing(build, paths) -> list:
-    """The files the cache has no entry for (loading the entries it has)."""
+def missing(build, sources) -> list:
+    """The sources without a valid snapshot (or render, without snapshots) in the cache.
+    A file with no entry at all is not even read here (a clean build reads none)."""
+    docs = build.docs
+    try:
+        names = set(os.listdir(docs.dir))
+    except OSError:
+        names = set()
+    on = build.restorer is not None and build.restorer.on
     todo = []
-    for path in paths:
-        try:
-            with open(path, encoding="utf-8") as f:
-                text = f.read()
-        except (OSError, UnicodeDecodeError):
-            continue  # the reader reports it
-        if build.docs.get(path, text) is None:
-            todo.append(path)
+    for path, kind in sources:
+        if os.path.basename(docs._file(path)) not in names:
+            todo.append((path, kind))
+            continue
+        entry = docs.entry(path)
+        if on:
+            ok = entry is not None and snapshots.valid(entry["snapshot"], kind)
+        else:
+            ok = entry is not None and entry["render"] is not None
+        if not ok:
+            todo.append((path, kind))
     return todo
 
 
 class Prerender:
-    """The pool rendering documents while Pelican runs, and which are not done yet."""
+    """The pool reading documents while Pelican runs, and which are not done yet."""
 
-    def __init__(self, tasks, paths, jobs):
-        self.pending = {os.path.abspath(p) for p in paths}
+    def __init__(self, build, tasks, paths, jobs):
+        self.build = build
+        self.pending = set(paths)
         self.cond = threading.Condition()
         self.pool = pool.start(tasks, jobs, self._done)
 
-    def _done(self, paths):
+    def _done(self, paths, value):
+        """A task ended (in the pool's result thread): what the parent needs of it."""
+        if value:
+            docs, restorer = self.build.docs, self.build.restorer
+            for path, record, key, snapshot in value:
+                if record is not None:
+                    docs.stamps.records[("text", path)] = record
+                    docs.stamps.dirty = True
+                if key is not None:
+                    docs._keys[path] = key
+                    docs.seen.add(path)
+                if snapshot is not None and restorer is not None:
+                    restorer.arrived[path] = (key, snapshot)
         with self.cond:
-            self.pending.difference_update(os.path.abspath(p) for p in paths)
+            self.pending.difference_update(paths)
             self.cond.notify_all()
 
     def wait(self, source_path) -> bool:
@@ -93,49 +123,70 @@ class Prerender:
 
 
 def prerender(build, settings, jobs) -> int:
-    """Start rendering the missing files with `jobs` processes, with the plugins' other
+    """Start reading the missing files with `jobs` processes, with the plugins' other
     tasks (build_cache.add_prerender_tasks), as build.prerendering; return how many files
     were missing."""
     todo = missing(build, markdown_sources(settings))
     if jobs < 2 or len(todo) < MIN_FILES:
         return len(todo)
+    build.docs.labs_digest()  # worked out once, before the workers need it
     chunks = [todo[i:i + CHUNK] for i in range(0, len(todo), CHUNK)]
-    tasks = [(functools.partial(_render_chunk, chunk), chunk) for chunk in chunks]
+    tasks = [(functools.partial(_read_chunk, chunk), [path for path, _ in chunk]) for chunk in chunks]
     # the plugins' tasks (lab transcripts) first: one long task, done while the other
-    # processes render the posts
-    tasks = [(task, []) for task in build_cache.prerender_tasks(settings)] + tasks
-    build.prerendering = Prerender(tasks, todo, jobs)
+    # processes read the posts
+    tasks = [(functools.partial(_no_result, task), []) for task in build_cache.prerender_tasks(settings)] + tasks
+    build.prerendering = Prerender(build, tasks, [path for path, _ in todo], jobs)
     return len(todo)
 
 
-_reader = None
+def _no_result(task):
+    task()  # it keeps what it made (build_cache.cached): nothing to send back
 
 
-def _render_chunk(paths):
-    """In a worker: render, run the hooks, save the entries."""
-    global _reader
-    from front_matter import DocumentError, FrontMatterMarkdownReader
+_readers = None
+
+
+def _read_chunk(items):
+    """In a worker: read each file as Pelican would, keep its entry; for the parent, what
+    it needs to restore the object without reading: [(path, stamp record, key, snapshot)]."""
+    global _readers
+    from pelican.readers import Readers
 
     build = build_cache.active()
     settings = build.settings
-    if _reader is None:
-        _reader = FrontMatterMarkdownReader(settings)
-    hooks = build_cache.prerender_hooks(settings)
-    for path in paths:
-        try:
-            with open(path, encoding="utf-8") as f:
-                text = f.read()
-            with build_cache.watch_warnings() as warned:
-                doc = _reader.render(path, text)
-                if not warned:
-                    build.docs.put(path, text, doc)
-                    metadata = _reader.metadata(path, doc)
-                    for hook in hooks:
-                        hook(path, doc["content"], metadata, settings)
-            if warned:
-                build.docs.entries.pop(os.path.abspath(path), None)
-                build.docs.dirty.discard(os.path.abspath(path))
-        except (DocumentError, Exception):
-            build.docs.entries.pop(os.path.abspath(path), None)
-            build.docs.dirty.discard(os.path.abspath(path))
+    if _readers is None:
+        _readers = Readers(settings)
+    out = [_read_one(build, settings, path, kind) for path, kind in items]
     build.docs.save()
+    return out
+
+
+def _read_one(build, settings, path, kind):
+    from pelican.contents import Article, Page, SkipStub
+
+    docs, restorer = build.docs, build.restorer
+    before = restorer.problems() if restorer is not None else 0
+    obj = None
+    try:
+        with build_cache.watch_warnings() as warned:
+            obj = _readers.read_file(base_path=settings["PATH"],
+                                     path=os.path.relpath(path, settings["PATH"]),
+                                     content_class=Article if kind == "Article" else Page,
+                                     context=_CONTEXT)
+            valid = not isinstance(obj, SkipStub) and obj.is_valid()
+        clean = valid and not warned and (restorer is None or restorer.problems() == before)
+    except Exception:
+        clean = False
+    record, key = docs.stamps.records.get(("text", path)), docs._keys.get(path)
+    if not clean:  # the generator reads it again, and says what is wrong
+        docs.entries.pop(path, None)
+        docs.dirty.discard(path)
+        return path, record, None, None
+    snapshot = None
+    if restorer is not None and restorer.on:
+        snapshot = snapshots.make(obj, settings, _CONTEXT)
+        docs.set_snapshot(path, snapshot)
+    html = getattr(obj, "_content", None) or ""
+    for hook in build_cache.prerender_hooks(settings):
+        hook(path, html, obj.metadata, settings)
+    return path, record, key, snapshot

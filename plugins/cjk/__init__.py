@@ -9,8 +9,9 @@ this plugin fills in, for each article and page:
   without TOC, `[TOC]` or `{% %}` tags.
 - `reading_time` (minutes), `cjk_chars`, `word_count`.
 
-Both are kept in the build cache with the post (build_cache.derived), and computed
-in the processes that render posts for a clean build (build_cache.prerender).
+Both are kept in the build cache with the post (build_cache.derived, and the post's
+snapshot: build_cache.snapshots), and computed in the processes that read posts for a
+clean build (build_cache.prerender).
 """
 from pelican import signals
 from pelican.contents import Article, Page
@@ -49,11 +50,7 @@ def add_summary_and_reading_time(content):
     content.reading_time = reading_minutes(content.cjk_chars, content.word_count)
 
 
-def prerender(source_path, html, metadata, settings):
-    """What add_summary_and_reading_time will want, computed where the post is rendered."""
-    summary_and_counts(source_path, html or "", metadata, settings)
-
-
 def register():
     signals.content_object_init.connect(add_summary_and_reading_time)
-    build_cache.add_prerender_hook(prerender)
+    # it only sets values on the object, from its own HTML: kept in its snapshot
+    build_cache.snapshot_safe(add_summary_and_reading_time)

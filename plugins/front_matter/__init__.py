@@ -165,12 +165,17 @@ class FrontMatterMarkdownReader(BaseReader):
         return metadata
 
     def read(self, source_path):
-        with open(source_path, encoding="utf-8") as f:
-            text = f.read()
         cache = build_cache.document_cache()
-        doc = cache.get(source_path, text) if cache is not None else None
-        if doc is None and cache is not None and build_cache.active().wait_prerendered(source_path):
-            doc = cache.get(source_path, text)  # rendered meanwhile by build_cache.prerender
+        if cache is None:
+            with open(source_path, encoding="utf-8") as f:
+                text = f.read()
+            doc = None
+        else:  # the bytes, and the cache key they give
+            data, key = cache.read_source(source_path)
+            text = _decode(data)
+            doc = cache.get(source_path, key)
+            if doc is None and build_cache.active().wait_prerendered(source_path):
+                doc = cache.get(source_path, key)  # rendered meanwhile by build_cache.prerender
         if doc is None:
             try:
                 with build_cache.watch_warnings() as warned:
@@ -179,7 +184,7 @@ class FrontMatterMarkdownReader(BaseReader):
                 strict.error(source_path, e.line, e.message)
                 return "", {"status": "skip", "title": os.path.basename(source_path)}
             if cache is not None and not warned:
-                cache.put(source_path, text, doc)
+                cache.put(source_path, key, doc)
         try:
             metadata = self.metadata(source_path, doc)
         except FieldError as e:  # not after render_document's own check; to be safe
@@ -190,6 +195,13 @@ class FrontMatterMarkdownReader(BaseReader):
             log.warning("%s:%d: no plugin renders %s; shown as code",
                         strict.display_path(source_path), number, tag)
         return doc["content"], metadata
+
+
+def _decode(data: bytes) -> str:
+    """The text of a file's bytes, as open(path, encoding="utf-8").read() gives it
+    (universal newlines)."""
+    text = data.decode("utf-8")
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
 def _copy_tokens(tokens):

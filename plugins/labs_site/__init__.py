@@ -231,10 +231,18 @@ def get_generators(pelican):
     return LabsGenerator
 
 
+def _inputs_of(content):
+    """What content_init's effect on a post depends on besides the post's file (whose
+    `{% %}` tags the cache already keys with the labs): the labs, for a post naming one."""
+    return ("labs",) if content.metadata.get("lab") else ()
+
+
 def register():
     import build_cache
     from labs_site import transcript
     build_cache.add_prerender_tasks(transcript.prerender_tasks)  # transcripts rendered in parallel
+    # content_init reports errors (a build with any is not kept) and sets values on the post
+    build_cache.snapshot_safe(content_init, uses=_inputs_of)
     signals.initialized.connect(initialized)
     signals.generator_init.connect(add_helpers)
     signals.content_object_init.connect(content_init)

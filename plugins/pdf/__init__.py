@@ -113,10 +113,12 @@ def check_content(instance):
     instance._content = content
     if "data-pdf-viewer" in content:
         static = f"{settings['SITEURL']}/{settings['THEME_STATIC_DIR']}"
-        instance.extra_js = [*(getattr(instance, "extra_js", None) or []),
-                             f"{static}/js/pdf-viewer.js"]
-        instance.extra_css = [*(getattr(instance, "extra_css", None) or []),
-                              f"{static}/css/pdf-viewer.css"]
+        # idempotent: a post restored from the build cache's snapshot has them already
+        for name, url in (("extra_js", f"{static}/js/pdf-viewer.js"),
+                          ("extra_css", f"{static}/css/pdf-viewer.css")):
+            have = getattr(instance, name, None) or []
+            if url not in have:
+                setattr(instance, name, [*have, url])
         _state["used"] = True
 
 
