@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from markdown import Markdown
 
 from labs_site import caption
-from labs_site.tag import FENCE_RE
+from front_matter.fences import Fences
 
 OPEN_RE = re.compile(r"^ {0,3}\{%\s*labrecord(?:\s+(?P<args>.*?))?\s*%\}\s*$")
 CLOSE_RE = re.compile(r"^ {0,3}\{%\s*endlabrecord\s*%\}\s*$")
@@ -44,16 +44,9 @@ class Block:
 def find_blocks(lines):
     """(blocks, errors): every labrecord block outside fenced code, and (index, message)
     for a closing line without an opening one."""
-    blocks, errors, fence, current = [], [], None, None
+    blocks, errors, fences, current = [], [], Fences(), None
     for i, line in enumerate(lines):
-        m = FENCE_RE.match(line)
-        if fence:
-            if m and m.group("fence")[0] == fence[0] and len(m.group("fence")) >= len(fence) \
-                    and not line.strip().strip(fence[0]):
-                fence = None
-            continue
-        if m and current is None:
-            fence = m.group("fence")
+        if current is None and fences.in_code(line):  # inside a block, fences are its text
             continue
         opening, closing = OPEN_RE.match(line), CLOSE_RE.match(line)
         if opening:

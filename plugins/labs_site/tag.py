@@ -12,10 +12,10 @@ from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers import BashLexer, BashSessionLexer, TextLexer
 
+from front_matter.fences import outside_code
 from labs_site import caption
 
 TAG_RE = re.compile(r"^ {0,3}\{%\s*lab(?:\s+(?P<args>.*?))?\s*%\}\s*$")
-FENCE_RE = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})")
 
 
 class TagError(ValueError):
@@ -31,17 +31,7 @@ class LabTag:
 
 def find_tags(lines):
     """(index, args) for each line that is a lab tag, outside fenced code."""
-    fence = None
-    for i, line in enumerate(lines):
-        m = FENCE_RE.match(line)
-        if fence:
-            if m and m.group("fence")[0] == fence[0] and len(m.group("fence")) >= len(fence) \
-                    and not line.strip().strip(fence[0]):
-                fence = None
-            continue
-        if m:
-            fence = m.group("fence")
-            continue
+    for i, line in outside_code(lines):
         t = TAG_RE.match(line)
         if t:
             yield i, (t.group("args") or "").strip()

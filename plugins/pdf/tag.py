@@ -21,9 +21,10 @@ import shlex
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
+from front_matter.fences import outside_code
+
 # The tag alone on a line, at most 3 spaces in (4 would be an indented code block).
 TAG_RE = re.compile(r"^ {0,3}\{%\s*pdf(?:\s+(?P<args>.*?))?\s*%\}\s*$")
-FENCE_RE = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})")
 # Characters a URL in a tag may not contain (they would need escaping to be
 # safe in HTML; a real PDF URL never needs them unencoded).
 FORBIDDEN = re.compile(r"[\s\"'<>`\\\x00-\x1f\x7f]")
@@ -49,17 +50,7 @@ class Pdf:
 
 def find_tags(lines):
     """Yield (index, args) for each line that is a pdf tag, outside fenced code."""
-    fence = None
-    for i, line in enumerate(lines):
-        m = FENCE_RE.match(line)
-        if fence:
-            if m and m.group("fence")[0] == fence[0] and len(m.group("fence")) >= len(fence) \
-                    and not line.strip().strip(fence[0]):
-                fence = None
-            continue
-        if m:
-            fence = m.group("fence")
-            continue
+    for i, line in outside_code(lines):
         t = TAG_RE.match(line)
         if t:
             yield i, t.group("args") or ""
