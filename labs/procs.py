@@ -124,59 +124,68 @@ def signal_group(pgid: int, sig) -> None:
         pass
 
 
+KILL_WAIT = 2.0     # how long a SIGKILLed process may take to be gone
+
+
+def _wait_gone(left, still_there, timeout, reap=None):
+    """Poll until every target is gone or `timeout` seconds passed; returns those left."""
+    deadline = time.monotonic() + timeout
+    while True:
+        if reap:
+            reap()
+        left = [t for t in left if still_there(t)]
+        if not left or time.monotonic() >= deadline:
+            return left
+        time.sleep(0.02)
+
+
+def terminate(targets, still_there, send, grace, reap=None, kill_wait=KILL_WAIT):
+    """TERM -> wait -> KILL -> wait, the one way every kind of target is ended.
+
+    still_there(t): t is alive and still the target (the same process, still the run's
+    or in the lab's cgroup); it is asked before each signal and while waiting, so a PID
+    that was reused meanwhile is never signalled. send(t, sig) signals t. reap(), if
+    given, is called while waiting (to collect the caller's own children).
+    Returns (termed, killed, alive): the targets sent SIGTERM, those that needed SIGKILL,
+    and those still there after the final wait."""
+    termed = [t for t in targets if still_there(t)]
+    for t in termed:
+        send(t, signal.SIGTERM)
+    left = _wait_gone(termed, still_there, grace, reap)
+    killed = [t for t in left if still_there(t)]
+    for t in killed:
+        send(t, signal.SIGKILL)
+    alive_after = _wait_gone(killed, still_there, kill_wait, reap) if killed else []
+    return termed, killed, alive_after
+
+
+def _kill(pid: int, sig) -> None:
+    try:
+        os.kill(pid, sig)
+    except ProcessLookupError:
+        pass
+
+
 def stop_groups(pgids, grace=5.0, reap=None):
     """SIGTERM each process group, SIGKILL what is left after `grace` seconds.
     Returns {pgid: "SIGTERM" | "SIGKILL" | "gone"}."""
-    how = {}
-    for g in pgids:
-        if group_alive(g):
-            signal_group(g, signal.SIGTERM)
-            how[g] = "SIGTERM"
-        else:
-            how[g] = "gone"
-    deadline = time.monotonic() + grace
-    left = [g for g in pgids if how[g] == "SIGTERM"]
-    while left and time.monotonic() < deadline:
-        if reap:
-            reap()
-        left = [g for g in left if group_alive(g)]
-        if left:
-            time.sleep(0.02)
-    for g in left:
-        signal_group(g, signal.SIGKILL)
-        how[g] = "SIGKILL"
-    end = time.monotonic() + 2
-    while left and time.monotonic() < end:
-        if reap:
-            reap()
-        left = [g for g in left if group_alive(g)]
-        if left:
-            time.sleep(0.02)
+    how = {g: "gone" for g in pgids}
+    termed, killed, _ = terminate(pgids, group_alive, signal_group, grace, reap)
+    how.update({g: "SIGTERM" for g in termed})
+    how.update({g: "SIGKILL" for g in killed})
     return how
 
 
 def kill_pids(found: dict, grace=2.0):
     """End processes {pid: run_id} by PID: SIGTERM, then SIGKILL after grace.
-    Each PID is re-checked to still carry its run id right before each signal."""
-    for pid, rid in found.items():
-        if run_id_of(pid) == rid:
-            try:
-                os.kill(pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
-    deadline = time.monotonic() + grace
-    left = dict(found)
-    while left and time.monotonic() < deadline:
-        left = {p: r for p, r in left.items() if alive(p) and run_id_of(p) == r}
-        if left:
-            time.sleep(0.02)
-    for pid, rid in left.items():
-        if run_id_of(pid) == rid:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-    return sorted(left)
+    Each PID is re-checked to still carry its run id (and to be the same process) right
+    before each signal. Returns the PIDs still alive after SIGKILL and a final wait."""
+    starts = {p: start_time(p) for p in found}
+
+    def ours(pid):
+        return alive(pid, starts[pid]) and run_id_of(pid) == found[pid]
+
+    return sorted(terminate(list(found), ours, _kill, grace)[2])
 
 
 # --- processes in a lab's own cgroups ------------------------------------------------------
@@ -278,28 +287,11 @@ def kill_cgroup_processes(found: dict, prefix: str, grace=2.0):
     cgroup named with prefix right before each signal. Returns the PIDs still alive."""
     thaw_cgroups(prefix)
     starts = {p: start_time(p) for p in found}
-    for pid in found:
-        if in_prefixed_cgroup(pid, prefix):
-            try:
-                os.kill(pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
-    left = list(found)
-    for sig_grace, sig in ((grace, signal.SIGKILL), (2.0, None)):
-        deadline = time.monotonic() + sig_grace
-        while left and time.monotonic() < deadline:
-            left = [p for p in left if alive(p, starts[p]) and in_prefixed_cgroup(p, prefix)]
-            if left:
-                time.sleep(0.02)
-        if sig is None:
-            break
-        for pid in left:
-            if alive(pid, starts[pid]) and in_prefixed_cgroup(pid, prefix):
-                try:
-                    os.kill(pid, sig)
-                except ProcessLookupError:
-                    pass
-    return sorted(left)
+
+    def ours(pid):
+        return alive(pid, starts[pid]) and in_prefixed_cgroup(pid, prefix) is not None
+
+    return sorted(terminate(list(found), ours, _kill, grace)[2])
 
 
 def remove_cgroups(dirs, wait=2.0) -> list:
