@@ -8,6 +8,8 @@
   `LANG_NAMES`, `LANG_SHORT`, `HTML_LANG`, and `term_name(category_or_tag, lang)`
   (terms.py: 网络 for Networking on Chinese pages; the URL keeps its slug); the
   context gets `posts`, `tag_groups`, `category_groups`, `menu_pages`.
+- `localized.write_localized(...)`: any plugin's page in every UI language, with its
+  hreflang alternates, recorded for the sitemap (`context["sitemap_urls"]`).
 Translations themselves are Pelican's: same `slug`, `translation: true`.
 """
 from pelican import signals

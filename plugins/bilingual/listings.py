@@ -8,18 +8,12 @@ import math
 
 from pelican.generators import Generator
 
+from .localized import localized_url, ui_langs, write_localized
 from .posts import entries, group_by, link_neighbours, posts_from
-from .strings import lang_prefix
 
 
 class ListingsGenerator(Generator):
     """Builds posts (all languages) from Pelican's articles and writes the listings."""
-
-    def _langs(self):
-        return tuple(self.settings.get("LANGUAGES") or (self.settings["DEFAULT_LANG"],))
-
-    def prefix(self, lang):
-        return lang_prefix(lang, self.settings["DEFAULT_LANG"])
 
     def generate_context(self):
         self.posts = posts_from(self.context.get("articles", []))
@@ -32,9 +26,6 @@ class ListingsGenerator(Generator):
         self.context["term_names_taken"] = {w.name for groups in (self.tag_groups, self.category_groups)
                                             for w, _ in groups.values()}
         self.context["menu_pages"] = self._menu_pages()
-        self.plan = self._plan()
-        # [(url, {lang: url})] for the sitemap
-        self.context["listing_pages"] = [(url, alt) for _, _, _, url, alt, _ in self.plan]
 
     def _menu_pages(self):
         """{ui_lang: [page, ...]}: the MENU_PAGES slugs, each in the UI language when it exists."""
@@ -47,60 +38,44 @@ class ListingsGenerator(Generator):
         wanted = self.settings.get("MENU_PAGES") or sorted(groups)
         return {
             lang: [groups[s][1].get(lang, groups[s][0]) for s in wanted if s in groups]
-            for lang in self._langs()
+            for lang in ui_langs(self.settings)
         }
 
-    def _alternates(self, path_for):
-        """{lang: url} of one listing in every UI language."""
-        return {lang: path_for(lang) for lang in self._langs()}
-
-    def _write(self, writer, save_as, template, lang, url, alternates, **kwargs):
-        writer.write_file(
-            save_as, self.get_template(template), self.context,
-            relative_urls=self.settings["RELATIVE_URLS"],
-            ui_lang=lang, page_url=url, alternates=alternates, **kwargs,
-        )
-
     def _plan(self):
-        """Every listing page as (save_as, template, lang, url, alternates, kwargs)."""
+        """Every listing as (path, template, each(lang) -> template values), path without the
+        language prefix."""
         size = int(self.settings.get("INDEX_PAGE_SIZE") or 10)
         pages = max(1, math.ceil(len(self.posts) / size))
+        per_lang = {lang: entries(self.posts, lang) for lang in ui_langs(self.settings)}
         plan = []
-        for lang in self._langs():
-            p = self.prefix(lang)
-            all_entries = entries(self.posts, lang)
-            for n in range(1, pages + 1):
-                def index_url(lg, n=n):
-                    return self.prefix(lg) + ("" if n == 1 else f"page/{n}/")
-                plan.append((
-                    index_url(lang) + "index.html", "index", lang, index_url(lang),
-                    self._alternates(index_url),
-                    dict(entries=all_entries[(n - 1) * size: n * size],
-                         page_num=n, page_count=pages,
-                         newer_url=index_url(lang, n - 1) if n > 1 else None,
-                         older_url=index_url(lang, n + 1) if n < pages else None,
-                         page_name="index"),
-                ))
-            plan.append((p + "archives/index.html", "archives", lang, p + "archives/",
-                         self._alternates(lambda lg: self.prefix(lg) + "archives/"),
-                         dict(entries=all_entries, page_name="archives")))
-            for kind, groups, one in (("tags", self.tag_groups, "tag"),
-                                      ("categories", self.category_groups, "category")):
-                plan.append((f"{p}{kind}/index.html", kind, lang, f"{p}{kind}/",
-                             self._alternates(lambda lg, kind=kind: f"{self.prefix(lg)}{kind}/"),
-                             dict(groups=groups, page_name=kind)))
-                for slug, (wrapper, posts) in groups.items():
-                    plan.append((
-                        f"{p}{kind}/{slug}/index.html", one, lang, f"{p}{kind}/{slug}/",
-                        self._alternates(lambda lg, kind=kind, slug=slug:
-                                         f"{self.prefix(lg)}{kind}/{slug}/"),
-                        {"entries": entries(posts, lang), "page_name": one, one: wrapper},
-                    ))
+
+        def index_path(n):
+            return "" if n == 1 else f"page/{n}/"
+
+        for n in range(1, pages + 1):
+            def index(lang, n=n):
+                return dict(entries=per_lang[lang][(n - 1) * size: n * size],
+                            page_num=n, page_count=pages,
+                            newer_url=localized_url(lang, index_path(n - 1), self.settings) if n > 1 else None,
+                            older_url=localized_url(lang, index_path(n + 1), self.settings) if n < pages else None,
+                            page_name="index")
+            plan.append((index_path(n), "index", index))
+        plan.append(("archives/", "archives", lambda lang: dict(entries=per_lang[lang], page_name="archives")))
+        for kind, groups, one in (("tags", self.tag_groups, "tag"),
+                                  ("categories", self.category_groups, "category")):
+            plan.append((f"{kind}/", kind, lambda lang, groups=groups, kind=kind:
+                         dict(groups=groups, page_name=kind)))
+            for slug, (wrapper, posts) in groups.items():
+                plan.append((f"{kind}/{slug}/", one, lambda lang, posts=posts, one=one, wrapper=wrapper:
+                             {"entries": entries(posts, lang), "page_name": one, one: wrapper}))
         return plan
 
     def generate_output(self, writer):
-        for save_as, template, lang, url, alternates, kwargs in self.plan:
-            self._write(writer, save_as, template, lang, url, alternates, **kwargs)
+        for path, template, each in self._plan():
+            write_localized(self, writer, template, path, each=each)
         # one 404 page for both languages (the server cannot know which one was wanted)
-        self._write(writer, "404.html", "404", self.settings["DEFAULT_LANG"], "404.html",
-                    {}, page_name="404")
+        writer.write_file(
+            "404.html", self.get_template("404"), self.context,
+            relative_urls=self.settings["RELATIVE_URLS"],
+            ui_lang=self.settings["DEFAULT_LANG"], alternates={}, page_name="404",
+        )

@@ -31,6 +31,7 @@ from pelican import signals
 from pelican.generators import Generator
 
 import strict
+from bilingual.localized import localized_url, ui_langs, write_localized
 
 from labs_site import caption, data, record_tag, tag
 from labs_site.markdown_ext import LabTagExtension
@@ -51,12 +52,13 @@ def labs() -> dict:
     return _state["labs"]
 
 
-def prefix(lang, settings):
-    return "" if lang == settings.get("DEFAULT_LANG", "en") else f"{lang}/"
+def page_path(name=None):
+    """The Labs index, or the transcript page of lab `name`, without the language prefix."""
+    return PAGE + (f"{name}/" if name else "")
 
 
 def page_url(lang, settings, name=None):
-    return prefix(lang, settings) + PAGE + (f"{name}/" if name else "")
+    return localized_url(lang, page_path(name), settings)
 
 
 # --- set-up -----------------------------------------------------------------------------
@@ -159,9 +161,6 @@ def _all_contents(context):
 class LabsGenerator(Generator):
     """Boxes on posts (context), then the Labs index and one transcript page per lab."""
 
-    def _langs(self):
-        return tuple(self.settings.get("LANGUAGES") or (self.settings.get("DEFAULT_LANG", "en"),))
-
     def generate_context(self):
         self.labs = labs()
         static = f"{self.settings.get('SITEURL', '')}/{self.settings.get('THEME_STATIC_DIR', 'theme')}"
@@ -183,7 +182,7 @@ class LabsGenerator(Generator):
                     c.extra_css = [*(getattr(c, "extra_css", None) or []), self.css]
         menu = self.context.get("menu_pages")
         if isinstance(menu, dict):
-            for lang in self._langs():
+            for lang in ui_langs(self.settings):
                 items = menu.setdefault(lang, [])
                 if not any(getattr(p, "slug", None) == "labs" for p in items):
                     items.append(SimpleNamespace(url=page_url(lang, self.settings),
@@ -196,35 +195,27 @@ class LabsGenerator(Generator):
     def generate_output(self, writer):
         from labs_site.transcript import never_run_notebook, to_html
 
-        langs = self._langs()
-        index_alternates = {lang: page_url(lang, self.settings) for lang in langs}
+        langs = ui_langs(self.settings)
         rows = {lang: [] for lang in langs}
         for name, info in sorted(self.labs.items()):
             for lang in langs:
                 rows[lang].append(SimpleNamespace(info=info, box=box(info, lang, self.settings),
                                                   post=self._post(name, lang),
                                                   url=page_url(lang, self.settings, name)))
-        template = self.get_template("labs")
-        for lang in langs:
-            writer.write_file(index_alternates[lang] + "index.html", template, self.context,
-                              relative_urls=self.settings.get("RELATIVE_URLS", False),
-                              ui_lang=lang, page_name="labs", alternates=index_alternates,
-                              labs=rows[lang], extra_css=[self.css])
+        write_localized(self, writer, "labs", page_path(), each=lambda lang: {"labs": rows[lang]},
+                        page_name="labs", extra_css=[self.css])
         template = self.get_template("lab")
         for name, info in sorted(self.labs.items()):
             if info.lab is None:
                 log.warning("labs_site: %s is malformed, no transcript page: %s", name, info.error)
                 continue
             nb = info.transcript if info.transcript is not None else never_run_notebook(info)
-            body = to_html(nb, self.settings)
-            alternates = {lang: page_url(lang, self.settings, name) for lang in langs}
-            for lang in langs:
-                writer.write_file(alternates[lang] + "index.html", template, self.context,
-                                  relative_urls=self.settings.get("RELATIVE_URLS", False),
-                                  ui_lang=lang, page_name="lab", alternates=alternates,
-                                  lab=info, lab_box=box(info, lang, self.settings),
-                                  transcript_html=body, post=self._post(name, lang),
-                                  extra_css=[self.css])
+            write_localized(self, writer, template, page_path(name),
+                            each=lambda lang, name=name, info=info: {
+                                "lab_box": box(info, lang, self.settings),
+                                "post": self._post(name, lang)},
+                            page_name="lab", lab=info, transcript_html=to_html(nb, self.settings),
+                            extra_css=[self.css])
 
 
 def get_generators(pelican):

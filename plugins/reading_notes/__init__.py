@@ -16,6 +16,7 @@ from types import SimpleNamespace
 
 from pelican import signals
 
+from bilingual.localized import localized_url, ui_langs, write_localized
 from feeds import FeedsGenerator, all_versions
 
 from .series import collect, link
@@ -26,16 +27,9 @@ PAGE = "reading-notes/"
 FEED = "feeds/reading-notes.atom.xml"
 
 
-def prefix(lang, settings):
-    return "" if lang == settings["DEFAULT_LANG"] else f"{lang}/"
-
-
 class ReadingNotesGenerator(FeedsGenerator):
     """Links the weeks to each other; writes the series page in every UI language and
     the series feed (FeedsGenerator supplies the feed writer)."""
-
-    def _langs(self):
-        return tuple(self.settings.get("LANGUAGES") or (self.settings["DEFAULT_LANG"],))
 
     def generate_context(self):
         self.weeks = collect(self.context.get("articles", []))
@@ -43,25 +37,19 @@ class ReadingNotesGenerator(FeedsGenerator):
         self.context["reading_notes_weeks"] = self.weeks
         menu = self.context.get("menu_pages")  # built by the bilingual plugin, listed before
         if self.weeks and isinstance(menu, dict):  # a site without notes gets no menu entry
-            for lang in self._langs():
+            for lang in ui_langs(self.settings):
                 items = menu.setdefault(lang, [])
                 if not any(getattr(p, "slug", None) == "reading-notes" for p in items):
-                    items.append(SimpleNamespace(url=prefix(lang, self.settings) + PAGE,
+                    items.append(SimpleNamespace(url=localized_url(lang, PAGE, self.settings),
                                                  title=rn_t("title", lang), slug="reading-notes"))
 
     def generate_output(self, writer):
-        template = self.get_template("reading_notes")
-        alternates = {lang: prefix(lang, self.settings) + PAGE for lang in self._langs()}
-        for lang in self._langs():
-            url = alternates[lang]
-            entries = [SimpleNamespace(article=w.shown(lang), others=w.others(lang),
-                                       year=w.year, week=w.week) for w in self.weeks]
-            writer.write_file(
-                url + "index.html", template, self.context,
-                relative_urls=self.settings["RELATIVE_URLS"],
-                ui_lang=lang, page_url=url, alternates=alternates,
-                page_name="reading_notes", weeks=entries, reading_notes_feed=FEED,
-            )
+        def weeks(lang):
+            return {"weeks": [SimpleNamespace(article=w.shown(lang), others=w.others(lang),
+                                              year=w.year, week=w.week) for w in self.weeks]}
+
+        write_localized(self, writer, "reading_notes", PAGE, each=weeks,
+                        page_name="reading_notes", reading_notes_feed=FEED)
         originals = [w.original for w in self.weeks]
         self._feed(FEED, f"{self.settings.get('SITENAME', '')}: {rn_t('title', 'en')}",
                    all_versions(originals))

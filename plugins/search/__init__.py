@@ -17,6 +17,7 @@ from pelican import signals
 from pelican.generators import Generator
 
 import build_cache
+from bilingual.localized import write_localized
 from search import index
 
 log = logging.getLogger(__name__)
@@ -88,25 +89,14 @@ def write_index(pelican):
 
 
 class SearchPageGenerator(Generator):
-    """Writes the search page in every UI language: /search/ and /<lang>/search/."""
+    """Writes the search page in every UI language: /search/ and /<lang>/search/ (noindex:
+    not in the sitemap)."""
 
     def generate_output(self, writer):
-        settings = self.settings
-        default = settings["DEFAULT_LANG"]
-        langs = tuple(settings.get("LANGUAGES") or (default,))
-
-        def url(lang):
-            return ("" if lang == default else f"{lang}/") + "search/"
-
-        static = f"{settings['SITEURL']}/{settings['THEME_STATIC_DIR']}"
-        for lang in langs:
-            writer.write_file(
-                url(lang) + "index.html", self.get_template("search"), self.context,
-                relative_urls=settings["RELATIVE_URLS"],
-                ui_lang=lang, search_lang=lang, page_url=url(lang), page_name="search",
-                alternates={lg: url(lg) for lg in langs},
-                extra_js=[f"{static}/js/search.js"], extra_css=[f"{static}/css/search.css"],
-            )
+        static = f"{self.settings['SITEURL']}/{self.settings['THEME_STATIC_DIR']}"
+        write_localized(self, writer, "search", "search/", sitemap=False,
+                        each=lambda lang: {"search_lang": lang}, page_name="search",
+                        extra_js=[f"{static}/js/search.js"], extra_css=[f"{static}/css/search.css"])
 
 
 def get_generators(pelican):

@@ -1,12 +1,14 @@
 """sitemap.xml with hreflang alternates for every post, page and listing.
 
 Each URL lists its language versions as `<xhtml:link rel="alternate"
-hreflang=...>`, itself included, as search engines expect. Listing pages
-(from the bilingual plugin's `listing_pages`) pair `/x/` with `/zh/x/`.
+hreflang=...>`, itself included, as search engines expect.
 
-Other plugins add their own pages by appending `(url, {lang: url})` to the
-list `context["sitemap_urls"]` before output is written (e.g. in
-`all_generators_finalized`); url is relative to the site root.
+Pages other than posts and pages (listings, the Labs and reading-notes pages, …)
+are in the list `context["sitemap_urls"]` as `(url, {lang: url})`, url relative
+to the site root: `bilingual.localized.write_localized` appends each page it
+writes (pairing `/x/` with `/zh/x/`); a plugin may append its own at any time
+before output is written or while it is written: the sitemap is written after
+every other generator's output (`write_last`).
 """
 import os
 from urllib.parse import urljoin
@@ -37,7 +39,7 @@ def sitemap_entries(context):
         for p in [page, *page.translations]:
             alts = {lg: v.url for lg, v in _versions(p).items()} if p.translations else {}
             out.append((p.url, None, alts))
-    for url, alts in [*context.get("listing_pages", []), *context.get("sitemap_urls", [])]:
+    for url, alts in context.get("sitemap_urls", []):
         out.append((url, None, alts))
     return out
 
@@ -73,5 +75,14 @@ def get_generators(pelican):
     return SitemapGenerator
 
 
+def write_last(generators):
+    """Move the sitemap generator to the end of the list Pelican then calls generate_output
+    on (the same list), so the URLs other generators record while writing are in it."""
+    for g in [g for g in generators if isinstance(g, SitemapGenerator)]:
+        generators.remove(g)
+        generators.append(g)
+
+
 def register():
     signals.get_generators.connect(get_generators)
+    signals.all_generators_finalized.connect(write_last)
