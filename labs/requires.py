@@ -14,13 +14,16 @@ import os
 import shutil
 import subprocess
 
-from . import procs
+from . import procs, session
 
 SBIN_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 
 def search_path() -> str:
-    return os.environ.get("PATH", "") + ":" + SBIN_PATH
+    """PATH with the sbin dirs (and the usual bin dirs) added where missing: a user's PATH
+    often lacks /usr/sbin, where ip, iptables and friends live."""
+    path = [d for d in os.environ.get("PATH", "").split(":") if d]
+    return ":".join(path + [d for d in SBIN_PATH.split(":") if d not in path])
 
 
 def which(cmd: str):
@@ -172,12 +175,11 @@ def run_probe(lab, command: str):
     shown, words = command, command.split()
     if "/" not in words[0] and (lab.dir / words[0]).is_file():
         command = "./" + command
-    env = dict(os.environ, PATH=search_path(), LAB=lab.name, LAB_DIR=str(lab.dir),
-               LAB_PREFIX=lab.prefix, LC_ALL="C.UTF-8")
+    env = session.clean_env(LAB=lab.name, LAB_DIR=str(lab.dir), LAB_PREFIX=lab.prefix)
     try:
-        p = subprocess.Popen([which("bash") or "/bin/bash", "--noprofile", "--norc", "-c", command],
-                             cwd=lab.dir, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, start_new_session=True)
+        p = subprocess.Popen(session.bash_argv(command, "probe"), cwd=lab.dir, env=env,
+                             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             start_new_session=True)
     except OSError as e:
         return f"probe {shown}: cannot run it: {e}"
     try:

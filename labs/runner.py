@@ -13,7 +13,6 @@ import os
 import re
 import select
 import shlex
-import shutil
 import signal
 import subprocess
 import sys
@@ -175,7 +174,6 @@ class Runner:
         self.phase = "setup"
         self.daemons = []
         self.failed_block = None
-        self.bash = shutil.which("bash") or "/bin/bash"
 
     # --- the whole run -------------------------------------------------------------------
 
@@ -317,18 +315,9 @@ class Runner:
         (rd / "prelude.sh").write_text(session.prelude(lab.secrets))
         self.state_file = str(rd / "state.start.sh")
         Path(self.state_file).write_text(session.empty_state(self.lab_tmp))
-        env = dict(os.environ)
-        for k in list(env):
-            if k in ("BASH_ENV", "ENV", "PROMPT_COMMAND", "CDPATH") or k.startswith("BASH_FUNC_") \
-                    or k.startswith("LAB_") or k == "LAB":
-                env.pop(k)
-        path = env.get("PATH", "")
-        for d in requires.SBIN_PATH.split(":"):
-            if d not in path.split(":"):
-                path = f"{path}:{d}" if path else d
-        env.update(PATH=path, LAB=lab.name, LAB_DIR=str(lab.dir), LAB_TMP=self.lab_tmp,
-                   LAB_PREFIX=lab.prefix, LAB_RUN_ID=self.run_id, LAB_HARNESS_DIR=str(rd),
-                   LC_ALL="C.UTF-8", TERM="dumb")
+        env = session.clean_env(LAB=lab.name, LAB_DIR=str(lab.dir), LAB_TMP=self.lab_tmp,
+                                LAB_PREFIX=lab.prefix, LAB_RUN_ID=self.run_id,
+                                LAB_HARNESS_DIR=str(rd))
         self.env = env
         try:
             rel = os.path.relpath(lab.path)
@@ -460,8 +449,8 @@ class Runner:
         deadline = min(t0 + b.timeout, run_deadline) if run_deadline else t0 + b.timeout
         out_path = rd / f"b{k}.out"
         with open(out_path, "wb") as f:
-            proc = subprocess.Popen([self.bash, "--noprofile", "--norc", "-c", self._script_for(k, b),
-                                     self.dollar0], stdin=subprocess.DEVNULL, stdout=f,
+            proc = subprocess.Popen(session.bash_argv(self._script_for(k, b), self.dollar0),
+                                    stdin=subprocess.DEVNULL, stdout=f,
                                     stderr=subprocess.STDOUT, start_new_session=True,
                                     env=self.env, cwd=self.lab_tmp)
         if self.live:
@@ -589,9 +578,9 @@ class Runner:
         log = Path(self.lab_tmp) / "logs" / f"{b.name}.log"
         t0 = time.monotonic()
         with open(log, "ab") as f:
-            proc = subprocess.Popen([self.bash, "--noprofile", "--norc", "-c",
-                                     session.daemon_block(self.state_file, b.source, b.body_line),
-                                     self.dollar0], stdin=subprocess.DEVNULL, stdout=f,
+            script = session.daemon_block(self.state_file, b.source, b.body_line)
+            proc = subprocess.Popen(session.bash_argv(script, self.dollar0),
+                                    stdin=subprocess.DEVNULL, stdout=f,
                                     stderr=subprocess.STDOUT, start_new_session=True,
                                     env=self.env, cwd=self.lab_tmp)
         (self.rd / "daemons" / f"{b.name}.pid").write_text(f"{proc.pid}\n")

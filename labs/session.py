@@ -9,7 +9,10 @@ would lose.
 """
 from __future__ import annotations
 
+import os
 import shlex
+
+from . import requires
 
 # Bash's own variables: read-only, or meaningless (or harmful) to restore.
 SKIP_VARS = ("BASH*|EUID|PPID|UID|SHELLOPTS|FUNCNAME|GROUPS|PIPESTATUS|RANDOM|SRANDOM|"
@@ -95,6 +98,31 @@ _lab_save() {
 }
 export -f lab_wait _lab_us lab_pid lab_stop lab_record
 '''
+
+
+# Variables that would make bash run or change something behind a block's back.
+SHELL_HOOK_VARS = ("BASH_ENV", "ENV", "PROMPT_COMMAND", "CDPATH")
+
+
+def clean_env(**lab_vars) -> dict:
+    """The environment of every bash the harness starts for a lab (blocks, daemons,
+    teardown of a dead run, probes): this process's environment without shell hooks
+    (SHELL_HOOK_VARS, exported functions BASH_FUNC_*) and without LAB/LAB_* left by an
+    outer run; PATH from requires.search_path() (sbin dirs added); C.UTF-8, TERM=dumb;
+    then lab_vars (LAB, LAB_DIR, LAB_TMP, ...)."""
+    env = {k: v for k, v in os.environ.items()
+           if k not in SHELL_HOOK_VARS and not k.startswith("BASH_FUNC_")
+           and k != "LAB" and not k.startswith("LAB_")}
+    env.update(PATH=requires.search_path(), LC_ALL="C.UTF-8", TERM="dumb")
+    env.update(lab_vars)
+    return env
+
+
+def bash_argv(script: str, dollar0: str, bash=None) -> list:
+    """argv of a bash that reads no startup file and runs script with $0 = dollar0
+    (bash's messages name it: the lab.md path for blocks)."""
+    return [bash or requires.which("bash") or "/bin/bash", "--noprofile", "--norc", "-c", script,
+            dollar0]
 
 
 def prelude(secret_names=()) -> str:

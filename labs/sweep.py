@@ -82,16 +82,15 @@ def teardown_dead_run(run: dict) -> list:
                      if p.read_text(errors="replace").endswith("# state complete\n")), key=_state_index)
     if not states:
         return []
-    env = dict(os.environ, LAB=lab.name, LAB_DIR=str(lab.dir), LAB_TMP=lab_tmp, LAB_PREFIX=lab.prefix,
-               LAB_RUN_ID=run["run_id"], LAB_HARNESS_DIR=str(d), LC_ALL="C.UTF-8", TERM="dumb")
-    bash = which("bash") or "/bin/bash"
+    env = session.clean_env(LAB=lab.name, LAB_DIR=str(lab.dir), LAB_TMP=lab_tmp, LAB_PREFIX=lab.prefix,
+                            LAB_RUN_ID=run["run_id"], LAB_HARNESS_DIR=str(d))
     done = []
     for i, b in enumerate(lab.teardown_blocks):
         script = session.script_block(90000 + i, str(states[-1]), b.source, b.body_line, errexit=False)
         with open(d / f"sweep-teardown.{i}.out", "wb") as out:
-            p = subprocess.Popen([bash, "--noprofile", "--norc", "-c", script, str(lab.path)],
-                                 stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
-                                 start_new_session=True, env=env, cwd=lab_tmp)
+            p = subprocess.Popen(session.bash_argv(script, str(lab.path)), stdin=subprocess.DEVNULL,
+                                 stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+                                 env=env, cwd=lab_tmp)
         try:
             p.wait(timeout=b.timeout)
             done.append(f"teardown {b.name} of dead run {run['run_id']} (exit {p.returncode})")
