@@ -22,7 +22,6 @@ from dataclasses import dataclass
 
 from . import procs
 
-CGROUP_ROOT = procs.CGROUP_ROOT
 # Host bookkeeping that the first `ip netns add` creates once and that stays: not a leak.
 BENIGN_MOUNTS = {"/run/netns"}
 
@@ -69,22 +68,6 @@ def mounts():
                 out.append(unescape_mount(line.split()[4]))
     except OSError:
         pass
-    return out
-
-
-def cgroup_dirs():
-    out = set()
-    try:
-        hierarchies = os.listdir(CGROUP_ROOT)
-    except OSError:
-        return out
-    for h in hierarchies:
-        base = os.path.join(CGROUP_ROOT, h)
-        if not os.path.isdir(base) or os.path.islink(base):
-            continue
-        for root, dirs, _ in os.walk(base):
-            for d in dirs:
-                out.add(os.path.join(root, d))
     return out
 
 
@@ -141,7 +124,7 @@ def snapshot() -> dict:
         "netns": _netns(),
         "link": _links(),
         "mount": set(mounts()),
-        "cgroup": cgroup_dirs(),
+        "cgroup": set(procs.cgroup_dirs()),
         "iptables": _rules(["iptables-save"]) | _rules(["ip6tables-save"]),
         "nft": _nft(),
         "tmp": _tmp(),

@@ -214,20 +214,23 @@ def cgroup_hierarchies():
     return out
 
 
-def named_cgroup(path: str, prefix: str) -> bool:
-    """A cgroup path (relative to its hierarchy) with a directory named with prefix."""
+def named_with(path: str, prefix: str) -> bool:
+    """A path (a cgroup's below its hierarchy, a mount point) with a component named with
+    prefix."""
     return any(w.startswith(prefix) for w in path.split("/") if w)
 
 
-def prefixed_cgroups(prefix: str):
-    """Every cgroup directory, in every hierarchy, whose path below the hierarchy has a
-    component starting with prefix (children of a `lab-nn` parent included)."""
+def cgroup_dirs(prefix=None) -> list:
+    """Every cgroup directory in every hierarchy (the hierarchies' roots excepted; on a
+    pure v2 host the top-level cgroups are included), sorted. Given prefix, only those whose
+    path below the hierarchy has a component named with it (children of a `lab-nn` parent
+    included)."""
     out = []
     for base in cgroup_hierarchies():
         for root, dirs, _ in os.walk(base):
             for d in dirs:
                 full = os.path.join(root, d)
-                if named_cgroup(full[len(base):], prefix):
+                if prefix is None or named_with(full[len(base):], prefix):
                     out.append(full)
     return sorted(out)
 
@@ -249,7 +252,7 @@ def in_prefixed_cgroup(pid: int, prefix: str):
         return None
     for line in lines:
         path = line.split(":", 2)[-1]
-        if named_cgroup(path, prefix):
+        if named_with(path, prefix):
             return path
     return None
 
@@ -258,7 +261,7 @@ def cgroup_processes(prefix: str, exclude=()) -> dict:
     """{pid: cgroup dir} of live processes in the prefixed cgroups (the first dir found)."""
     me = os.getpid()
     found = {}
-    for d in prefixed_cgroups(prefix):
+    for d in cgroup_dirs(prefix):
         for pid in cgroup_members(d):
             if pid != me and pid not in exclude and pid not in found and alive(pid):
                 found[pid] = d
@@ -268,7 +271,7 @@ def cgroup_processes(prefix: str, exclude=()) -> dict:
 def thaw_cgroups(prefix: str):
     """A frozen process cannot die: thaw the prefixed freezer cgroups (v1 freezer.state,
     v2 cgroup.freeze) before killing what is in them."""
-    for d in prefixed_cgroups(prefix):
+    for d in cgroup_dirs(prefix):
         for name, value in (("freezer.state", "THAWED"), ("cgroup.freeze", "0")):
             p = os.path.join(d, name)
             try:

@@ -26,10 +26,6 @@ def _run(args):
     return r.returncode == 0, (r.stderr or r.stdout).strip()
 
 
-def _component_match(path: str, prefix: str) -> bool:
-    return any(w.startswith(prefix) for w in path.split("/") if w)
-
-
 def dead_run_processes(lab=None, exclude=()):
     """{pid: run_id} of live processes carrying the id of a dead run (of `lab`)."""
     dead = {r["run_id"] for r in ledger.dead_runs(lab) if r.get("run_id") not in exclude}
@@ -170,7 +166,7 @@ def sweep_prefix(prefix: str, keep_paths=(), extra_tmp=(), report_kept=False, ow
             ok, err = _run([ip, "link", "del", n])
             done.append(f"link {n}" + ("" if ok else f": could not delete: {err}"))
     # mounts (deepest first), lazily: a busy mount is detached, not left
-    for m in sorted({m for m in leaks.mounts() if _component_match(m, prefix)},
+    for m in sorted({m for m in leaks.mounts() if procs.named_with(m, prefix)},
                     key=lambda p: -p.count("/")):
         if any(m == k or m.startswith(k + "/") for k in keep_paths):
             continue
@@ -179,7 +175,7 @@ def sweep_prefix(prefix: str, keep_paths=(), extra_tmp=(), report_kept=False, ow
         ok, err = _run(["umount", "-l", m])
         done.append(f"mount {m}" + ("" if ok else f": could not unmount: {err}"))
     # cgroup dirs (deepest first); they go only when no process is left in them
-    for d, err in procs.remove_cgroups(procs.prefixed_cgroups(prefix)):
+    for d, err in procs.remove_cgroups(procs.cgroup_dirs(prefix)):
         done.append(f"cgroup {d}" + (f": could not remove: {err}" if err else ""))
     done += _sweep_rules(prefix)
     for p in sorted(ours):

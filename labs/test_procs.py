@@ -71,3 +71,30 @@ def test_stop_groups_says_how_each_group_ended(tmp_path):
         for p in (stubborn, polite):
             procs.signal_group(p.pid, signal.SIGKILL)
             p.wait()
+
+
+def _cgroup(path: Path):
+    path.mkdir(parents=True, exist_ok=True)
+    (path / "cgroup.procs").write_text("")
+
+
+def test_cgroup_dirs_on_pure_v2_include_top_level_cgroups(tmp_path, monkeypatch):
+    root = tmp_path / "cgroup"
+    for d in ("", "system.slice", "system.slice/cron.service", "lab-x-1", "lab-x-1/c1"):
+        _cgroup(root / d)
+    monkeypatch.setattr(procs, "CGROUP_ROOT", str(root))
+    assert procs.cgroup_dirs() == [str(root / d) for d in
+                                   ("lab-x-1", "lab-x-1/c1", "system.slice", "system.slice/cron.service")]
+    assert procs.cgroup_dirs("lab-x") == [str(root / "lab-x-1"), str(root / "lab-x-1/c1")]
+
+
+def test_cgroup_dirs_on_v1_walk_each_hierarchy_not_the_links(tmp_path, monkeypatch):
+    root = tmp_path / "cgroup"
+    for d in ("cpu,cpuacct", "cpu,cpuacct/lab-x-1", "memory", "memory/docker/lab-x-2", "unified"):
+        _cgroup(root / d)
+    (root / "cpu").symlink_to("cpu,cpuacct")
+    monkeypatch.setattr(procs, "CGROUP_ROOT", str(root))
+    assert procs.cgroup_dirs() == [str(root / d) for d in
+                                   ("cpu,cpuacct/lab-x-1", "memory/docker", "memory/docker/lab-x-2")]
+    assert procs.cgroup_dirs("lab-x") == [str(root / "cpu,cpuacct/lab-x-1"),
+                                          str(root / "memory/docker/lab-x-2")]
