@@ -10,23 +10,17 @@ import datetime as dt
 import html
 import re
 
+from bilingual.strings import format_date, lang_prefix
 from labs_site.strings import lab_t
 
 CAPTION_RE = re.compile(r'<figcaption data-lab-caption="(?P<kind>step|record)"(?P<attrs>[^>]*)>.*?</figcaption>',
                         re.S)
 ATTR_RE = re.compile(r'\sdata-([a-z]+)="([^"]*)"')
-_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 
 def labs_url(settings, lang) -> str:
     """/labs/ for the default language, /zh/labs/ for the others (as the Labs pages)."""
-    default = settings.get("DEFAULT_LANG", "en")
-    return f"{settings.get('SITEURL', '')}/{'' if lang == default else lang + '/'}labs/"
-
-
-def format_date(d: dt.datetime, lang: str) -> str:
-    """'Nov 27, 2026' / '2026年11月27日', as bilingual's format_date (no locale needed)."""
-    return f"{d.year}年{d.month}月{d.day}日" if lang == "zh" else f"{_MONTHS[d.month - 1]} {d.day}, {d.year}"
+    return f"{settings.get('SITEURL', '')}/{lang_prefix(lang, settings.get('DEFAULT_LANG', 'en'))}labs/"
 
 
 def _attrs(**data) -> str:
