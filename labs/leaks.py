@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 from dataclasses import dataclass
 
 from . import procs
+from .requires import which
 
 # Host bookkeeping that the first `ip netns add` creates once and that stays: not a leak.
 BENIGN_MOUNTS = {"/run/netns"}
@@ -71,37 +71,52 @@ def mounts():
     return out
 
 
-def _rules(cmd):
-    exe = shutil.which(cmd[0], path=os.environ.get("PATH", "") + ":/usr/sbin:/sbin")
+TOOL_TIMEOUT = 20.0    # seconds for iptables-save, ip6tables-save, nft list ruleset
+
+
+def _root_tool(args):
+    """stdout of a firewall tool run as root, or None (not root, not installed, failed to
+    answer within TOOL_TIMEOUT)."""
+    exe = which(args[0])
     if not exe or os.geteuid() != 0:
-        return set()
+        return None
     try:
-        r = subprocess.run([exe] + cmd[1:], capture_output=True, text=True, timeout=20)
+        return subprocess.run([exe] + args[1:], capture_output=True, text=True,
+                              timeout=TOOL_TIMEOUT).stdout
     except (OSError, subprocess.TimeoutExpired):
-        return set()
-    rules, table = set(), ""
-    for line in r.stdout.splitlines():
+        return None
+
+
+def saved_rules(tool: str):
+    """[(table, line)] of `<tool>-save` (tool: iptables or ip6tables): each chain line
+    (`:NAME POLICY ...`) and rule line (`-A ...`) with its table; [] when it cannot run."""
+    out, table = [], ""
+    for line in (_root_tool([tool + "-save"]) or "").splitlines():
         if line.startswith("*"):
             table = line[1:]
-        elif line.startswith("-A "):
-            rules.add(f"{cmd[0][:-5]} -t {table} {line}")
-        elif line.startswith(":"):
+        elif line.startswith((":", "-A ")):
+            out.append((table, line))
+    return out
+
+
+def _rules(tool):
+    rules = set()
+    for table, line in saved_rules(tool):
+        if line.startswith("-A "):
+            rules.add(f"{tool} -t {table} {line}")
+        else:
             name, policy = line[1:].split()[:2]
             if policy == "-":                        # a user-defined chain
-                rules.add(f"{cmd[0][:-5]} -t {table} -N {name}")
+                rules.add(f"{tool} -t {table} -N {name}")
     return rules
 
 
 def _nft():
-    exe = shutil.which("nft", path=os.environ.get("PATH", "") + ":/usr/sbin:/sbin")
-    if not exe or os.geteuid() != 0:
-        return set()
-    try:
-        r = subprocess.run([exe, "list", "ruleset"], capture_output=True, text=True, timeout=20)
-    except (OSError, subprocess.TimeoutExpired):
+    text = _root_tool(["nft", "list", "ruleset"])
+    if text is None:
         return set()
     out, ctx = set(), []
-    for line in r.stdout.splitlines():
+    for line in text.splitlines():
         s = line.strip()
         if s.endswith("{"):
             ctx.append(s[:-1].strip())
@@ -125,7 +140,7 @@ def snapshot() -> dict:
         "link": _links(),
         "mount": set(mounts()),
         "cgroup": set(procs.cgroup_dirs()),
-        "iptables": _rules(["iptables-save"]) | _rules(["ip6tables-save"]),
+        "iptables": _rules("iptables") | _rules("ip6tables"),
         "nft": _nft(),
         "tmp": _tmp(),
     }

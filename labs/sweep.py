@@ -189,16 +189,13 @@ def sweep_prefix(prefix: str, keep_paths=(), extra_tmp=(), report_kept=False, ow
 
 def _sweep_rules(prefix):
     done = []
-    for save, tool in (("iptables-save", "iptables"), ("ip6tables-save", "ip6tables")):
-        exe, tool_exe = which(save), which(tool)
-        if not exe or not tool_exe or os.geteuid() != 0:
+    for tool in ("iptables", "ip6tables"):
+        tool_exe = which(tool)
+        if not tool_exe:
             continue
-        r = subprocess.run([exe], capture_output=True, text=True)
-        table, chains = "", []
-        for line in r.stdout.splitlines():
-            if line.startswith("*"):
-                table = line[1:]
-            elif line.startswith(":") and line[1:].startswith(prefix):
+        chains = []
+        for table, line in leaks.saved_rules(tool):
+            if line.startswith(":") and line[1:].startswith(prefix):
                 chains.append((table, line[1:].split()[0]))
             elif line.startswith("-A ") and leaks.owner("iptables", line, prefix) == "ours":
                 args = shlex.split(line)[1:]
