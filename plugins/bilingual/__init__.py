@@ -7,7 +7,7 @@
 - Templates get `t(key, lang)`, `format_date(d, lang)`, `lang_prefix(lang)`,
   `LANG_NAMES`, `LANG_SHORT`, `HTML_LANG`, and `term_name(category_or_tag, lang)`
   (terms.py: 网络 for Networking on Chinese pages; the URL keeps its slug); the
-  context gets `posts`, `tag_groups`, `category_groups`, `menu_pages`.
+  context gets `menu_pages` and `term_names_taken`.
 - `localized.write_localized(...)`: any plugin's page in every UI language, with its
   hreflang alternates, recorded for the sitemap (`context["sitemap_urls"]`).
 Translations themselves are Pelican's: same `slug`, `translation: true`.

@@ -20,9 +20,6 @@ class ListingsGenerator(Generator):
         link_neighbours(self.posts)
         self.tag_groups = group_by(self.posts, "tags")
         self.category_groups = group_by(self.posts, "categories")
-        self.context["posts"] = self.posts
-        self.context["tag_groups"] = self.tag_groups
-        self.context["category_groups"] = self.category_groups
         self.context["term_names_taken"] = {w.name for groups in (self.tag_groups, self.category_groups)
                                             for w, _ in groups.values()}
         self.context["menu_pages"] = self._menu_pages()

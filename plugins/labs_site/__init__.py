@@ -75,7 +75,7 @@ def initialized(pelican):
 
 
 def add_helpers(generator):
-    generator.env.globals.update(lab_t=lab_t, lab_duration=duration)
+    generator.env.globals.update(lab_t=lab_t)
 
 
 # --- content checks -----------------------------------------------------------------------

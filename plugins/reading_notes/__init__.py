@@ -34,7 +34,6 @@ class ReadingNotesGenerator(FeedsGenerator):
     def generate_context(self):
         self.weeks = collect(self.context.get("articles", []))
         link(self.weeks)
-        self.context["reading_notes_weeks"] = self.weeks
         menu = self.context.get("menu_pages")  # built by the bilingual plugin, listed before
         if self.weeks and isinstance(menu, dict):  # a site without notes gets no menu entry
             for lang in ui_langs(self.settings):

@@ -58,17 +58,6 @@ RUN_RE = re.compile(f"({CJK_RUN_RE.pattern})|{LATIN_RUN_RE.pattern}")
 # Full-width ASCII (Ａ, ｋ８ｓ, and the full-width punctuation of Chinese text) to ASCII.
 _FULL_WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
 _FULL_WIDTH_RE = re.compile("[\uff01-\uff5e]")
-_WORD_CHAR_RE = re.compile(r"[^\W_]")
-
-
-def is_cjk(ch):
-    cp = ord(ch)
-    return any(first <= cp <= last for first, last in CJK_RANGES)
-
-
-def is_word_char(ch):
-    """Letters and digits (Unicode categories L* and N*), CJK included."""
-    return _WORD_CHAR_RE.fullmatch(ch) is not None
 
 
 def fold_char(ch):
