@@ -21,7 +21,6 @@ raising `BuildFailed` (with `.errors`, a list of strings).
 """
 import argparse
 import contextlib
-import ctypes
 import io
 import logging
 import os
@@ -100,6 +99,16 @@ class _Collector(logging.Handler):
             self.errors.append(f"error: {' '.join(message.split())}")
 
 
+def overrides_from(content=None, output=None) -> dict:
+    """The settings that --content and --output replace."""
+    overrides = {}
+    if content:
+        overrides["PATH"] = content
+    if output:
+        overrides["OUTPUT_PATH"] = output
+    return overrides
+
+
 def _absolute(overrides):
     out = dict(overrides or {})
     for key in ("PATH", "OUTPUT_PATH", "THEME", "CACHE_PATH"):
@@ -108,34 +117,13 @@ def _absolute(overrides):
     return out
 
 
-_RENAME_EXCHANGE = 2
-_AT_FDCWD = -100
-
-
 def swap_into_place(new_dir: str, final_dir: str) -> None:
-    """Put new_dir at final_dir; the old tree (if any) is removed afterwards.
+    """Put new_dir at final_dir (atomically where the kernel can); the old tree is removed."""
+    from build_cache.output import replace_dir
 
-    Uses renameat2(RENAME_EXCHANGE) so final_dir is never missing; falls back
-    to two renames where that call is unavailable.
-    """
-    if os.path.isdir(final_dir):
-        try:
-            libc = ctypes.CDLL(None, use_errno=True)
-            rc = libc.renameat2(_AT_FDCWD, os.fsencode(new_dir), _AT_FDCWD,
-                                os.fsencode(final_dir), _RENAME_EXCHANGE)
-            if rc == 0:
-                shutil.rmtree(new_dir, ignore_errors=True)  # now holds the old tree
-                return
-        except (AttributeError, OSError):
-            pass
-        old = tempfile.mkdtemp(prefix=os.path.basename(final_dir) + ".old-",
-                               dir=os.path.dirname(final_dir))
-        os.rmdir(old)
-        os.rename(final_dir, old)
-        os.rename(new_dir, final_dir)
+    old = replace_dir(new_dir, final_dir)
+    if old is not None:
         shutil.rmtree(old, ignore_errors=True)
-    else:
-        os.rename(new_dir, final_dir)
 
 
 def disconnect_plugins():
@@ -344,7 +332,7 @@ def build(settings_file="pelicanconf.py", overrides=None, quiet=True, cache=DEFA
                     stack.enter_context(generator_hooks(cached.restorer))
                     cached.prerendered = prerender(cached, pelican.settings, jobs)
                 pelican.run()
-                if cached is not None:
+                if cached is not None:  # what receivers of finalized after _flush_pending queued
                     cached.flush()
         except strict.StopBuild:
             pass  # content errors, reported below
@@ -353,8 +341,7 @@ def build(settings_file="pelicanconf.py", overrides=None, quiet=True, cache=DEFA
             collector.errors.append(f"{_where(exc)}: {type(exc).__name__}: {exc}")
         errors = [str(e) for e in strict.errors()] + collector.errors
         if cached is not None:
-            cached.docs.save()  # what was rendered stays rendered, even if the build failed
-            cached.stamps.save()
+            cached.save()  # what was rendered stays rendered, even if the build failed
         if errors:
             if cache:  # output/ untouched; the half-built tree is kept for the next build
                 tree.abandon(keep=not crashed)
@@ -399,11 +386,7 @@ def main(argv=None) -> int:
                         help="render and write everything, neither reading nor keeping a cache")
     parser.add_argument("--jobs", type=int, help="processes rendering documents (default: the cores)")
     args = parser.parse_args(argv)
-    overrides = {}
-    if args.content:
-        overrides["PATH"] = args.content
-    if args.output:
-        overrides["OUTPUT_PATH"] = args.output
+    overrides = overrides_from(args.content, args.output)
     start = time.monotonic()
     try:
         out = build(args.settings, overrides, quiet=args.quiet,

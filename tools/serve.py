@@ -30,8 +30,12 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RELOAD_PATH = "/__reload__"
 RELOAD_SCRIPT_PATH = "/__reload__.js"
+# What the warm builder loaded (the code the build cache digests): editing one of these
+# starts a new builder.
+CODE_DIRS = ("plugins", "tools")
+CODE_GLOBS = ("tools/*.py", "labs/*.py")
 WATCHED_DIRS = ("content", "theme", "plugins")
-WATCHED_GLOBS = ("labs/*/record.json",)
+WATCHED_GLOBS = ("labs/*/record.json", *CODE_GLOBS)
 
 RELOAD_JS = """// tools/serve.py: reload when a new build is ready; show build errors meanwhile.
 const me = document.currentScript || document.querySelector('script[data-build]');
@@ -86,18 +90,11 @@ class BuildState:
             return {"id": self.id, "ok": self.ok, "errors": self.errors}
 
 
-# What the warm builder loaded: editing one of these starts a new builder.
-CODE_DIRS = ("plugins", "tools")
-CODE_GLOBS = ("labs/*.py",)
-
 
 def _build_args(options):
-    overrides = {}
-    if options.content:
-        overrides["PATH"] = options.content
-    if options.output:
-        overrides["OUTPUT_PATH"] = options.output
-    return options.settings, overrides
+    from tools.build import overrides_from
+
+    return options.settings, overrides_from(options.content, options.output)
 
 
 def builder_main(options):
@@ -134,8 +131,8 @@ def builder_main(options):
             start = time.monotonic()
             stats = {}
             try:
-                build.build(settings_file, overrides, quiet=False, stats=stats)
-                result = {"ok": True, "errors": []}
+                out = build.build(settings_file, overrides, quiet=False, stats=stats)
+                result = {"ok": True, "errors": [], "output": out}
             except build.BuildFailed as failed:
                 result = {"ok": False, "errors": failed.errors}
             except BaseException as e:  # noqa: BLE001 - a bug: say it, as a build error
@@ -166,6 +163,7 @@ class WarmBuilder:
     def __init__(self, options):
         self.options = options
         self.proc = None
+        self.output = None  # the output directory, as the last good build said
 
     def _start(self):
         extra = ["--settings", self.options.settings]
@@ -204,6 +202,7 @@ class WarmBuilder:
                 line = ""
             if line:
                 result = json.loads(line)
+                self.output = result.get("output") or self.output
                 return result["ok"], result["errors"]
             self.proc = None  # it died: once more with a new one
         return False, ["the builder process died (see the messages above)"]
@@ -394,7 +393,7 @@ def main(argv=None):
         print(line, file=sys.stderr)
     print(("built" if ok else "build FAILED") + f" in {time.monotonic() - start:.2f} s", flush=True)
     state.publish(ok, errors)
-    out = output_dir(args)
+    out = builder.output or output_dir(args)  # read from the settings only if it failed
     os.makedirs(out, exist_ok=True)
 
     handler = functools.partial(type("BoundHandler", (Handler,), {"state": state}), directory=out)
@@ -411,7 +410,7 @@ def main(argv=None):
     host, port = server.server_address[:2]
     watched = ", ".join(_show(d) for d in watched_dirs(args))
     print(f"serving {_show(out)}/ on http://{host}:{port}/ "
-          f"(watching {watched}, labs/*/record.json; Ctrl-C stops)", flush=True)
+          f"(watching {watched}, {', '.join(WATCHED_GLOBS)}; Ctrl-C stops)", flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

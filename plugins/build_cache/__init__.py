@@ -32,7 +32,6 @@ from build_cache.digest import sha1
 from build_cache.output import OutputTree
 
 _active = None
-_prerender_hooks = []
 _task_providers = []
 
 
@@ -63,13 +62,6 @@ def cached(name, inputs, compute):
     return _active.cached(name, inputs, compute)
 
 
-def add_prerender_hook(hook) -> None:
-    """hook(source_path, html, metadata, settings): run by build_cache.prerender after it
-    renders a post, to compute (through `derived`) what the plugin will need of it."""
-    if hook not in _prerender_hooks:
-        _prerender_hooks.append(hook)
-
-
 def add_prerender_tasks(provider) -> None:
     """provider(settings) -> [zero-argument callables]: work that caches its result
     (through `cached`), run by build_cache.prerender's pool with the documents."""
@@ -81,12 +73,6 @@ def prerender_tasks(settings) -> list:
     loaded = {str(p).split(".")[0] for p in settings.get("PLUGINS", [])}
     return [task for provider in _task_providers
             if provider.__module__.split(".")[0] in loaded for task in provider(settings)]
-
-
-def prerender_hooks(settings) -> list:
-    """The hooks of the plugins this build loaded."""
-    loaded = {str(p).split(".")[0] for p in settings.get("PLUGINS", [])}
-    return [h for h in _prerender_hooks if h.__module__.split(".")[0] in loaded]
 
 
 class _Recorder(logging.Handler):
@@ -122,7 +108,8 @@ def snapshot_safe(receiver, uses=None) -> None:
     """receiver (of Pelican's content_object_init) only sets values on the content object,
     from the object, the settings and the inputs named by uses(obj) (names given to
     add_input): its effects are kept in the object's snapshot (build_cache.snapshots), not
-    made again when the object is restored. Other receivers run again on restored objects."""
+    made again when the object is restored. Other receivers run again on restored objects,
+    which hold their effects already: they must be idempotent."""
     from build_cache import snapshots
 
     snapshots.snapshot_safe(receiver, uses)

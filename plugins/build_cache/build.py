@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import functools
 import os
-import pickle
 import shutil
 import sys
 import time
@@ -15,6 +14,7 @@ import time
 from build_cache import pool, snapshots
 from build_cache.digest import Digester, settings_digest, sha1, tree_files
 from build_cache.docs import DocCache
+from build_cache.files import read_pickle, write_pickle
 from build_cache.stamps import Stamps
 from build_cache.templates import template_names
 
@@ -39,19 +39,13 @@ def code_digest(stamps, root=ROOT) -> str:
     return sha1(*(f"{path}\0{stamps.digest(path)}" for path in files), sys.version, *dists)
 
 
-def _labs_digest(stamps):
-    """A function giving the digest of what the labs plugin knows of every lab (steps,
-    record, transcript): the digest of the labs' files, when the plugin can say which
-    they are, else of what it read from them."""
-    def digest():
-        try:
-            import labs_site
-        except ImportError:
-            return ""
-        if hasattr(labs_site, "inputs_digest"):
-            return labs_site.inputs_digest(stamps.digest)
-        return Digester().digest(labs_site.labs(), depth=0)
-    return digest
+def _labs_digest() -> str:
+    """Digest of what the labs plugin knows of every lab (steps, record, transcript)."""
+    try:
+        import labs_site
+    except ImportError:
+        return ""
+    return Digester().digest(labs_site.labs(), depth=0)
 
 
 class Build:
@@ -70,7 +64,7 @@ class Build:
         self.env = sha1("env", self.code, settings_digest(settings))
         docs_root = os.path.join(cache_dir, "docs")
         self.docs = DocCache(os.path.join(docs_root, self.env[:16]), self.stamps,
-                             labs_digest=_labs_digest(self.stamps))
+                             labs_digest=_labs_digest)
         snapshots.add_input("labs", self.docs.labs_digest)
         # the content objects of the generators (build_cache.snapshots); problems: () -> how
         # many content errors were reported so far (a read that reported one is not kept)
@@ -125,16 +119,11 @@ class Build:
 
     def _names(self, env, digest, sources):
         cached = os.path.join(self.cache_dir, "templates", f"names-v3-{digest}.pickle")
-        try:
-            with open(cached, "rb") as f:
-                return pickle.load(f)
-        except (OSError, EOFError, pickle.UnpicklingError):
-            pass
-        names = template_names(env, sources)
-        os.makedirs(os.path.dirname(cached), exist_ok=True)
-        with open(cached + ".tmp", "wb") as f:
-            pickle.dump(names, f)
-        os.replace(cached + ".tmp", cached)
+        names = read_pickle(cached)
+        if names is None:
+            names = template_names(env, sources)
+            write_pickle(cached, names)
+        _prune(os.path.dirname(cached), cached)  # those of templates edited since
         return names
 
     def fingerprint(self, *values, depth=0) -> str:
@@ -143,16 +132,11 @@ class Build:
 
     def cached(self, name, inputs, compute):
         path = os.path.join(self.docs.dir, "memo", sha1(name, inputs)[:24] + ".pickle")
-        try:
-            with open(path, "rb") as f:
-                return pickle.load(f)
-        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError):
-            pass
-        value = compute()
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(path + ".tmp", "wb") as f:
-            pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(path + ".tmp", path)
+        missing = object()
+        value = read_pickle(path, missing)
+        if value is missing:
+            value = compute()
+            write_pickle(path, value)
         return value
 
     # --- writing in parallel ----------------------------------------------------------------
@@ -254,11 +238,14 @@ class Build:
             self.prerendering.close()
             self.prerendering = None
 
-    def commit(self) -> None:
-        """The build succeeded: swap its tree in, keep what it made for the next one."""
+    def save(self) -> None:
+        """Keep what this build rendered and learnt of files, even if it failed."""
         self.docs.save()
-        self.docs.prune()
         self.stamps.save()
+
+    def commit(self) -> None:
+        """The build succeeded (and was saved): swap its tree in, drop unused entries."""
+        self.docs.prune()
         self.tree.commit()
 
 

@@ -366,26 +366,12 @@ def settings_digest(settings, skip=("OUTPUT_PATH", "DEBUG", "PLUGINS")) -> str:
     return digester.digest({k: v for k, v in settings.items() if k not in skip}, depth=0)
 
 
-def files_digest(paths) -> str:
-    """Digest of files' paths and bytes, in the order given (missing files count too)."""
-    h = hashlib.sha1()
-    for path in paths:
-        h.update(path.encode("utf-8", "surrogatepass") + b"\0")
-        try:
-            with open(path, "rb") as f:
-                h.update(f.read())
-        except OSError as e:
-            h.update(f"<{e.errno}>".encode())
-        h.update(b"\0")
-    return h.hexdigest()
-
-
-def tree_files(top, suffixes=None):
+def tree_files(top):
     """Every file under top (sorted; no __pycache__, no hidden files)."""
     out = []
     for dirpath, dirnames, filenames in os.walk(top):
         dirnames[:] = sorted(d for d in dirnames if d != "__pycache__" and not d.startswith("."))
         for name in sorted(filenames):
-            if not name.startswith(".") and (suffixes is None or name.endswith(suffixes)):
+            if not name.startswith("."):
                 out.append(os.path.join(dirpath, name))
     return out

@@ -19,9 +19,9 @@ new one.
 from __future__ import annotations
 
 import os
-import pickle
 import time
 
+from build_cache.files import read_pickle, write_pickle
 from build_cache.digest import sha1
 
 FORMAT = 2
@@ -47,7 +47,7 @@ def preload(directory: str) -> int:
             continue
         stamp = (st.st_mtime_ns, st.st_size, st.st_ino)
         if name not in known or known[name][0] != stamp:
-            entry = DocCache._read(path)
+            entry = read_pickle(path)
             if isinstance(entry, dict) and entry.get("format") == FORMAT:
                 known[name] = (stamp, entry)
     return len(known)
@@ -93,31 +93,23 @@ class DocCache:
         if found is None:
             info = self.stamps.known(path)
             if info is None:
-                read_at = time.time_ns()
                 try:
-                    data, st = self.stamps.read(path)
+                    return self.read_source(path)[1]
                 except OSError:
                     return None
-                info = text_info(data)
-                self.stamps.remember(path, st, info, read_at)
             found = self._keys[path] = self._key_from(info)
         return found
-
-    def key_of(self, source_path: str, data: bytes, st, read_at: int) -> str:
-        """The key for these bytes, read from the file at read_at (time.time_ns(), taken
-        before its os.stat st): a reader that has the bytes renders them under it."""
-        path = os.path.abspath(source_path)
-        info = text_info(data)
-        self.stamps.remember(path, st, info, read_at)
-        key = self._keys[path] = self._key_from(info)
-        return key
 
     def read_source(self, source_path: str):
         """(bytes, key) of the file, read now (a reader renders the bytes it read, under
         their own key, even if the file changes meanwhile)."""
-        read_at = time.time_ns()
-        data, st = self.stamps.read(os.path.abspath(source_path))
-        return data, self.key_of(source_path, data, st, read_at)
+        path = os.path.abspath(source_path)
+        read_at = time.time_ns()  # before the stat: see build_cache.stamps
+        data, st = self.stamps.read(path)
+        info = text_info(data)
+        self.stamps.remember(path, st, info, read_at)
+        self._keys[path] = self._key_from(info)
+        return data, self._keys[path]
 
     def digest_of(self, path: str, text: str) -> str:
         """sha1(text), or for the rendered body of the entry of path (the same object),
@@ -188,7 +180,7 @@ class DocCache:
         if apart:
             self.apart.add(name)
             entry["derived"][name] = (digest, value)
-            self._write(self._file(entry["path"], name), (digest, value))
+            write_pickle(self._file(entry["path"], name), (digest, value))
         else:
             self.add_derived(entry["path"], name, (digest, value))
         self.fresh.append((entry["path"], name, (digest, value)))
@@ -205,7 +197,7 @@ class DocCache:
             self.apart.add(name)
         slot = entry["derived"].get(name)
         if slot is None and apart:
-            slot = self._read(self._file(entry["path"], name))
+            slot = read_pickle(self._file(entry["path"], name))
             if isinstance(slot, tuple) and len(slot) == 2:
                 entry["derived"][name] = slot
             else:
@@ -236,30 +228,8 @@ class DocCache:
                     return found[1]
             except OSError:
                 return None
-        entry = self._read(file)
+        entry = read_pickle(file)
         return entry if isinstance(entry, dict) and entry.get("format") == FORMAT else None
-
-    @staticmethod
-    def _read(file):
-        try:
-            with open(file, "rb") as f:
-                return pickle.load(f)
-        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError,
-                IndexError, TypeError, ValueError):
-            return None
-
-    def _write(self, file, value):
-        tmp = f"{file}.{os.getpid()}.tmp"  # one writer per process and file
-        try:
-            with open(tmp, "wb") as f:
-                pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, file)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-            raise
 
     def save(self) -> int:
         """Write the entries changed in this build (not their values kept apart, written
@@ -267,7 +237,7 @@ class DocCache:
         for path in sorted(self.dirty):
             entry = self.entries.get(path)
             if entry is not None:
-                self._write(self._file(path), dict(entry, derived={
+                write_pickle(self._file(path), dict(entry, derived={
                     k: v for k, v in entry["derived"].items() if k not in self.apart}))
         saved = len(self.dirty)
         self.dirty.clear()

@@ -31,10 +31,10 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import os
-import pickle
 import shutil
 import tempfile
 
+from build_cache.files import read_pickle, write_pickle
 from build_cache.digest import sha1
 
 FORMAT = 2
@@ -52,6 +52,23 @@ def exchange(a: str, b: str) -> bool:
                               _RENAME_EXCHANGE) == 0
     except (AttributeError, OSError):
         return False
+
+
+def replace_dir(new: str, final: str) -> str | None:
+    """Put directory new at final. Where the kernel can swap them atomically (final is
+    never missing), the old tree is then at new's path: that path is returned; else the
+    old tree is moved aside with a second rename and deleted, and None is returned."""
+    if not os.path.isdir(final):
+        os.rename(new, final)
+        return None
+    if exchange(new, final):
+        return new
+    old = tempfile.mkdtemp(prefix=os.path.basename(final) + ".old-", dir=os.path.dirname(final))
+    os.rmdir(old)
+    os.rename(final, old)
+    os.rename(new, final)
+    shutil.rmtree(old, ignore_errors=True)
+    return None
 
 
 @contextlib.contextmanager
@@ -317,26 +334,16 @@ class OutputTree:
         old_live = self.live
         spare_path = self.final + SPARE_SUFFIX
         spare = None
-        if os.path.isdir(self.final) and exchange(self.tmp, self.final):
-            # the old output is now at self.tmp
+        old = replace_dir(self.tmp, self.final)
+        if old is not None:  # the old output, kept as the spare for the next build
             if os.path.lexists(spare_path):
                 shutil.rmtree(spare_path, ignore_errors=True)
             try:
-                os.rename(self.tmp, spare_path)
+                os.rename(old, spare_path)
                 if old_live is not None:
                     spare = dict(old_live, dir_id=_dir_id(spare_path))
             except OSError:
-                shutil.rmtree(self.tmp, ignore_errors=True)
-        else:
-            if os.path.isdir(self.final):  # no atomic exchange here: two renames
-                old = tempfile.mkdtemp(prefix=os.path.basename(self.final) + ".old-",
-                                       dir=os.path.dirname(self.final))
-                os.rmdir(old)
-                os.rename(self.final, old)
-                os.rename(self.tmp, self.final)
                 shutil.rmtree(old, ignore_errors=True)
-            else:
-                os.rename(self.tmp, self.final)
         new["dir_id"] = _dir_id(self.final)
         self._save({"live": new, "spare": spare})
 
@@ -365,24 +372,9 @@ class OutputTree:
         self._save({"live": self.live, "spare": dict(record, dir_id=_dir_id(spare_path))})
 
     def _save(self, trees) -> None:
-        state = {"format": FORMAT, "final": self.final, **trees}
-        folder = os.path.dirname(self.state_file)
-        os.makedirs(folder, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as f:
-                pickle.dump(state, f, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self.state_file)
-        except BaseException:
-            os.unlink(tmp)
-            raise
+        write_pickle(self.state_file, {"format": FORMAT, "final": self.final, **trees})
 
 
 def _load(path):
-    try:
-        with open(path, "rb") as f:
-            state = pickle.load(f)
-    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError,
-            IndexError, TypeError, ValueError):
-        return None
+    state = read_pickle(path)
     return state if isinstance(state, dict) and state.get("format") == FORMAT else None

@@ -29,7 +29,10 @@ class Done:
     warnings: list   # [(logger name, level, message)]
 
 
-def run(tasks, jobs, chunk=4) -> list:
+CHUNK = 4  # tasks handed to a worker at a time
+
+
+def run(tasks, jobs) -> list:
     """[Done | Failed] for each task, in order, computed by `jobs` processes."""
     global _tasks
     if not tasks:
@@ -38,7 +41,7 @@ def run(tasks, jobs, chunk=4) -> list:
     gc.freeze()  # what the workers inherit is never scanned by their collector (nor copied by it)
     try:
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            return pool.map(_run_one, range(len(_tasks)), chunksize=max(1, chunk))
+            return pool.map(_run_one, range(len(_tasks)), chunksize=CHUNK)
     finally:
         _tasks = []
         gc.unfreeze()

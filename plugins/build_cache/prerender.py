@@ -7,8 +7,8 @@ object: build_cache.snapshots) are given to a pool of forked processes (they inh
 the loaded plugins and settings). A worker reads each file as Pelican's generator
 would (Pelican's Readers.read_file: the reader renders it, Content.__init__ runs the
 plugins' receivers), keeps the render and the object's snapshot in the file's entry,
-and sends the snapshot back; it also runs the plugins' prerender hooks (what they will
-want of the post later: feed content) and tasks (lab transcripts). Pelican runs
+and sends the snapshot back; it also runs the plugins' prerender tasks (lab
+transcripts). Pelican runs
 meanwhile; its generator, asking the cache for a file, waits for the pool to have
 made it (`Prerender.wait`) and restores the object instead of reading the file. A
 file that gives an error or a warning is left to the generator, which reports it in
@@ -186,7 +186,4 @@ def _read_one(build, settings, path, kind):
     if restorer is not None and restorer.on:
         snapshot = snapshots.make(obj, settings, _CONTEXT)
         docs.set_snapshot(path, snapshot)
-    html = getattr(obj, "_content", None) or ""
-    for hook in build_cache.prerender_hooks(settings):
-        hook(path, html, obj.metadata, settings)
     return path, record, key, snapshot

@@ -16,7 +16,9 @@ the entry's key and directory):
   other inputs it used for that object (`uses`: the labs, by name, as registered with
   `build_cache.add_input`): its effects are in the snapshot, valid while those inputs
   are the same. Every other receiver runs again on the restored object (it may have
-  effects elsewhere: a PDF to copy);
+  effects elsewhere: a PDF to copy, a file whose existence it checks), which already
+  holds what that receiver did when it was read: so it must be idempotent (add a
+  stylesheet to extra_css only if it is not there);
 - nothing else: a read that logged a warning or an error, or reported a content error,
   is not kept (a restored object would not say it again); receivers of the generators'
   preread or context signals, or a locale in DATE_FORMATS (which Content.__init__ sets
@@ -142,8 +144,7 @@ class Restorer:
         if not self.on:
             return None
         path = os.path.abspath(os.path.join(generator.path, filename))
-        if self.build.prerendering is not None:
-            self.build.wait_prerendered(path)
+        self.build.wait_prerendered(path)
         key = self.docs.key(path)
         if key is None:
             return None

@@ -15,10 +15,9 @@ one's new records, never correctness.
 from __future__ import annotations
 
 import os
-import pickle
-import tempfile
 import time
 
+from build_cache.files import read_pickle, write_pickle
 from build_cache.digest import sha1
 
 FORMAT = 2
@@ -34,15 +33,9 @@ class Stamps:
         self.file = file
         self.records = {}  # (kind, path) -> (stamp, info, racy); kind: what info is
         self.dirty = False
-        if file:
-            try:
-                with open(file, "rb") as f:
-                    state = pickle.load(f)
-                if isinstance(state, dict) and state.get("format") == FORMAT:
-                    self.records = state["records"]
-            except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError,
-                    IndexError, TypeError, ValueError, KeyError):
-                pass
+        state = read_pickle(file) if file else None
+        if isinstance(state, dict) and state.get("format") == FORMAT:
+            self.records = state.get("records", {})
 
     def known(self, path: str, st=None, kind: str = "text"):
         """The info of this kind recorded for path if it is still true (else None); st:
@@ -92,15 +85,5 @@ class Stamps:
     def save(self) -> None:
         if not self.dirty or not self.file:
             return
-        folder = os.path.dirname(self.file)
-        os.makedirs(folder, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as f:
-                pickle.dump({"format": FORMAT, "records": self.records}, f,
-                            protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self.file)
-        except BaseException:
-            os.unlink(tmp)
-            raise
+        write_pickle(self.file, {"format": FORMAT, "records": self.records})
         self.dirty = False

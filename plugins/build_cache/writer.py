@@ -55,6 +55,8 @@ class IncrementalWriter(Writer):
             if build.tree.reuse(rel, fingerprint):
                 signals.content_written.send(path, context=localcontext)
                 return
+        else:  # the templates' names, parsed here once rather than in each pool worker
+            build.template_names(template.environment)
         build.write_later(rel, functools.partial(_render, template, localcontext), fingerprint,
                           page=True)
         signals.content_written.send(path, context=localcontext)
@@ -86,11 +88,11 @@ class IncrementalWriter(Writer):
         if not self._claim(filename, override):
             return open(os.devnull, "w", encoding=encoding)
         build = build_cache.active()
-        if build is not None:
+        if build is not None:  # forget() deletes what is there
             rel = os.path.relpath(filename, self.output_path)
             build.cancel(rel)
             build.tree.forget(rel)
-        if os.path.lexists(filename):
+        elif os.path.lexists(filename):
             os.unlink(filename)
         return open(filename, "w", encoding=encoding)
 
