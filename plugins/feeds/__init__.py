@@ -147,8 +147,8 @@ class FeedsGenerator(Generator):
                 link=link,
                 unique_id=get_tag_uri(link, a.date),
                 description=summary,
-                # with the entries memo, each post's content is made once anyway
-                content=feed_content(a, settings.get("SITEURL", ""), None),
+                # a post whose <entry> another feed already wrote needs no content again
+                content=None if id(a) in self._entries else feed_content(a, settings.get("SITEURL", ""), None),
                 categories=[t.name for t in getattr(a, "tags", []) or []] or None,
                 author_name=getattr(getattr(a, "author", None), "name", None)
                 or settings.get("AUTHOR"),
