@@ -1,0 +1,49 @@
+"""One page written in every UI language, for any plugin's generator.
+
+`write_localized(generator, writer, template, path, ...)` writes `<prefix>path/index.html`
+for each language (English at `path`, Chinese at `zh/path`), each version with
+`ui_lang` and `alternates` ({lang: url}, which base.html turns into hreflang links and
+the language switch uses), and records `(url, alternates)` of each version in
+`context["sitemap_urls"]` for the sitemap (`sitemap=False` for a page that is not to be
+indexed).
+"""
+from __future__ import annotations
+
+from .strings import lang_prefix
+
+
+def ui_langs(settings) -> tuple:
+    """The site's UI languages, the default one when LANGUAGES is not set."""
+    return tuple(settings.get("LANGUAGES") or (settings.get("DEFAULT_LANG", "en"),))
+
+
+def localized_url(lang: str, path: str, settings) -> str:
+    """`path` (relative to the root, '' or ending in '/') in the UI language `lang`."""
+    return lang_prefix(lang, settings.get("DEFAULT_LANG", "en")) + path
+
+
+def alternates_of(path: str, settings) -> dict:
+    """{lang: url} of `path` in every UI language."""
+    return {lang: localized_url(lang, path, settings) for lang in ui_langs(settings)}
+
+
+def write_localized(generator, writer, template, path: str, *, sitemap: bool = True,
+                    each=None, **kwargs) -> dict:
+    """Write `path` in every UI language; returns its alternates.
+
+    template: a template or its name; each(lang) -> dict: template values of one
+    language version; kwargs: the values every version gets.
+    """
+    settings = generator.settings
+    if isinstance(template, str):
+        template = generator.get_template(template)
+    alternates = alternates_of(path, settings)
+    for lang, url in alternates.items():
+        writer.write_file(
+            url + "index.html", template, generator.context,
+            relative_urls=settings.get("RELATIVE_URLS", False),
+            ui_lang=lang, alternates=alternates, **kwargs, **(each(lang) if each else {}),
+        )
+        if sitemap:
+            generator.context.setdefault("sitemap_urls", []).append((url, alternates))
+    return alternates
