@@ -95,3 +95,44 @@ def test_chinese_pages_show_chinese_names_at_the_same_urls(tmp_path):
     assert [a.text for a in doc("categories").xpath("//ul[@class='term-cloud']//a")] == ["Networking"]
     post = doc("en/2016/07/19/p")   # an English post: its category in English
     assert post.xpath("//a[@class='post__category']")[0].text == "Networking"
+
+
+def test_posts_and_pages_link_their_versions_and_themselves_as_canonical(tmp_path):
+    """base.html: a post or a page lists its language versions as hreflang alternates and
+    names itself canonical; a listing lists its UI-language versions, no canonical."""
+    import os
+    from pathlib import Path
+
+    import lxml.html
+
+    from tools.build import build
+
+    root = Path(__file__).resolve().parents[2]
+    for rel, text in {
+        "posts/p.md": "---\ntitle: A post\ndate: 2016-07-19\nlang: en\nslug: p\n---\nText.\n",
+        "posts/p.zh.md": "---\ntitle: 文章\ndate: 2016-07-19\nlang: zh\nslug: p\n---\n正文。\n",
+        "pages/about.md": "---\ntitle: About\nlang: en\nslug: about\n---\nAbout.\n",
+        "pages/about.zh.md": "---\ntitle: 关于\nlang: zh\nslug: about\n---\n关于。\n",
+        "pages/solo.md": "---\ntitle: Solo\nlang: en\nslug: solo\n---\nOne language.\n",
+    }.items():
+        (tmp_path / "content" / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "content" / rel).write_text(text, encoding="utf-8")
+    cwd = os.getcwd()
+    os.chdir(root)
+    try:
+        out = Path(build(str(root / "pelicanconf.py"), {
+            "PATH": str(tmp_path / "content"), "OUTPUT_PATH": str(tmp_path / "output")}))
+    finally:
+        os.chdir(cwd)
+
+    def head(url):
+        doc = lxml.html.fromstring((out / url / "index.html").read_text(encoding="utf-8"))
+        alts = {a.get("hreflang"): a.get("href") for a in doc.xpath("//head/link[@rel='alternate'][@hreflang]")}
+        return alts, [a.get("href") for a in doc.xpath("//head/link[@rel='canonical']")]
+
+    for en, zh in (("en/2016/07/19/p/", "zh/2016/07/19/p/"), ("en/about/", "zh/about/")):
+        want = {"en": "/" + en, "zh-CN": "/" + zh}
+        assert head(en) == (want, ["/" + en])
+        assert head(zh) == (want, ["/" + zh])
+    assert head("en/solo/") == ({}, ["/en/solo/"])
+    assert head("archives/") == ({"en": "/archives/", "zh-CN": "/zh/archives/"}, [])
