@@ -513,8 +513,6 @@ class Runner:
             except (OSError, ValueError):
                 entry["status"] = "not run"
                 r.commands.append(entry)
-                if failed is None and r.exit is not None and r.exit != 0 and not shown:
-                    pass
                 continue
             raw = _read_text(rd / f"b{k}.{i}.out")
             self._learn_pids(raw)

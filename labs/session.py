@@ -134,7 +134,7 @@ def prelude(secret_names=()) -> str:
     return PRELUDE.replace("@SKIP@", SKIP_VARS).replace("@SECRETS@", secrets)
 
 
-def _head(state_file: str, body_line: int, lines: list) -> str:
+def _head(body_line: int, lines: list) -> str:
     """The set-up line(s), padded so the body starts at its line number in lab.md
     (bash's error messages then point at lab.md)."""
     head = "\n".join(lines)
@@ -148,7 +148,7 @@ def script_block(k: int, state_file: str, body: str, body_line: int, errexit=Tru
     q = shlex.quote(state_file)
     head = (f'. "$LAB_HARNESS_DIR/prelude.sh"; . {q}; '
             f"trap '_lab_save {k}' EXIT; " + ("set -e -o pipefail" if errexit else "set +e"))
-    return _head(state_file, body_line, [head]) + body + "\n"
+    return _head(body_line, [head]) + body + "\n"
 
 
 def transcript_block(k: int, state_file: str, commands) -> str:
@@ -159,7 +159,7 @@ def transcript_block(k: int, state_file: str, commands) -> str:
     q = shlex.quote(state_file)
     lines = [f'. "$LAB_HARNESS_DIR/prelude.sh"; . {q}; '
              f"trap '_lab_save {k}' EXIT"]
-    text = _head(state_file, commands[0].line if commands else 1, lines)
+    text = _head(commands[0].line if commands else 1, lines)
     line = commands[0].line if commands else 1          # the line `text` continues on
     for i, c in enumerate(commands):
         if i and c.line > line:
@@ -177,7 +177,7 @@ def transcript_block(k: int, state_file: str, commands) -> str:
 def daemon_block(state_file: str, body: str, body_line: int) -> str:
     q = shlex.quote(state_file)
     head = f'. "$LAB_HARNESS_DIR/prelude.sh"; . {q}; set -e -o pipefail'
-    return _head(state_file, body_line, [head]) + body + "\n"
+    return _head(body_line, [head]) + body + "\n"
 
 
 def empty_state(start_dir: str) -> str:

@@ -26,17 +26,13 @@ def _run(args):
     return r.returncode == 0, (r.stderr or r.stdout).strip()
 
 
-def dead_run_processes(lab=None, exclude=()):
-    """{pid: run_id} of live processes carrying the id of a dead run (of `lab`)."""
-    dead = {r["run_id"] for r in ledger.dead_runs(lab) if r.get("run_id") not in exclude}
-    return procs.with_run_ids(dead) if dead else {}
-
-
-def sweep_dead_runs(lab=None, exclude=()) -> list:
+def sweep_dead_runs(dead=None) -> list:
     """End the processes of dead runs, run their lab's teardown blocks with the state they
-    saved (so lab-specific cleanup happens too), forget those runs. Returns what was done."""
+    saved (so lab-specific cleanup happens too), forget those runs. `dead`: their ledger
+    entries (default: every dead run). Returns what was done."""
     done = []
-    dead = [r for r in ledger.dead_runs(lab) if r.get("run_id") not in exclude]
+    if dead is None:
+        dead = ledger.dead_runs()
     if not dead:
         return done
     ids = {r["run_id"] for r in dead}
@@ -262,15 +258,17 @@ def remove_tree(path: str):
 def sweep_lab(lab, exclude_run=None, report_kept=False) -> list:
     """What a run of `lab` does first (holding the lab's lock): end processes of its dead
     runs, then remove everything named with its prefix."""
-    dead_tmp = {r.get("lab_tmp") for r in ledger.dead_runs(lab.name) if r.get("lab_tmp")}
-    done = sweep_dead_runs(lab.name, exclude=(exclude_run,) if exclude_run else ())
+    dead = ledger.dead_runs(lab.name)
+    dead_tmp = {r.get("lab_tmp") for r in dead if r.get("lab_tmp")}
+    done = sweep_dead_runs([r for r in dead if exclude_run is None or r.get("run_id") != exclude_run])
     done += sweep_prefix(lab.prefix, extra_tmp=dead_tmp, report_kept=report_kept)
     return done
 
 
 def sweep_all() -> list:
     """Everything `lab-` of dead runs (the caller holds the 'all' lock exclusively)."""
-    dead_tmp = {r.get("lab_tmp") for r in ledger.dead_runs() if r.get("lab_tmp")}
-    done = sweep_dead_runs()
-    done += sweep_prefix("lab-", extra_tmp=dead_tmp, report_kept=True)
+    dead = ledger.dead_runs()
+    done = sweep_dead_runs(dead)
+    done += sweep_prefix("lab-", extra_tmp={r.get("lab_tmp") for r in dead if r.get("lab_tmp")},
+                         report_kept=True)
     return done

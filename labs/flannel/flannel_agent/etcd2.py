@@ -79,13 +79,6 @@ class EtcdV2:
             return
         self._check(status, body, "delete", key)
 
-    def ttl(self, key):
-        status, _, body = self.endpoints.call("GET", self._path(key))
-        if status == 404:
-            return None
-        self._check(status, body, "get", key)
-        return body["node"].get("ttl")
-
     def watch(self, prefix, after):
         """Yield ([(kind, key, value)], index) for each change under prefix after `after`.
 

@@ -93,13 +93,6 @@ class EtcdV3:
     def delete(self, key):
         self._post("/v3/kv/deleterange", {"key": b64(key)})
 
-    def ttl(self, key):
-        body = self._post("/v3/kv/range", {"key": b64(key)})
-        kvs = body.get("kvs") or []
-        if not kvs or not kvs[0].get("lease"):
-            return None
-        return int(self._post("/v3/lease/timetolive", {"ID": kvs[0]["lease"]})["TTL"])
-
     def watch(self, prefix, after):
         """Yield ([(kind, key, value)], revision) for changes under prefix after `after`.
 
