@@ -9,6 +9,7 @@ run clean up after a harness killed with kill -9.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import re
 import select
@@ -138,11 +139,14 @@ def _shown_lines(expected, lines, plain):
     return [p if a != p and p in want and a not in want else a for a, p in zip(lines, plain)]
 
 
-def _tail(text: str, n=LOG_TAIL) -> str:
+def _tail(text: str, n=LOG_TAIL, norm=None) -> str:
+    """The last n lines of text, after a line saying how many were left out; norm, if
+    given, is applied to those lines only (a daemon's log can be megabytes)."""
     lines = text.splitlines()
     if len(lines) <= n:
-        return text
-    return f"[... {len(lines) - n} earlier lines ...]\n" + "\n".join(lines[-n:]) + "\n"
+        return norm(text) if norm else text
+    kept = "\n".join(lines[-n:]) + "\n"
+    return f"[... {len(lines) - n} earlier lines ...]\n" + (norm(kept) if norm else kept)
 
 
 class Daemon:
@@ -632,7 +636,8 @@ class Runner:
             self.live.poll(final=True)
         for d in self.daemons:
             log = _read_text(d.log)
-            d.result.output = _tail(self.norm(log, self.watch.pids_during(d.started_ns, tops={d.proc.pid})))
+            pids = self.watch.pids_during(d.started_ns, tops={d.proc.pid})
+            d.result.output = _tail(log, norm=functools.partial(self.norm, pids=pids))
             if not d.result.raw:
                 d.result.raw = self.norm.mask(log)
             d.result.duration = round(time.monotonic() - d.started, 3)

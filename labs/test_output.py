@@ -79,3 +79,18 @@ def test_a_number_that_equals_a_pid_still_matches_a_literal_expected_line():
     assert output_matches(["mtu 1500", "child <PID>", "pid <PID>"], full, plain)
     assert not output_matches(["mtu 1500", "child <PID>", "pid 1500"], full, plain)
     assert n("child 1500") == "child 1500"           # pids given for one text only
+
+
+def test_daemon_log_tail_normalizes_only_the_kept_lines():
+    from labs.runner import _tail
+    seen = []
+
+    def norm(text):
+        seen.append(text)
+        return text.replace("pid 7", "pid <PID>")
+    log = "".join(f"line {i}\n" for i in range(100)) + "started pid 7\n"
+    out = _tail(log, n=3, norm=norm)
+    assert out == "[... 98 earlier lines ...]\nline 98\nline 99\nstarted pid <PID>\n"
+    assert seen == ["line 98\nline 99\nstarted pid 7\n"]            # not the whole log
+    assert _tail("a\npid 7\n", n=3, norm=norm) == "a\npid <PID>\n"
+    assert _tail("a\nb\nc\nd\n", n=2) == "[... 2 earlier lines ...]\nc\nd\n"
