@@ -69,6 +69,17 @@ def markdown_kwargs(settings) -> dict:
     return dict(kwargs, extensions=extensions, extension_configs=configs)
 
 
+def code_css_class(settings) -> str:
+    """The CSS class codehilite gives code blocks with these settings (its own default,
+    "codehilite", when it is not configured): for code highlighted outside Markdown
+    (notebooks, lab transcripts and tags), so the theme's pygments.css colours it too."""
+    configs = settings.get("MARKDOWN", {}).get("extension_configs", {})
+    for name in CODEHILITE:
+        if name in configs:
+            return configs[name].get("css_class", "codehilite")
+    return "codehilite"
+
+
 def new_markdown(settings) -> Markdown:
     """A Markdown converter for these settings; convert() with it through `convert`."""
     return Markdown(**markdown_kwargs(settings))
@@ -81,7 +92,9 @@ def convert(md: Markdown, text: str) -> str:
     return md.convert(text)
 
 
-def _reset_heading_ids(settings):
+def reset_heading_ids(settings):
+    """Number heading ids from the next document alone (the toc slugify counts repeats,
+    "-2", across documents otherwise): call it before converting a document's body."""
     toc = settings["MARKDOWN"].get("extension_configs", {}).get("markdown.extensions.toc", {})
     slugify = toc.get("slugify")
     if hasattr(slugify, "reset"):
@@ -120,7 +133,7 @@ def render_document(text, settings, md, is_page, filename=""):
         to_metadata(raw, settings, is_page, render_inline, filename)  # checks every field
     except FieldError as e:
         raise DocumentError(lines.get(e.key, 1), e.message) from None
-    _reset_heading_ids(settings)
+    reset_heading_ids(settings)
     # keep body line numbers equal to file line numbers in Markdown errors
     content = convert(md, "\n" * (body_line - 1) + body)
     return {"raw": raw, "lines": lines, "inline": inline, "content": content,

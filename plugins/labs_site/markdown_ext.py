@@ -7,6 +7,7 @@ again in the post's."""
 from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
 
+from front_matter import code_css_class
 from labs_site import caption, record_tag, tag
 
 PRIORITY = 27  # like the pdf tag: before fenced code (25) is stashed
@@ -26,7 +27,6 @@ class LabTagPreprocessor(Preprocessor):
         blocks, errors = record_tag.find_blocks(lines)
         if not steps and not blocks:
             return lines
-        from labs_site.transcript import css_class
         lang = self.settings.get("DEFAULT_LANG", "en")
         base = caption.labs_url(self.settings, lang)
         starts = {b.start: b for b in blocks}
@@ -43,7 +43,7 @@ class LabTagPreprocessor(Preprocessor):
             if i in steps:
                 try:
                     t = tag.parse(steps[i], self.labs())
-                    out += self._stash(tag.render(t, self.labs(), css_class(self.settings), base, lang))
+                    out += self._stash(tag.render(t, self.labs(), code_css_class(self.settings), base, lang))
                 except tag.TagError:
                     out += self._stash(BAD_TAG)
             elif i in stray:

@@ -4,30 +4,13 @@ from __future__ import annotations
 
 import os
 
-from markdown import Markdown
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers import BashLexer, BashSessionLexer
 
+from front_matter import code_css_class, convert, new_markdown, reset_heading_ids
+
 NB_TEMPLATES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "nbconvert")
-
-
-def _markdown_kwargs(settings):
-    try:
-        from front_matter import _reset_heading_ids, markdown_kwargs
-        # heading ids numbered from this transcript alone, whatever post was read last
-        _reset_heading_ids(settings)
-        return markdown_kwargs(settings)
-    except Exception:   # the site core's reader is not there: plain Markdown
-        return {"extensions": ["extra"]}
-
-
-def css_class(settings):
-    configs = settings.get("MARKDOWN", {}).get("extension_configs", {})
-    for name in ("markdown.extensions.codehilite", "codehilite"):
-        if name in configs:
-            return configs[name].get("css_class", "codehilite")
-    return "highlight"
 
 
 def never_run_notebook(info):
@@ -63,22 +46,23 @@ def prerender_tasks(settings):
 
 
 def _to_html(nb, settings) -> str:
-    cls = css_class(settings)
+    formatter = HtmlFormatter(cssclass=code_css_class(settings), wrapcode=True)  # no state between cells
+    bash, session = BashLexer(), BashSessionLexer()
 
     def code(source, language=None, metadata=None):
-        return highlight(source or " ", BashLexer(), HtmlFormatter(cssclass=cls, wrapcode=True))
+        return highlight(source or " ", bash, formatter)
 
     def console(text):
-        return highlight(text or " ", BashSessionLexer(), HtmlFormatter(cssclass=cls, wrapcode=True))
+        return highlight(text or " ", session, formatter)
 
     def join_stream(outputs):
         return "".join(o.get("text", "") for o in outputs if o.get("output_type") == "stream")
 
-    md = Markdown(**_markdown_kwargs(settings))  # one converter for every cell
+    md = new_markdown(settings)  # one converter for every cell
+    reset_heading_ids(settings)  # heading ids numbered from this transcript alone
 
     def markdown2html(source):
-        md.reset()
-        return md.convert(source)
+        return convert(md, source)
 
     from nbconvert import HTMLExporter  # here: importing it costs most of a second
 

@@ -19,7 +19,7 @@ from pelican.contents import Static
 from pelican.readers import BaseReader
 
 import strict
-from front_matter import _reset_heading_ids, convert, new_markdown
+from front_matter import convert, new_markdown, reset_heading_ids
 from front_matter.fields import FieldError, to_metadata
 from front_matter.yaml_meta import FrontMatterError, parse
 
@@ -126,7 +126,7 @@ class NotebookReader(BaseReader):
             strict.error(meta_path, lines.get(e.key, 1), e.message)
             return self._skip(source_path)
         metadata["front_matter_lines"] = lines
-        _reset_heading_ids(self.settings)
+        reset_heading_ids(self.settings)
         content = to_html(nb, self.settings)
         name = os.path.basename(source_path)
         label = DOWNLOAD_LABEL.get(metadata.get("lang"), DOWNLOAD_LABEL["en"]).format(name=name)

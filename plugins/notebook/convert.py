@@ -14,21 +14,12 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexers import TextLexer, get_lexer_by_name
 from pygments.util import ClassNotFound
 
-from front_matter import convert, new_markdown
+from front_matter import code_css_class, convert, new_markdown
 
 TEMPLATES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "templates")
 TEMPLATE = "notebook_post"
 # What a notebook's language_info may name, and what Pygments has without IPython.
 LEXER_FALLBACKS = {"ipython3": "python3", "ipython": "python3", "ipython2": "python2"}
-
-
-def code_css_class(settings):
-    """The CSS class Markdown's codehilite gives code blocks on this site."""
-    configs = settings.get("MARKDOWN", {}).get("extension_configs", {})
-    for name in ("markdown.extensions.codehilite", "codehilite"):
-        if name in configs:
-            return configs[name].get("css_class", "codehilite")
-    return "codehilite"
 
 
 def lexer_for(name):
