@@ -95,11 +95,13 @@ def clean(html_fragment: str, scrub_text: bool = True) -> str:
     return re.sub(r"<p>\s*</p>", "", out).strip()
 
 
+_TOKEN_RE = re.compile(f"{CJK_RE.pattern}|{LATIN_WORD_RE.pattern}")  # what cut() counts
+
+
 def cut(text: str, max_words: int, max_cjk: int, suffix: str = "…") -> str:
     """Cut plain text where CJK characters / max_cjk + Latin words / max_words reaches 1."""
     used = 0.0
-    token_re = re.compile(f"{CJK_RE.pattern}|{LATIN_WORD_RE.pattern}")
-    for match in token_re.finditer(text):
+    for match in _TOKEN_RE.finditer(text):
         used += 1 / max_cjk if CJK_RE.fullmatch(match.group()) else 1 / max_words
         if used > 1.0 + 1e-9:
             head = text[: match.start()].rstrip(" ,，、;；:：-—(（")

@@ -109,3 +109,22 @@ def test_short_text_is_not_cut():
     assert summarize("<p>Short.</p>") == "<p>Short.</p>"
     assert summarize("") == ""
     assert clean("<p>[TOC]</p>") == ""
+
+
+def test_one_definition_of_cjk_for_text_search_and_search_js():
+    """Summaries, reading time and the search index agree on what is CJK, and so does
+    the query splitter in search.js (a copy, checked here)."""
+    import re
+    from pathlib import Path
+
+    from cjk.text import CJK_RANGES, CJK_RE
+    from search import tokens
+
+    assert tokens.CJK_RANGES is CJK_RANGES
+    rare = "\U00030000"  # CJK Extension G: counted by both
+    assert count_units(rare + "集群") == (3, 0)
+    assert tokens.CJK_RUN_RE.fullmatch(rare + "集群") and CJK_RE.fullmatch(rare)
+    js = (Path(__file__).resolve().parents[2] / "theme" / "static" / "js" / "search.js").read_text()
+    body = re.search(r"var CJK_RANGES = \[(.*?)\];", js, re.S).group(1)
+    pairs = tuple((int(a, 16), int(b, 16)) for a, b in re.findall(r"\[(0x[0-9a-f]+), (0x[0-9a-f]+)\]", body))
+    assert pairs == CJK_RANGES

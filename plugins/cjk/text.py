@@ -1,16 +1,23 @@
 """What counts as CJK, and where CJK text meets Latin text.
 
-Slugs, heading ids, summaries and reading time all need the same answer, so it
-lives here once.
+Slugs, heading ids, summaries, reading time and the search index's terms
+(search/tokens.py) all need the same answer, so it lives here once. The search
+page's query splitter, theme/static/js/search.js, has a copy of CJK_RANGES:
+change both together.
 """
 import re
 
-# Han (with extensions A and compatibility), kana, Hangul syllables.
-CJK_CHARS = (
-    "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-    "\u3040-\u309f\u30a0-\u30ff\uac00-\ud7af"
-    "\U00020000-\U0002ebef"
+# (first, last) code points treated as CJK: no spaces between words.
+CJK_RANGES = (
+    (0x3040, 0x30FF),    # Hiragana, Katakana
+    (0x3400, 0x4DBF),    # CJK Unified Ideographs Extension A
+    (0x4E00, 0x9FFF),    # CJK Unified Ideographs
+    (0xAC00, 0xD7AF),    # Hangul syllables
+    (0xF900, 0xFAFF),    # CJK Compatibility Ideographs
+    (0x20000, 0x3134F),  # CJK Unified Ideographs Extensions B-G
 )
+# the same, as the body of a regular expression character class
+CJK_CHARS = "".join(f"{chr(a)}-{chr(b)}" for a, b in CJK_RANGES)
 CJK_RE = re.compile(f"[{CJK_CHARS}]")
 # a Latin "word": letters/digits with inner apostrophes, dots, hyphens (k8s, v1.2, don't)
 LATIN_WORD_RE = re.compile(r"[A-Za-z0-9\u00c0-\u024f]+(?:['’.\-][A-Za-z0-9\u00c0-\u024f]+)*")

@@ -101,6 +101,13 @@ def reset_heading_ids(settings):
         slugify.reset()
 
 
+def in_page_paths(source_path, settings) -> bool:
+    """Whether a source file is a page (under one of PAGE_PATHS), not a post."""
+    rel = os.path.relpath(os.path.abspath(source_path), os.path.abspath(settings["PATH"]))
+    return any(rel == p or rel.startswith(p.rstrip("/") + "/")
+               for p in settings.get("PAGE_PATHS", []))
+
+
 class DocumentError(ValueError):
     """A content error in a source file, at a line."""
 
@@ -147,13 +154,6 @@ class FrontMatterMarkdownReader(BaseReader):
     enabled = True
     file_extensions = MARKDOWN_EXTENSIONS
 
-    def _is_page(self, source_path):
-        rel = os.path.relpath(os.path.abspath(source_path), os.path.abspath(self.settings["PATH"]))
-        return any(
-            rel == p or rel.startswith(p.rstrip("/") + "/")
-            for p in self.settings.get("PAGE_PATHS", [])
-        )
-
     def _markdown(self):
         if getattr(self, "_md", None) is None:
             self._md = new_markdown(self.settings)
@@ -161,14 +161,14 @@ class FrontMatterMarkdownReader(BaseReader):
 
     def render(self, source_path, text):
         """render_document for this file (raises DocumentError)."""
-        return render_document(text, self.settings, self._markdown(), self._is_page(source_path),
+        return render_document(text, self.settings, self._markdown(), in_page_paths(source_path, self.settings),
                                os.path.basename(source_path))
 
     def metadata(self, source_path, doc):
         """Pelican metadata (tags, dates ... as objects) from a rendered document."""
         inline = doc["inline"]
         metadata = to_metadata(
-            doc["raw"], self.settings, self._is_page(source_path),
+            doc["raw"], self.settings, in_page_paths(source_path, self.settings),
             lambda s: inline[s] if s in inline else convert(self._markdown(), s),
             os.path.basename(source_path))
         metadata["front_matter_lines"] = doc["lines"]

@@ -19,7 +19,7 @@ from pelican.contents import Static
 from pelican.readers import BaseReader
 
 import strict
-from front_matter import convert, new_markdown, reset_heading_ids
+from front_matter import convert, in_page_paths, new_markdown, reset_heading_ids
 from front_matter.fields import FieldError, to_metadata
 from front_matter.yaml_meta import FrontMatterError, parse
 
@@ -84,10 +84,11 @@ class NotebookReader(BaseReader):
     enabled = True
     file_extensions = ["ipynb"]
 
-    def _is_page(self, source_path):
-        rel = os.path.relpath(os.path.abspath(source_path), os.path.abspath(self.settings["PATH"]))
-        return any(rel == p or rel.startswith(p.rstrip("/") + "/")
-                   for p in self.settings.get("PAGE_PATHS", []))
+    def _markdown(self):
+        """One converter for the front-matter fields of every notebook this reader reads."""
+        if getattr(self, "_md", None) is None:
+            self._md = new_markdown(self.settings)
+        return self._md
 
     def _raw_metadata(self, source_path, text, nb):
         """(raw dict, {key: line}, path the lines are in)."""
@@ -120,8 +121,8 @@ class NotebookReader(BaseReader):
             strict.error(e.path or source_path, e.line, e.message)
             return self._skip(source_path)
         try:
-            metadata = to_metadata(raw, self.settings, self._is_page(source_path),
-                                   lambda s: convert(new_markdown(self.settings), s))
+            metadata = to_metadata(raw, self.settings, in_page_paths(source_path, self.settings),
+                                   lambda s: convert(self._markdown(), s))
         except FieldError as e:
             strict.error(meta_path, lines.get(e.key, 1), e.message)
             return self._skip(source_path)

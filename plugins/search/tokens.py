@@ -22,15 +22,7 @@ character made this the slowest part of the build.
 import operator
 import re
 
-# (first, last) code points treated as CJK: no spaces between words.
-CJK_RANGES = (
-    (0x3040, 0x30FF),    # Hiragana, Katakana
-    (0x3400, 0x4DBF),    # CJK Unified Ideographs Extension A
-    (0x4E00, 0x9FFF),    # CJK Unified Ideographs
-    (0xAC00, 0xD7AF),    # Hangul syllables
-    (0xF900, 0xFAFF),    # CJK Compatibility Ideographs
-    (0x20000, 0x3134F),  # CJK Unified Ideographs Extensions B-G
-)
+from cjk.text import CJK_CHARS, CJK_RANGES  # what counts as CJK: the site's one definition
 
 
 def _word_ranges(ranges):
@@ -48,12 +40,11 @@ def _word_ranges(ranges):
     return "".join(out)
 
 
-_CJK_CLASS = "".join(f"{chr(a)}-{chr(b)}" for a, b in CJK_RANGES)
 # A run of CJK letters (a CJK code point that is not a letter or digit, like ・,
 # separates), and a run of other letters and digits (categories L* and N*: Python's
 # \w is exactly those plus "_", checked over every code point, so [^\W_] is the class).
 CJK_RUN_RE = re.compile(f"[{_word_ranges(CJK_RANGES)}]+")
-LATIN_RUN_RE = re.compile(f"[^\\W_{_CJK_CLASS}]+")
+LATIN_RUN_RE = re.compile(f"[^\\W_{CJK_CHARS}]+")
 RUN_RE = re.compile(f"({CJK_RUN_RE.pattern})|{LATIN_RUN_RE.pattern}")
 # Full-width ASCII (Ａ, ｋ８ｓ, and the full-width punctuation of Chinese text) to ASCII.
 _FULL_WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
