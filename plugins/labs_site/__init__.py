@@ -41,6 +41,11 @@ log = logging.getLogger(__name__)
 TEMPLATES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "templates")
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mkd", ".mdown")
 PAGE = "labs/"
+# What every `{% lab %}` / `{% labrecord %}` tag renders to (markdown_ext): a step or a
+# measured block (these need labs.css), or the note for a bad tag. Markup with none of
+# them has no tag to check.
+RENDERED_MARKERS = ('class="lab-step"', 'class="lab-record"')
+TAG_MARKERS = (*RENDERED_MARKERS, 'class="lab-step-error"')
 
 _state = {"settings": None, "labs": None}
 
@@ -94,7 +99,7 @@ def check_content(content):
             strict.error_at(content, "lab", f"unknown lab {name!r}: no labs/{name}/lab.md (labs: {known})")
         elif info.lab is None:
             strict.error_at(content, "lab", f"lab {name!r} cannot be read: {info.error}")
-    if not source.endswith(MARKDOWN_SUFFIXES):
+    if not source.endswith(MARKDOWN_SUFFIXES) or not has_lab_tags(content):
         return
     try:
         with open(source, encoding="utf-8") as f:
@@ -111,6 +116,13 @@ def check_content(content):
         problems += record_tag.check(block, lines, all_labs)
     for i, message in problems:
         strict.error(source, i + 1, message)
+
+
+def has_lab_tags(content) -> bool:
+    """Whether the post's rendered body or `summary:` (both through the Markdown with the
+    lab tags) shows a lab tag: the check reads the file only then."""
+    rendered = (getattr(content, "_content", None) or "") + str(content.metadata.get("summary") or "")
+    return any(marker in rendered for marker in TAG_MARKERS)
 
 
 def localize(content):
@@ -177,7 +189,7 @@ class LabsGenerator(Generator):
             if getattr(c, "status", "published") == "published":
                 self.posts.setdefault((info.name, lang), c)
         for c in _all_contents(self.context):
-            if any(f'class="{k}"' in (getattr(c, "_content", "") or "") for k in ("lab-step", "lab-record")):
+            if any(k in (getattr(c, "_content", "") or "") for k in RENDERED_MARKERS):
                 if self.css not in (getattr(c, "extra_css", None) or []):
                     c.extra_css = [*(getattr(c, "extra_css", None) or []), self.css]
         menu = self.context.get("menu_pages")

@@ -11,6 +11,8 @@ from front_matter import code_css_class
 from labs_site import caption, record_tag, tag
 
 PRIORITY = 27  # like the pdf tag: before fenced code (25) is stashed
+# Every tag found becomes a figure.lab-step, a figure.lab-record or this note: the content
+# check reads a post's file only when its HTML has one of them (labs_site.TAG_MARKERS).
 BAD_TAG = '<p class="lab-step-error">lab: a bad lab tag (the build says why)</p>'
 
 
@@ -25,7 +27,7 @@ class LabTagPreprocessor(Preprocessor):
     def run(self, lines):
         steps = dict(tag.find_tags(lines))
         blocks, errors = record_tag.find_blocks(lines)
-        if not steps and not blocks:
+        if not steps and not blocks and not errors:  # a lone {% endlabrecord %} is a bad tag too
             return lines
         lang = self.settings.get("DEFAULT_LANG", "en")
         base = caption.labs_url(self.settings, lang)
