@@ -9,6 +9,8 @@
   a directory, alive until the session ends (404.html served for misses).
 - `chromium_browser`: Debian's /usr/bin/chromium through Playwright (sync
   API), headless; skips with the exact reason when either is missing.
+- `axe_source` / `axe_violations(page)`: axe-core, and the serious and critical
+  violations it finds in a page (injected into the page when needed).
 """
 import functools
 import http.server
@@ -133,6 +135,29 @@ def axe_source():
     if not path.is_file():
         pytest.skip(f"{path.relative_to(ROOT)} is missing: run make deps (npm ci)")
     return path.read_text(encoding="utf-8")
+
+
+AXE_SERIOUS = """async () => {
+    const r = await axe.run(document, {resultTypes: ['violations']});
+    return r.violations.filter(v => ['serious', 'critical'].includes(v.impact))
+                       .map(v => `${v.id} (${v.impact}): ` +
+                                 v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '));
+}"""
+
+
+@pytest.fixture(scope="session")
+def axe_violations(axe_source):
+    """Factory: axe_violations(page) -> ["id (impact): targets", ...], serious and critical only.
+
+    Injects axe-core into the page's current document (once: a second call on the same
+    document reuses it) and runs it on the whole document. Callers check the response of
+    their goto first, so a renamed URL does not axe-check the 404 page instead."""
+    def _run(page):
+        if not page.evaluate("() => typeof window.axe === 'object'"):
+            page.add_script_tag(content=axe_source)
+        return page.evaluate(AXE_SERIOUS)
+
+    return _run
 
 
 def copy_tree(src, dest):

@@ -100,7 +100,10 @@ def test_pdf_cross_reference_points_at_its_objects():
     pdf = corpus.tiny_pdf()
     xref = int(pdf.rsplit(b"startxref\n", 1)[1].split(b"\n")[0])
     assert pdf[xref:].startswith(b"xref\n")
-    offsets = [int(line[:10]) for line in pdf[xref:].split(b"\n")[3:6]]
+    lines = pdf[xref:].split(b"\n")
+    assert lines[1] == b"0 4"   # the free entry and objects 1 to 3
+    offsets = [int(line[:10]) for line in lines[3:6]]
+    assert len(offsets) == 3    # the loop checks every object, not a short slice
     for n, off in enumerate(offsets, 1):
         assert pdf[off:].startswith(b"%d 0 obj" % n)
 

@@ -2,7 +2,6 @@
 import base64
 import html
 import json
-import os
 import re
 import shutil
 from pathlib import Path
@@ -10,27 +9,13 @@ from types import SimpleNamespace
 
 import pytest
 
-from tools.build import BuildFailed, build
+from tests.helpers import run_build, shown
+from tools.build import BuildFailed
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = ROOT / "tests" / "fixtures" / "notebook" / "content"
 EN = "en/2016/09/01/etcd-latency-notebook/index.html"
 ZH = "zh/2016/09/01/etcd-latency-notebook/index.html"
-
-
-def run_build(content, out):
-    cwd = os.getcwd()
-    os.chdir(ROOT)
-    try:
-        return Path(build(str(ROOT / "pelicanconf.py"), {"PATH": str(content), "OUTPUT_PATH": str(out)}))
-    finally:
-        os.chdir(cwd)
-
-
-def shown(path):
-    path = os.path.abspath(path)
-    rel = os.path.relpath(path, ROOT)
-    return path if rel.startswith("..") else rel
 
 
 def body(page):

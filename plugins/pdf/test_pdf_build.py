@@ -7,34 +7,14 @@ tests/fixtures/pdf/make_pdf.py; failing cases add one post to that copy.
 import functools
 import html
 import http.server
-import os
 import re
 import threading
-from pathlib import Path
 
 import pytest
 
 from tests.fixtures.pdf.make_pdf import POST, POST_ZH, make_content, write_pdf
-from tools.build import BuildFailed, build
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def run_build(content, out, **overrides):
-    cwd = os.getcwd()
-    os.chdir(ROOT)  # as `make html`: messages relative to the project
-    try:
-        return Path(build(str(ROOT / "pelicanconf.py"),
-                          dict(PATH=str(content), OUTPUT_PATH=str(out), **overrides)))
-    finally:
-        os.chdir(cwd)
-
-
-def shown(path):
-    """A path as build errors show it: relative to the project when inside it."""
-    path = os.path.abspath(path)
-    rel = os.path.relpath(path, ROOT)
-    return path if rel.startswith("..") else rel
+from tests.helpers import run_build, shown
+from tools.build import BuildFailed
 
 
 def build_errors(tmp_path, post_text, name="bad.md"):

@@ -144,7 +144,10 @@ def test_query_in_the_url_and_chinese_labels(page):
     page.wait_for_selector("[data-search-page][data-state=done]")
     assert page.text_content(".search-status") == "“启动”：1 个结果"
     assert page.text_content(".search-result time") == "2016年7月20日"
-    assert page.get_attribute("select[name=lang] option[value='']", "value") == ""
+    assert page.text_content("select[name=lang] option[value='']").strip() == "全部"
+    assert page.input_value("select[name=lang]") == ""   # all languages selected
+    assert page.eval_on_selector("select[name=lang]",
+                                 "s => s.options[s.selectedIndex].textContent.trim()") == "全部"
     assert page.text_content("label[for=search-page-lang]") == "语言"
 
 

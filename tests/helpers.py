@@ -1,0 +1,30 @@
+"""Helpers for tests that cannot use tests/conftest.py's fixtures (plugins/*/test_*.py):
+import them as `from tests.helpers import run_build, shown` (`.` is on pytest's pythonpath).
+"""
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run_build(content, out, **overrides):
+    """A strict build of pelicanconf.py with another content and output dir -> output Path.
+
+    Runs from the project root, as `make html` does, so build messages name paths relative
+    to the project; tools.build.BuildFailed propagates to the caller."""
+    from tools.build import build
+
+    cwd = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        return Path(build(str(ROOT / "pelicanconf.py"),
+                          dict(PATH=str(content), OUTPUT_PATH=str(out), **overrides)))
+    finally:
+        os.chdir(cwd)
+
+
+def shown(path):
+    """A path as build errors show it: relative to the project when inside it."""
+    path = os.path.abspath(path)
+    rel = os.path.relpath(path, ROOT)
+    return path if rel.startswith("..") else rel
