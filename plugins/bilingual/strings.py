@@ -73,13 +73,19 @@ _MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun",
            "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 
-def t(key: str, lang: str = "en", /, **kwargs) -> str:
-    """The UI string `key` in `lang`, formatted with kwargs; `KEY_one` when n=1 and there is one."""
-    if kwargs.get("n") == 1 and f"{key}_one" in STRINGS:
+def lookup(table: dict, key: str, lang: str = "en", /, **kwargs) -> str:
+    """The string `key` of a plugin's table ({key: {lang: text}}) in `lang`, formatted with
+    kwargs; `KEY_one` when n=1 and there is one; English, then the key, when missing."""
+    if kwargs.get("n") == 1 and f"{key}_one" in table:
         key = f"{key}_one"
-    entry = STRINGS.get(key)
+    entry = table.get(key)
     text = key if entry is None else entry.get(lang) or entry.get("en", key)
     return text.format(**kwargs) if kwargs else text
+
+
+def t(key: str, lang: str = "en", /, **kwargs) -> str:
+    """The site's UI string `key` in `lang` (see lookup)."""
+    return lookup(STRINGS, key, lang, **kwargs)
 
 
 def format_date(date, lang: str = "en") -> str:

@@ -1,4 +1,5 @@
 """The lab box's and the lab pages' words, in English and 中文."""
+from bilingual.strings import lookup
 
 STRINGS = {
     "labs": {"en": "Labs", "zh": "实验"},
@@ -37,10 +38,8 @@ STRINGS = {
 }
 
 
-def lab_t(key: str, lang: str = "en", **kwargs) -> str:
-    entry = STRINGS.get(key)
-    text = key if entry is None else entry.get(lang) or entry.get("en", key)
-    return text.format(**kwargs) if kwargs else text
+def lab_t(key: str, lang: str = "en", /, **kwargs) -> str:
+    return lookup(STRINGS, key, lang, **kwargs)
 
 
 def duration(seconds, lang="en") -> str:

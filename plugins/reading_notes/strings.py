@@ -1,4 +1,5 @@
 """UI strings of the reading-notes pages, in the site's two languages."""
+from bilingual.strings import lookup
 
 STRINGS = {
     "title": {"en": "Reading notes", "zh": "阅读笔记"},
@@ -17,9 +18,4 @@ STRINGS = {
 
 
 def rn_t(key: str, lang: str = "en", /, **kwargs) -> str:
-    """The string `key` in `lang`, formatted with kwargs; `KEY_one` when n=1 and there is one."""
-    if kwargs.get("n") == 1 and f"{key}_one" in STRINGS:
-        key = f"{key}_one"
-    entry = STRINGS[key]
-    text = entry.get(lang) or entry["en"]
-    return text.format(**kwargs) if kwargs else text
+    return lookup(STRINGS, key, lang, **kwargs)
