@@ -37,6 +37,18 @@ def start(name, tmp_path, env=None):
                             cwd=ROOT, env=e, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
+def kill_9_once_started(name, tmp_path):
+    """Run the fixture lab `name` and kill -9 the harness once its step says `started`."""
+    p = start(name, tmp_path)
+    try:
+        wait_for(tmp_path / "started")
+        os.kill(p.pid, signal.SIGKILL)
+        p.wait(timeout=10)
+    finally:
+        if p.poll() is None:
+            p.kill()
+
+
 def wait_for(path: Path, timeout=20):
     end = time.monotonic() + timeout
     while not path.exists():
@@ -184,14 +196,7 @@ def test_leak_check_fails_a_lab_that_leaves_a_namespace(tmp_path):
 
 @needs_root
 def test_rerun_after_kill_9_sweeps_the_leftovers(tmp_path):
-    p = start("crash", tmp_path)
-    try:
-        wait_for(tmp_path / "started")
-        os.kill(p.pid, signal.SIGKILL)
-        p.wait(timeout=10)
-    finally:
-        if p.poll() is None:
-            p.kill()
+    kill_9_once_started("crash", tmp_path)
     assert "lab-hxt-crash-a" in netns()
     left = run_processes("crash")
     assert len(left) >= 2                            # the daemon and the step's sleep
@@ -244,7 +249,10 @@ def test_list_shows_every_lab_and_its_last_result():
     assert r.returncode == 0, r.stderr
     lines = r.stdout.splitlines()
     assert lines[0].split() == ["LAB", "POST", "RUNS", "HERE", "LAST", "RESULT"]
-    for d in find_labs(LABS_ROOT):
+    labs = find_labs(LABS_ROOT)
+    assert len(labs) == len(list(LABS_ROOT.glob("*/lab.md"))) >= 6   # every lab, listed once
+    assert len([l for l in lines if not l.startswith(" ")]) == len(labs) + 1   # (missing requirements indented)
+    for d in labs:
         row = next(l for l in lines if l.startswith(d.name + " "))
         rec = record.load(d)
         assert (rec["status"] if rec else "never run") in row
@@ -267,14 +275,7 @@ def _cgroup_orphan(tmp_path):
 
 @needs_root
 def test_sweep_after_kill_9_ends_processes_in_the_labs_cgroups(tmp_path):
-    p = start("cgroup", tmp_path)
-    try:
-        wait_for(tmp_path / "started")
-        os.kill(p.pid, signal.SIGKILL)
-        p.wait(timeout=10)
-    finally:
-        if p.poll() is None:
-            p.kill()
+    kill_9_once_started("cgroup", tmp_path)
     pid, started, cg = _cgroup_orphan(tmp_path)
     assert procs.alive(pid, started) and procs.run_id_of(pid) is None   # like a container
     try:
