@@ -65,25 +65,15 @@ def test_category_and_tag_names_follow_the_ui_language():
 
 def test_chinese_pages_show_chinese_names_at_the_same_urls(tmp_path):
     """A post in Networking tagged network: zh pages say 网络, the URLs keep the slug."""
-    import os
-    from pathlib import Path
-
     import lxml.html
 
-    from tools.build import build
+    from tests.helpers import run_build
 
-    root = Path(__file__).resolve().parents[2]
     (tmp_path / "content" / "posts").mkdir(parents=True)
     (tmp_path / "content" / "posts" / "p.md").write_text(
         "---\ntitle: A post\ndate: 2016-07-19\nlang: en\nslug: p\ntags: [network, etcd]\n"
         "categories: [Networking]\n---\nText.\n", encoding="utf-8")
-    cwd = os.getcwd()
-    os.chdir(root)
-    try:
-        out = Path(build(str(root / "pelicanconf.py"), {
-            "PATH": str(tmp_path / "content"), "OUTPUT_PATH": str(tmp_path / "output")}))
-    finally:
-        os.chdir(cwd)
+    out = run_build(tmp_path / "content", tmp_path / "output")
 
     def doc(path):
         return lxml.html.fromstring((out / path / "index.html").read_text(encoding="utf-8"))
@@ -100,14 +90,10 @@ def test_chinese_pages_show_chinese_names_at_the_same_urls(tmp_path):
 def test_posts_and_pages_link_their_versions_and_themselves_as_canonical(tmp_path):
     """base.html: a post or a page lists its language versions as hreflang alternates and
     names itself canonical; a listing lists its UI-language versions, no canonical."""
-    import os
-    from pathlib import Path
-
     import lxml.html
 
-    from tools.build import build
+    from tests.helpers import run_build
 
-    root = Path(__file__).resolve().parents[2]
     for rel, text in {
         "posts/p.md": "---\ntitle: A post\ndate: 2016-07-19\nlang: en\nslug: p\n---\nText.\n",
         "posts/p.zh.md": "---\ntitle: 文章\ndate: 2016-07-19\nlang: zh\nslug: p\n---\n正文。\n",
@@ -117,13 +103,7 @@ def test_posts_and_pages_link_their_versions_and_themselves_as_canonical(tmp_pat
     }.items():
         (tmp_path / "content" / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / "content" / rel).write_text(text, encoding="utf-8")
-    cwd = os.getcwd()
-    os.chdir(root)
-    try:
-        out = Path(build(str(root / "pelicanconf.py"), {
-            "PATH": str(tmp_path / "content"), "OUTPUT_PATH": str(tmp_path / "output")}))
-    finally:
-        os.chdir(cwd)
+    out = run_build(tmp_path / "content", tmp_path / "output")
 
     def head(url):
         doc = lxml.html.fromstring((out / url / "index.html").read_text(encoding="utf-8"))

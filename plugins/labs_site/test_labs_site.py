@@ -6,7 +6,6 @@ The fixture labs are run for real by the harness (no root needed) into a temp co
 the records and transcripts the site reads are genuine."""
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -29,15 +28,9 @@ def _plugins():
 
 
 def _build(content, labs_dir, out):
-    from tools.build import build
-    cwd = os.getcwd()
-    os.chdir(ROOT)
-    try:
-        return Path(build(str(ROOT / "pelicanconf.py"), {
-            "PATH": str(content), "OUTPUT_PATH": str(out), "LABS_DIR": str(labs_dir),
-            "PLUGINS": _plugins()}))
-    finally:
-        os.chdir(cwd)
+    from tests.helpers import run_build
+
+    return run_build(content, out, LABS_DIR=str(labs_dir), PLUGINS=_plugins())
 
 
 def _run_lab(lab_dir):

@@ -4,7 +4,6 @@ committed record.json holds, with the date of that run beside the table."""
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import lxml.html
@@ -25,14 +24,9 @@ def record(lab):
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    from tools.build import build
-    cwd = os.getcwd()
-    os.chdir(ROOT)
-    try:
-        out = tmp_path_factory.mktemp("real-posts") / "output"
-        return Path(build(str(ROOT / "pelicanconf.py"), {"OUTPUT_PATH": str(out)}))
-    finally:
-        os.chdir(cwd)
+    from tests.helpers import run_build
+
+    return run_build(ROOT / "content", tmp_path_factory.mktemp("real-posts") / "output")
 
 
 def tables(site, path):

@@ -2,7 +2,6 @@
 (tools.notes), then the series page, previous/next week links and the feed as a reader
 gets them."""
 import datetime as dt
-import os
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -12,7 +11,8 @@ from lxml import etree
 
 from reading_notes.series import collect, link, week_of
 from tools import notes
-from tools.build import BuildFailed, build
+from tests.helpers import run_build
+from tools.build import BuildFailed
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -64,14 +64,10 @@ def publish(root, week, year, lang="en", entries=("- https://a.example/ | A | ta
 
 
 def build_site(content, out):
-    cwd = os.getcwd()
-    os.chdir(ROOT)  # as `make html`
     try:
-        return Path(build(str(ROOT / "pelicanconf.py"), {"PATH": str(content), "OUTPUT_PATH": str(out)}))
+        return run_build(content, out)
     except BuildFailed as failed:
         pytest.fail("site build failed:\n" + "\n".join(failed.errors), pytrace=False)
-    finally:
-        os.chdir(cwd)
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,5 @@
 """sitemap.xml entries and hreflang alternates."""
 import datetime
-import os
 from pathlib import Path
 from types import SimpleNamespace as NS
 
@@ -44,18 +43,14 @@ def test_write_last_moves_only_the_sitemap_generator_to_the_end():
 @pytest.fixture(scope="module")
 def fixture_site(tmp_path_factory):
     """tests/fixtures/site built with the repository's labs (as tests/conftest.py does)."""
-    from tools.build import BuildFailed, build
+    from tests.helpers import run_build
+    from tools.build import BuildFailed
 
     out = tmp_path_factory.mktemp("sitemap-site") / "output"
-    cwd = os.getcwd()
-    os.chdir(ROOT)
     try:
-        return Path(build(str(ROOT / "pelicanconf.py"),
-                          {"PATH": str(ROOT / "tests" / "fixtures" / "site"), "OUTPUT_PATH": str(out)}))
+        return run_build(ROOT / "tests" / "fixtures" / "site", out)
     except BuildFailed as failed:
         pytest.fail("site build failed:\n" + "\n".join(failed.errors), pytrace=False)
-    finally:
-        os.chdir(cwd)
 
 
 def test_built_sitemap_lists_labs_and_reading_notes_pages_with_alternates(fixture_site):
