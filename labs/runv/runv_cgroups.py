@@ -1,30 +1,38 @@
-"""cgroup v1 placement: the monitor, and so qemu, go where config.json's
-linux.cgroupsPath says (docker: <cgroup parent>/<id>), so the VM is accounted
-there; delete removes what create made. Resource limits are not applied."""
+"""cgroup placement (v1 hierarchies and the v2 unified one): the monitor, and so qemu,
+go where config.json's linux.cgroupsPath says (docker: <cgroup parent>/<id>), so the VM
+is accounted there; delete removes what create made. Resource limits are not applied,
+and systemd-style paths (slice:prefix:name, docker's systemd cgroup driver) are not
+supported: join() says why it placed nothing."""
 
 import errno
 import os
 import time
 
 
-def mounts():
-    """Mount points of the cgroup v1 hierarchies, from /proc/self/mountinfo."""
-    found = []
-    with open("/proc/self/mountinfo") as f:
+def mounts(mountinfo="/proc/self/mountinfo"):
+    """Mount points of the cgroup v1 hierarchies, from /proc/self/mountinfo; on a host
+    with none (pure cgroup v2), that of the unified hierarchy. (A hybrid host's unified
+    mount is systemd's, as docker leaves it.)"""
+    found = {"cgroup": [], "cgroup2": []}
+    with open(mountinfo) as f:
         for line in f:
             left, _, right = line.partition(" - ")
-            fields = left.split()
-            if right.split()[0] == "cgroup" and fields[3] == "/":
-                found.append(fields[4])
-    return found
+            fields, fstype = left.split(), right.split()[0]
+            if fstype in found and fields[3] == "/":
+                found[fstype].append(fields[4])
+    return found["cgroup"] or found["cgroup2"]
 
 
-def join(cgroups_path, pid):
+def join(cgroups_path, pid, warn=lambda msg: None):
     """Create cgroups_path in every hierarchy and move pid there; return the dirs.
-    Systemd-style paths (slice:prefix:name) are not supported and are ignored."""
+    warn(msg) is told when a path was given but pid was placed nowhere."""
     made = []
     rel = (cgroups_path or "").strip("/")
-    if not rel or ":" in rel:
+    if not rel:
+        return made
+    if ":" in rel:
+        warn(f"cgroupsPath {cgroups_path!r} is systemd-style (slice:prefix:name), "
+             "which runv does not support: the VM stays in runv's own cgroups")
         return made
     for mount in mounts():
         path = os.path.join(mount, rel)
@@ -38,6 +46,9 @@ def join(cgroups_path, pid):
             made.append(path)
         except OSError:
             continue
+    if not made:
+        warn(f"cgroupsPath {cgroups_path!r}: no cgroup hierarchy took the VM "
+             "(none mounted, or none writable)")
     return made
 
 
