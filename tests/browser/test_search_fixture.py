@@ -21,7 +21,7 @@ FIXTURE = ROOT / "tests" / "fixtures" / "search" / "site"
 THEME = ROOT / "theme"
 
 SEARCH_PAGE = """<!doctype html>
-<html lang="{lang}"><head><meta charset="utf-8"><title>search</title></head>
+<html lang="{lang}"><head><meta charset="utf-8"><title>search</title><link rel="icon" href="data:,"></head>
 <body>{body}<script src="/theme/js/search.js"></script></body></html>
 """
 
@@ -57,6 +57,7 @@ def page(chromium_browser, serve_dir, site):
     pg.requests = requests
     errors = []
     pg.on("pageerror", lambda e: errors.append(str(e)))
+    pg.on("console", lambda m: m.type == "error" and errors.append("console: " + m.text))
     pg.on("dialog", lambda d: (errors.append("dialog: " + d.message), d.dismiss()))
     pg.errors = errors
     yield pg
