@@ -10,9 +10,6 @@ import platform
 import re
 from pathlib import Path
 
-import nbformat
-from nbformat import v4
-
 from .requires import package_versions
 
 FORMAT = 1
@@ -113,6 +110,11 @@ def build_record(res) -> dict:
 
 
 def build_transcript(res) -> "nbformat.NotebookNode":
+    """nbformat is imported here, not at module level: every site build imports this
+    module for source_hash, and nbformat (with jsonschema) costs ~70 ms to import."""
+    import nbformat
+    from nbformat import v4
+
     lab = res.lab
     by_name = {r.name: r for r in res.blocks}
     nb = v4.new_notebook()
@@ -167,6 +169,8 @@ def write(res, record_dir) -> list:
     _write_atomic(record_dir / "record.json", json.dumps(rec, indent=2, ensure_ascii=False) + "\n")
     written.append(record_dir / "record.json")
     if res.status != "skipped" or not (record_dir / "transcript.ipynb").exists():
+        import nbformat  # here, not at module level: see build_transcript
+
         nb = build_transcript(res)
         _write_atomic(record_dir / "transcript.ipynb", nbformat.writes(nb) + "\n")
         written.append(record_dir / "transcript.ipynb")
