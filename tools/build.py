@@ -142,22 +142,53 @@ def disconnect_plugins():
                 value.disconnect(receiver)
 
 
+_C89_DIRECTIVES = frozenset("aAbBcdfGHIjmMpSUuVwWxXyYzZ%")
+
+
+def _plain_format(fmt) -> bool:
+    """True when pelican.utils.strftime(date, fmt) is datetime.strftime(date, fmt): it
+    formats each `%[-]?.` of fmt alone, strips zeros for `%-x` and leaves a directive
+    outside its C89 set as text, so with no `%-`, and every `%` followed by a directive
+    of that set, it gives what one strftime call of the whole format gives. Only for
+    ASCII without NUL: the C call encodes the whole format to the locale's encoding
+    (lone surrogates raise) and stops at a NUL, Pelican's keeps such text out of it."""
+    if not isinstance(fmt, str) or not fmt.isascii() or "\0" in fmt:
+        return False
+    i = fmt.find("%")
+    while i != -1:
+        if i + 1 >= len(fmt) or fmt[i + 1] not in _C89_DIRECTIVES:
+            return False
+        i = fmt.find("%", i + 2)
+    return True
+
+
 @contextlib.contextmanager
 def memoized_date_formatting():
     """Pelican formats a post's date again for every use of its URL (`{date:%Y}` in
     ARTICLE_URL), through its locale-safe strftime: 185,000 calls for 1,000 posts.
-    Within one build (one locale) the same date and format give the same text."""
+    Within one build (one locale) the same date and format give the same text. A format
+    Pelican's strftime would only split and format piece by piece (see _plain_format)
+    is formatted by datetime's own strftime in one call, a fraction of the cost."""
+    import datetime
+
     from pelican.utils import SafeDatetime
 
     original = SafeDatetime.strftime
-    memo = {}
+    plain_strftime = datetime.datetime.strftime
+    memo, plain = {}, {}
 
     def strftime(self, fmt, safe=True):
         key = (fmt, safe, self.year, self.month, self.day, self.hour, self.minute, self.second,
                self.microsecond, self.tzinfo, self.fold)
         text = memo.get(key)
         if text is None:
-            text = memo[key] = original(self, fmt, safe)
+            is_plain = plain.get(fmt)
+            if is_plain is None:
+                is_plain = plain[fmt] = _plain_format(fmt)
+            if safe and is_plain:
+                text = memo[key] = plain_strftime(self, fmt)
+            else:
+                text = memo[key] = original(self, fmt, safe)
         return text
 
     SafeDatetime.strftime = strftime

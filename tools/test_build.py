@@ -1,0 +1,54 @@
+"""tools.build's memoized date formatting: the same text as Pelican's locale-safe
+strftime, one strftime call for the formats where that is the same."""
+import datetime as dt
+
+import pytest
+from pelican import utils
+from pelican.utils import SafeDatetime
+
+from tools import build
+
+FORMATS = [
+    "%Y/%m/%d", "%Y-%m-%dT%H:%M:%S", "%a %d %B %Y", "%-d %b", "%%Y", "%s", "%Y年%m月%d日",
+    "%Q", "%Y %z %Z %f", "%c %x %X %p %j %G-W%V-%u %U %W %w %y %I %M %A %H", "%Y", "",
+    "no directive", "%%", "%Y\0x", "\ud800%Y", "%-m/%-d/%Y", "%:z",
+]
+RAISING = ["%Y %", "%", "%Y%\n"]  # a lone % at the end, or before a newline
+DATES = [
+    SafeDatetime(2024, 3, 5, 7, 8, 9),
+    SafeDatetime(1999, 12, 31, 23, 59, 59, 123456),
+    SafeDatetime(2026, 1, 1, 0, 0, tzinfo=dt.timezone(dt.timedelta(hours=8), "CST")),
+    SafeDatetime(2021, 7, 14, 12, 30, tzinfo=dt.timezone.utc),
+]
+
+
+@pytest.mark.parametrize("date", DATES, ids=str)
+def test_memoized_strftime_gives_what_pelicans_gives(date):
+    expected = {fmt: utils.strftime(date, fmt) for fmt in FORMATS}
+    with build.memoized_date_formatting():
+        for _ in range(2):  # the first computation, then the memo
+            assert {fmt: date.strftime(fmt) for fmt in FORMATS} == expected
+            assert all(date.strftime(f, safe=False) == dt.datetime.strftime(date, f)
+                       for f in ["%Y", "%-d"])
+
+
+@pytest.mark.parametrize("fmt", RAISING)
+def test_a_format_pelican_cannot_format_still_raises(fmt):
+    date = DATES[0]
+    with pytest.raises(Exception) as pelicans:
+        utils.strftime(date, fmt)
+    with build.memoized_date_formatting(), pytest.raises(pelicans.type):
+        date.strftime(fmt)
+
+
+def test_plain_formats_take_one_strftime_call_others_pelicans(monkeypatch):
+    calls = []
+    pelicans = utils.strftime
+    monkeypatch.setattr(utils, "strftime", lambda d, f: calls.append(f) or pelicans(d, f))
+    with build.memoized_date_formatting():
+        for fmt in ["%Y/%m/%d", "%a %d %B %Y", "%%Y", "%Y-%m-%dT%H:%M:%S%z"]:
+            DATES[2].strftime(fmt)
+        assert calls == []
+        for fmt in ["%-d %b", "%s", "%Q", "%Y年"]:
+            DATES[2].strftime(fmt)
+        assert calls == ["%-d %b", "%s", "%Q", "%Y年"]
