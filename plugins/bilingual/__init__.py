@@ -25,6 +25,13 @@ def get_generators(pelican):
 
 def add_template_helpers(generator):
     default = generator.settings["DEFAULT_LANG"]
+
+    def named_term(term, lang):
+        return term_name(term, lang, generator.settings.get("TERM_NAMES"),
+                         generator.context.get("term_names_taken", ()))
+
+    # what it reads besides its arguments: a page calling it is fingerprinted with it (build_cache)
+    named_term.context_inputs = ("term_names_taken",)
     generator.env.globals.update(
         t=t,
         format_date=format_date,
@@ -32,8 +39,7 @@ def add_template_helpers(generator):
         LANG_NAMES=LANG_NAMES,
         LANG_SHORT=LANG_SHORT,
         HTML_LANG=HTML_LANG,
-        term_name=lambda term, lang: term_name(term, lang, generator.settings.get("TERM_NAMES"),
-                                               generator.context.get("term_names_taken", ())),
+        term_name=named_term,
     )
 
 

@@ -6,13 +6,14 @@ build_cache.active().
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
 import shutil
 import sys
 import time
 
-from build_cache import pool, snapshots
-from build_cache.digest import Digester, settings_digest, sha1, tree_files
+from build_cache import pool, reads, snapshots
+from build_cache.digest import Digester, content_key, settings_digest, sha1, tree_files
 from build_cache.docs import DocCache
 from build_cache.files import read_pickle, write_pickle
 from build_cache.stamps import Stamps
@@ -74,15 +75,22 @@ class Build:
         self.tree = tree
         tree.base = self.env
         self.digester = Digester()
+        self.walk = reads.Walk()  # whether a value holds posts, memoized for the build
+        self.untracked = {}  # why pages were fingerprinted whole: how many
+        self._read_memo = {}
+        self._index = None
         self._observers = []
         self._templates = {}
 
     # --- pages --------------------------------------------------------------------------
 
-    def page_fingerprint(self, template, rel, localcontext) -> str:
+    def page_fingerprint(self, template, rel, localcontext, pairs=None) -> str:
         """The fingerprint of a page: its template, and the values the templates use
         (localcontext: a mapping, or a ChainMap of the page's own values over Pelican's
-        shared context, whose values are digested once for all the pages)."""
+        shared context, whose values are digested once for all the pages).
+        pairs: what the page read of the posts when it was rendered (build_cache.reads):
+        then posts count by identity in those values, and those reads by their values;
+        None: the posts count with everything in them, two references deep."""
         digest, names = self.template_names(template.environment)
         used = names.get(template.name, names[None])
         maps = getattr(localcontext, "maps", [localcontext])
@@ -97,10 +105,94 @@ class Build:
                 if name in shared:
                     common[name] = shared[name]
                 elif name in template.globals:
-                    common["global " + name] = template.globals[name]
-        return self.tree.fingerprint("page", rel, template.name or "", digest,
-                                     self.digester.digest(values),
-                                     "".join(f"{k}={self.digester.shared(v)};" for k, v in sorted(common.items())))
+                    value = common["global " + name] = template.globals[name]
+                    for key in getattr(value, "context_inputs", ()):  # what it reads besides its arguments
+                        common["context " + key] = shared.get(key)
+        d = self.digester
+        if pairs is None:
+            return self.tree.fingerprint("page", rel, template.name or "", digest, d.digest(values),
+                                         "".join(f"{k}={d.shared(v)};" for k, v in sorted(common.items())))
+        return self.tree.fingerprint("page-reads", rel, template.name or "", digest, d.shallow(values),
+                                     "".join(f"{k}={d.shared_shallow(v)};" for k, v in sorted(common.items())),
+                                     self._reads_digest(pairs, shared or localcontext))
+
+    def keep_page(self, template, rel, localcontext) -> bool:
+        """True when the previous build's rel is kept (or linked): its fingerprint, from
+        what that page read when it was rendered, is the same now."""
+        reads.track(template.environment, self.walk)
+        tried = set()
+        for found in self.tree.previous_extras(rel, "reads"):
+            marker = found[0] if found else None
+            if marker in tried:
+                continue
+            tried.add(marker)
+            fingerprint = self.page_fingerprint(template, rel, localcontext, found and found[1])
+            if self.tree.reuse(rel, fingerprint):
+                return True
+        return False
+
+    def write_page(self, rel, template, localcontext) -> None:
+        """Render and write a page (see `later`), noting what it reads of the posts."""
+        reads.track(template.environment, self.walk)
+        self.later(functools.partial(self._write_page, rel, template, localcontext), key=rel)
+
+    def _write_page(self, rel, template, localcontext):
+        with reads.recording() as seen:
+            data = template.render(dict(localcontext))  # a plain dict, as Pelican gives
+        found = None
+        if seen.untracked is None:
+            pairs = seen.frozen(content_key)
+            found = (sha1(repr(pairs)), pairs)
+        else:
+            self.untracked[seen.untracked] = self.untracked.get(seen.untracked, 0) + 1
+        self.tree.write(rel, data, self.page_fingerprint(template, rel, localcontext,
+                                                         found and found[1]))
+        self.tree.set_extra(rel, "reads", found)
+        self.rendered(rel, data)
+
+    def _reads_digest(self, pairs, context) -> str:
+        """The values of what a page read of the posts, in this build."""
+        index = self._contents(context)
+        h = hashlib.sha1()
+        for key, names in pairs:
+            post = index.get(key)
+            if post is None:  # gone, or not to be told apart: the page is rendered again
+                return "unknown:" + self.digester.shallow(object())
+            h.update(key.encode())
+            for name in names:
+                h.update(self._read(post, name).encode())
+        return h.hexdigest()
+
+    def _read(self, post, name) -> str:
+        memo_key = (id(post), name)
+        found = self._read_memo.get(memo_key)
+        if found is None:
+            if name == reads.DEEP:
+                found = "whole:" + self.digester.digest(post)
+            else:
+                try:
+                    value = getattr(post, name)
+                except AttributeError:
+                    found = f"{name}:missing"
+                except Exception as e:  # what a property raises is its value
+                    found = f"{name}:<{type(e).__name__}>"
+                else:
+                    found = f"{name}=" + self.digester.token(value)
+            self._read_memo[memo_key] = found
+        return found
+
+    def _contents(self, context) -> dict:
+        """{content_key: post or page} of every content object Pelican made (None for a
+        key two objects share)."""
+        if self._index is None:
+            index = {}
+            for group in ("generated_content", "static_content"):
+                for obj in (context.get(group) or {}).values():
+                    if obj is not None:
+                        key = content_key(obj)
+                        index[key] = obj if index.get(key, obj) is obj else None
+            self._index = {k: v for k, v in index.items() if v is not None}
+        return self._index
 
     def template_names(self, env):
         """(digest of every template, {template name: names it and the templates it

@@ -294,6 +294,12 @@ class OutputTree:
         if os.path.lexists(path) and not os.path.isdir(path):
             os.unlink(path)
 
+    def previous_extras(self, rel: str, name: str) -> list:
+        """The `name` extra of rel in the spare, then in the previous output, for each
+        that holds rel (None where it has none)."""
+        return [tree.get("extras", {}).get(rel, {}).get(name) for tree in (self.spare, self.live)
+                if tree is not None and rel in tree["files"]]
+
     def extra(self, rel: str, name: str, default=None):
         return self.extras.get(rel, {}).get(name, default)
 

@@ -1,8 +1,8 @@
 """An incremental build writes exactly what a clean build writes, and writes little.
 
 The fixture site (tests/fixtures/site, with a copy of the theme) is built with the
-build cache, edited (a post, a template, a translation, tags, the URL of a post others link
-to, a new and a deleted post), built again each time, and every file of the output compared byte for byte
+build cache, edited (a post, a template, a post's body alone, a translation, tags, the URL
+of a post others link to, a new and a deleted post), built again each time, and every file of the output compared byte for byte
 with a build of the same sources without any cache. A bad edit fails with its
 path:line and leaves the output as it was.
 """
@@ -36,6 +36,11 @@ def site(tmp_path):
     shutil.copytree(FIXTURE, tmp_path / "content")
     shutil.copytree(ROOT / "theme", tmp_path / "theme")
     return tmp_path
+
+
+def mtimes(top: Path) -> dict:
+    """{file: its mtime}: a file kept or linked from the previous output keeps it."""
+    return {rel: p.stat().st_mtime_ns for rel, p in tree(top).items()}
 
 
 def build_both(site, step):
@@ -73,6 +78,14 @@ def test_incremental_builds_equal_clean_builds(site):
     stats, out = build_both(site, "post-and-template")
     assert "The decks are" in (out / FLANNEL).read_text(encoding="utf-8")
     assert 0 < stats["written"] < total and stats["cache_misses"] == 1
+
+    # a sentence in a post's body, past its summary: its own page is written again, not the
+    # listings it is on nor its neighbours' pages, which show only its title (build_cache.reads)
+    before = mtimes(out)
+    edit(posts / "flannel.md", "and the diagram:", "and the diagram of the packet path:")
+    stats, out = build_both(site, "body-only")
+    assert "the diagram of the packet path" in (out / FLANNEL).read_text(encoding="utf-8")
+    assert [rel for rel, t in mtimes(out).items() if rel.endswith(".html") and before[rel] != t] == [FLANNEL]
 
     # a translation's title, and another post's tags
     edit(posts / "kubernetes-cluster.zh.md", "title: 如何快速启动一个Kubernetes集群",

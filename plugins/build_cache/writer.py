@@ -2,11 +2,14 @@
 
 A page's fingerprint is the digest of: the page's path and template; every template
 file of the theme and the plugins (a change to any of them renders every page again);
-and the values of the names the templates use (found by Jinja's own parser: the
-union over all templates) in the page's context, with the posts among them digested
+the values of the names the templates use (found by Jinja's own parser: the union
+over all templates) in the page's context, with the posts among them counted by
+identity; and the values of what the page read of those posts when it was last
+rendered (build_cache.reads), or, for a page that could not say, the posts digested
 deeply (build_cache.digest). The code and the settings are in every fingerprint
-(OutputTree.base). A page with the previous build's fingerprint is linked from the
-previous output (OutputTree.reuse); any other is rendered and written as a new file.
+(OutputTree.base). A page with the previous build's fingerprint is kept or linked
+from the previous output (OutputTree.reuse); any other is rendered and written as a
+new file.
 
 Pelican's rules on writing one path twice are kept (`override_output`); paginated
 writes (a feature of Pelican's own listings, which this site turns off) are passed
@@ -16,7 +19,6 @@ one linked from the previous output.
 from __future__ import annotations
 
 import collections
-import functools
 import logging
 import os
 
@@ -49,16 +51,12 @@ class IncrementalWriter(Writer):
         if not self._claim(path, override_output):
             return
         rel = os.path.relpath(path, self.output_path)
-        fingerprint = functools.partial(build.page_fingerprint, template, rel, localcontext)
-        if not build.tree.fresh:  # else nothing can be kept: it is computed where it is written
-            fingerprint = fingerprint()
-            if build.tree.reuse(rel, fingerprint):
-                signals.content_written.send(path, context=localcontext)
-                return
-        else:  # the templates' names, parsed here once rather than in each pool worker
+        if not build.tree.fresh and build.keep_page(template, rel, localcontext):
+            signals.content_written.send(path, context=localcontext)
+            return
+        if build.tree.fresh:  # the templates' names, parsed here once rather than in each pool worker
             build.template_names(template.environment)
-        build.write_later(rel, functools.partial(_render, template, localcontext), fingerprint,
-                          page=True)
+        build.write_page(rel, template, localcontext)
         signals.content_written.send(path, context=localcontext)
 
     def _claim(self, filename, override) -> bool:
@@ -95,10 +93,6 @@ class IncrementalWriter(Writer):
         elif os.path.lexists(filename):
             os.unlink(filename)
         return open(filename, "w", encoding=encoding)
-
-
-def _render(template, localcontext):
-    return template.render(dict(localcontext))  # a plain dict, as Pelican gives
 
 
 def _paginates(settings, paginated, template_name, kwargs) -> bool:
