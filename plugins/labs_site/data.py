@@ -86,14 +86,48 @@ def load_one(d: Path) -> LabInfo:
         info.record = None
     nb_path = d / "transcript.ipynb"
     if nb_path.is_file():
-        import nbformat
         try:
-            info.transcript = nbformat.read(str(nb_path), as_version=4)
+            info.transcript = read_transcript(nb_path)
         except Exception as e:  # a broken notebook: the page says so instead of failing
             info.extra["transcript_error"] = f"{nb_path}: {str(e).splitlines()[0]}"
     if info.record:
         info.changed = info.record.get("source_hash") != source_hash(d)
     return info
+
+
+class Node(dict):
+    """A notebook's JSON as nbformat gives it (a NotebookNode): keys read as attributes too."""
+
+    def __getattr__(self, name):
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+def read_transcript(path: Path) -> Node:
+    """transcript.ipynb as nbformat.read(path, as_version=4) gives it. Every build reads the
+    labs' transcripts; nbformat's import and its JSON Schema check (a tenth of a second for
+    six labs) are paid only for a file not read before: what nbformat made of it is cached
+    as JSON by the file's bytes (build_cache.cached). Raises what nbformat raises, and
+    ValueError for a notebook its JSON Schema check finds invalid (nbformat only logs it)."""
+    import hashlib
+
+    import build_cache
+
+    text = path.read_text(encoding="utf-8")
+
+    def read():
+        import nbformat
+
+        with build_cache.watch_warnings() as warned:  # nbformat logs a schema error, and goes on
+            nb = nbformat.reads(text, as_version=4)
+        if warned:
+            raise ValueError(warned[0].getMessage())
+        return json.dumps(nb)
+
+    made = build_cache.cached("labs_site.transcript_read", hashlib.sha1(text.encode()).hexdigest(), read)
+    return json.loads(made, object_hook=Node)
 
 
 def load_all(settings) -> dict:

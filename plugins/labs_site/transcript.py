@@ -46,6 +46,9 @@ def prerender_tasks(settings):
 
 
 def _to_html(nb, settings) -> str:
+    import nbformat
+
+    nb = nbformat.from_dict(nb)  # a NotebookNode for nbconvert (labs_site.data reads plain ones)
     formatter = HtmlFormatter(cssclass=code_css_class(settings), wrapcode=True)  # no state between cells
     bash, session = BashLexer(), BashSessionLexer()
 
