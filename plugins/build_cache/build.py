@@ -78,6 +78,7 @@ class Build:
         self.walk = reads.Walk()  # whether a value holds posts, memoized for the build
         self.untracked = {}  # why pages were fingerprinted whole: how many
         self._read_memo = {}
+        self._pair_memo = {}
         self._index = None
         self._observers = []
         self._templates = {}
@@ -152,16 +153,17 @@ class Build:
 
     def _reads_digest(self, pairs, context) -> str:
         """The values of what a page read of the posts, in this build."""
-        index = self._contents(context)
-        h = hashlib.sha1()
-        for key, names in pairs:
-            post = index.get(key)
-            if post is None:  # gone, or not to be told apart: the page is rendered again
-                return "unknown:" + self.digester.shallow(object())
-            h.update(key.encode())
-            for name in names:
-                h.update(self._read(post, name).encode())
-        return h.hexdigest()
+        index, memo = self._contents(context), self._pair_memo
+        parts = []
+        for pair in pairs:  # (post key, names): the same pair comes back on many listings
+            found = memo.get(pair)
+            if found is None:
+                post = index.get(pair[0])
+                if post is None:  # gone, or not to be told apart: the page is rendered again
+                    return "unknown:" + self.digester.shallow(object())
+                found = memo[pair] = pair[0] + "\0" + "\0".join(self._read(post, n) for n in pair[1])
+            parts.append(found)
+        return sha1(*parts)
 
     def _read(self, post, name) -> str:
         memo_key = (id(post), name)

@@ -22,6 +22,7 @@ from pelican.generators import Generator
 from pelican.utils import set_date_tzinfo
 
 import build_cache
+from build_cache.digest import sha1
 from cjk.summary import clean
 
 
@@ -95,6 +96,7 @@ class FeedsGenerator(Generator):
         super().__init__(*args, **kwargs)
         self._cleaning = set()  # ids of posts whose feed content is being made
         self._entries = {}  # id of a post -> its <entry>, for the feeds of this build
+        self._shown_memo = {}  # id of a post -> what its entry shows (_shown)
     def generate_context(self):
         pass
 
@@ -106,12 +108,13 @@ class FeedsGenerator(Generator):
         items = items[: settings.get("FEED_MAX_ITEMS") or None]
         build = build_cache.active()
         if build is not None:
-            fingerprint = functools.partial(build.fingerprint, "feed", path, title, base, items)
+            siteurl = settings.get("SITEURL", "")
+            fingerprint = functools.partial(build.fingerprint, "feed", path, title, base,
+                                            [self._shown(a, siteurl) for a in items])
             if not build.tree.fresh:  # else nothing can be kept: computed where it is written
                 fingerprint = fingerprint()
                 if build.tree.reuse(path, fingerprint):
                     return
-            siteurl = settings.get("SITEURL", "")
             for a in items:  # cleaned once each, in parallel, before the feeds are written
                 if id(a) not in self._cleaning:
                     self._cleaning.add(id(a))
@@ -125,6 +128,17 @@ class FeedsGenerator(Generator):
         os.makedirs(os.path.dirname(out), exist_ok=True)
         with open(out, "w", encoding="utf-8") as f:
             f.write(self._xml(path, title, items))
+
+    def _shown(self, a, siteurl) -> tuple:
+        """What an entry shows of post a (what _xml reads of it), for the feeds' fingerprints:
+        made once per post, its content by digest."""
+        found = self._shown_memo.get(id(a))
+        if found is None:
+            found = self._shown_memo[id(a)] = (
+                a.url, a.title, a.summary or None, sha1(a.get_content(siteurl)),
+                [t.name for t in getattr(a, "tags", []) or []],
+                getattr(getattr(a, "author", None), "name", None), a.date, getattr(a, "modified", None))
+        return found
 
     def _xml(self, path, title, items) -> str:
         settings = self.settings
