@@ -21,6 +21,7 @@ from build_cache.templates import template_names
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 KEEP_DAYS = 3  # caches of other code or settings (make publish beside make html, tests) unused longer go
+_MISSING = object()
 MIN_PARALLEL = 150  # less pending work (in pages) is done in this process (a pool costs ~0.2 s)
 
 
@@ -79,6 +80,7 @@ class Build:
         self.untracked = {}  # why pages were fingerprinted whole: how many
         self._read_memo = {}
         self._pair_memo = {}
+        self._common_memo = {}
         self._index = None
         self._observers = []
         self._templates = {}
@@ -96,26 +98,36 @@ class Build:
         used = names.get(template.name, names[None])
         maps = getattr(localcontext, "maps", [localcontext])
         own, shared = maps[:-1], maps[-1] if len(maps) > 1 else {}
-        values, common = {}, {}
-        for name in used:
-            for layer in own:
-                if name in layer:
-                    values[name] = layer[name]
-                    break
-            else:
+        values = {}
+        for layer in reversed(own):  # the first layer holding a name gives its value
+            values.update((name, layer[name]) for name in used & layer.keys())
+        d = self.digester
+        deep = pairs is None
+        common = self._common_part(template, shared, used - values.keys(), deep)
+        if deep:
+            return self.tree.fingerprint("page", rel, template.name or "", digest, d.digest(values), common)
+        return self.tree.fingerprint("page-reads", rel, template.name or "", digest, d.shallow(values),
+                                     common, self._reads_digest(pairs, shared or localcontext))
+
+    def _common_part(self, template, shared, names, deep) -> str:
+        """The digests of the values a page takes from Pelican's shared context and the
+        templates' globals: the same for every page of a template while those values are
+        the same objects (memoized by their identities)."""
+        key = (template.name, deep, *((name, id(shared.get(name, _MISSING)), id(template.globals.get(name, _MISSING)))
+                                      for name in sorted(names)))
+        found = self._common_memo.get(key)
+        if found is None:
+            common = {}
+            for name in names:
                 if name in shared:
                     common[name] = shared[name]
                 elif name in template.globals:
                     value = common["global " + name] = template.globals[name]
-                    for key in getattr(value, "context_inputs", ()):  # what it reads besides its arguments
-                        common["context " + key] = shared.get(key)
-        d = self.digester
-        if pairs is None:
-            return self.tree.fingerprint("page", rel, template.name or "", digest, d.digest(values),
-                                         "".join(f"{k}={d.shared(v)};" for k, v in sorted(common.items())))
-        return self.tree.fingerprint("page-reads", rel, template.name or "", digest, d.shallow(values),
-                                     "".join(f"{k}={d.shared_shallow(v)};" for k, v in sorted(common.items())),
-                                     self._reads_digest(pairs, shared or localcontext))
+                    for key_read in getattr(value, "context_inputs", ()):  # read besides its arguments
+                        common["context " + key_read] = shared.get(key_read)
+            digest = self.digester.shared if deep else self.digester.shared_shallow
+            found = self._common_memo[key] = "".join(f"{k}={digest(v)};" for k, v in sorted(common.items()))
+        return found
 
     def keep_page(self, template, rel, localcontext) -> bool:
         """True when the previous build's rel is kept (or linked): its fingerprint, from
