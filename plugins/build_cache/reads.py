@@ -166,7 +166,12 @@ def track(env, walk) -> None:
     import jinja2.filters
     import jinja2.tests
 
+    from jinja2.environment import Environment
+    from jinja2.nodes import EvalContext
+    from jinja2.runtime import Context
+
     content, wrapper, jinja_safe = _classes()
+    jinja_state = (Environment, Context, EvalContext)
     base_getattr, base_getitem = env.getattr, env.getitem
     kinds = {}  # (type, name) -> "data" | "getter"
 
@@ -205,7 +210,7 @@ def track(env, walk) -> None:
         reads = _current
         if reads is None or reads.untracked is not None:
             return
-        values = [a for a in args if not _is_jinja_state(a)]
+        values = [a for a in args if not isinstance(a, jinja_state)]  # what pass_context & co. add
         values += [v for k, v in kwargs.items() if k not in ("_loop_vars", "_block_vars")]
         if isinstance(func, types.MethodType) and not isinstance(func.__self__, content):
             values.append(func.__self__)  # (a post's own method: its whole digest counts, see seen)
@@ -267,12 +272,6 @@ def _reads_nothing(func, jinja_safe) -> bool:
         owner, (*_PLAIN, dict, list, tuple, set, frozenset))
 
 
-def _is_jinja_state(value) -> bool:
-    from jinja2.environment import Environment
-    from jinja2.nodes import EvalContext
-    from jinja2.runtime import Context
-
-    return isinstance(value, (Environment, Context, EvalContext))
 
 
 def _kind(cls, name) -> str:
