@@ -16,6 +16,9 @@ plugins alone) every plugin computes what it needs, as before. The parts:
 - output.py + writer.py + templates.py: each output file's fingerprint (its
   template's inputs, or its bytes); the build updates the spare output tree the
   previous build left, touching only files whose fingerprint changed, and swaps it in.
+- reads.py: what a page read of the posts while it rendered (Jinja's attribute reads),
+  kept with the page: its next fingerprint digests those values, so a post's edit
+  renders again only the pages that show what changed.
 - build.py: one build's state (the above, and its pool of pending writes: pages and
   feeds rendered by one process per core); pool.py: the forked processes.
 - digest.py: the stable digests all of these are made of.
