@@ -22,7 +22,11 @@ up (and the page gets the whole fingerprint, as before) when:
   posts (the getter may read them);
 - a template reads a method of a post (it is then called), or a Python object's
   `__getattr__` answers for a post-holding object.
-A post printed whole shows its str(): its source path, which is part of its identity.
+A post printed whole shows its str(): its source path, which is part of its identity. A
+template global that reads Pelican's context besides its arguments names what it reads
+(`func.context_inputs`, see Build.page_fingerprint). Not followed: Python a template runs
+without a call, a custom object's __iter__, __len__ or __str__ reading posts; the site
+gives its templates lists, dicts, dataclasses and Pelican's objects.
 """
 from __future__ import annotations
 
