@@ -282,8 +282,9 @@ class Build:
                 for task in todo:
                     task()
                 continue
-            results = pool.run([functools.partial(self._in_worker, task) for task in todo], self.jobs)
-            for task, result in zip(todo, results):
+            results = pool.share(todo, self.jobs, self._in_worker)  # some done here, the rest away
+            for index, result in sorted(results.items()):
+                task = todo[index]
                 if isinstance(result, pool.Failed):  # again here, to fail with the error's place
                     task()
                     continue

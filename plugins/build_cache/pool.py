@@ -32,27 +32,83 @@ class Done:
 CHUNK = 4  # tasks handed to a worker at a time
 
 
-def run(tasks, jobs) -> list:
-    """[Done | Failed] for each task, in order, computed by `jobs` processes."""
-    global _tasks
-    if not tasks:
-        return []
-    _tasks = list(tasks)
+def share(tasks, jobs, away) -> dict:
+    """Run tasks (zero-argument callables) on `jobs` cores: this process takes tasks and
+    runs them itself (task(): their effects are here at once), and jobs - 1 forked
+    processes take the others and run away(task), whose value must pickle; each takes
+    the next CHUNK when done. This process works rather than waits, so one fork fewer
+    than a pool of `jobs`: a forked process copies every page of memory it touches
+    (reference counts are writes), and after the fork so does this one, with its own.
+    Returns {index: Done | Failed} for the tasks run away. The tasks a process that died
+    had taken are run here."""
+    global _tasks, _away
+    if jobs < 2 or len(tasks) < 2:
+        for task in tasks:
+            task()
+        return {}
+    ctx = multiprocessing.get_context("fork")
+    counter = ctx.Value("i", 0)  # the index of the next task to take
+    _tasks, _away = list(tasks), away
+    workers = []
     gc.freeze()  # what the workers inherit is never scanned by their collector (nor copied by it)
     try:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            return pool.map(_run_one, range(len(_tasks)), chunksize=CHUNK)
+        for _ in range(jobs - 1):
+            receive, send = ctx.Pipe(duplex=False)
+            process = ctx.Process(target=_share_worker, args=(counter, send), daemon=True)
+            process.start()
+            send.close()
+            workers.append((process, receive))
     finally:
-        _tasks = []
         gc.unfreeze()
+    here = set()
+    try:
+        for index in _taken(counter, len(_tasks)):
+            _tasks[index]()
+            here.add(index)
+    except BaseException:
+        for process, _ in workers:
+            process.terminate()
+            process.join()
+        raise
+    results = {}
+    for process, receive in workers:
+        try:
+            results.update(receive.recv())
+        except (EOFError, OSError):  # it died: what it took is done below
+            pass
+        process.join()
+    tasks, _tasks, _away = _tasks, [], None
+    for index, task in enumerate(tasks):
+        if index not in here and index not in results:
+            task()
+    return results
 
 
-def _run_one(index):
+_away = None
+
+
+def _taken(counter, n):
+    """The indexes of the tasks this process takes, CHUNK at a time, until none is left."""
+    while True:
+        with counter.get_lock():
+            start = counter.value
+            counter.value = start + CHUNK
+        if start >= n:
+            return
+        yield from range(start, min(start + CHUNK, n))
+
+
+def _share_worker(counter, send):
+    send.send({index: _run_one(index, _away) for index in _taken(counter, len(_tasks))})
+    send.close()
+
+
+def _run_one(index, away):
     import build_cache
 
     try:
         with build_cache.watch_warnings() as warned:
-            value = _tasks[index]()
+            value = away(_tasks[index])
     except Exception as e:
         return Failed(f"{type(e).__name__}: {e}\n{traceback.format_exc(limit=3)}")
     return Done(value, [(r.name, r.levelno, r.getMessage()) for r in warned])
@@ -65,7 +121,7 @@ def start(tasks, jobs, on_done):
     it)."""
     global _tasks
     _tasks = [task for task, _ in tasks]
-    gc.freeze()  # as in run(); unfrozen when the caller is done with the pool
+    gc.freeze()  # as in share()
     workers = multiprocessing.get_context("fork").Pool(jobs)
     gc.unfreeze()
     for index, (_, key) in enumerate(tasks):
