@@ -3,21 +3,24 @@
 Pelican reads files one by one in one process. On a clean build that is most of the
 time, on one core. So first the files Pelican will read are listed (in the order it
 reads them), and those without a valid snapshot in the document cache (a content
-object: build_cache.snapshots) are given to a pool of forked processes (they inherit
-the loaded plugins and settings). A worker reads each file as Pelican's generator
-would (Pelican's Readers.read_file: the reader renders it, Content.__init__ runs the
-plugins' receivers), keeps the render and the object's snapshot in the file's entry,
-and sends the snapshot back; it also runs the plugins' prerender tasks (lab
-transcripts). Pelican runs
-meanwhile; its generator, asking the cache for a file, waits for the pool to have
-made it (`Prerender.wait`) and restores the object instead of reading the file. A
-file that gives an error or a warning is left to the generator, which reports it in
-this process as without the cache.
+object: build_cache.snapshots) are shared between Pelican, reading from the first, and
+a pool of jobs - 1 forked processes (they inherit the loaded plugins and settings),
+reading from the last: each file goes to whichever takes it first (a flag per file
+in shared memory), and they meet in the middle. A worker reads each file as
+Pelican's generator would (Pelican's Readers.read_file: the reader renders it,
+Content.__init__ runs the plugins' receivers), keeps the render and the object's
+snapshot in the file's entry, and sends the snapshot back; it also runs the plugins'
+prerender tasks (lab transcripts), first. Pelican's generator, asking the cache for a
+file the pool took, waits for it (`Prerender.wait`) and restores the object instead
+of reading the file; a file nobody took yet it takes and reads itself. A file that
+gives an error or a warning is left to the generator, which reports it in this
+process as without the cache.
 """
 from __future__ import annotations
 
 import fnmatch
 import functools
+import multiprocessing
 import os
 import threading
 
@@ -25,6 +28,7 @@ import build_cache
 from build_cache import pool, snapshots
 
 MIN_FILES = 16     # fewer: not worth starting processes
+FREE, POOL, HERE = 0, 1, 2  # who reads a file: nobody yet, the pool, this process
 CHUNK = 8
 WAIT_SECONDS = 600  # for one file: only a worker that died takes that long
 _CONTEXT = {}      # the shared context of objects made in a worker (a reference in their pickle)
@@ -76,11 +80,14 @@ def missing(build, sources) -> list:
 
 
 class Prerender:
-    """The pool reading documents while Pelican runs, and which are not done yet."""
+    """The pool reading documents while Pelican runs, and which are not done yet.
+    claims: for each of the files, who reads it (FREE, POOL, HERE), shared with the pool."""
 
-    def __init__(self, build, tasks, paths, jobs):
+    def __init__(self, build, tasks, paths, claims, jobs):
         self.build = build
         self.pending = set(paths)
+        self.index = {path: i for i, path in enumerate(paths)}
+        self.claims = claims
         self.cond = threading.Condition()
         self.pool = pool.start(tasks, jobs, self._done)
 
@@ -102,8 +109,12 @@ class Prerender:
             self.cond.notify_all()
 
     def wait(self, source_path) -> bool:
-        """Wait until the pool is done with source_path; True if it had it to do."""
+        """Wait until the pool is done with source_path if it took it, True then; False:
+        this process reads it (it takes the file if the pool has not yet)."""
         path = os.path.abspath(source_path)
+        index = self.index.get(path)
+        if index is None or _claim(self.claims, index, HERE):
+            return False
         with self.cond:
             if path not in self.pending:
                 return False
@@ -123,19 +134,22 @@ class Prerender:
 
 
 def prerender(build, settings, jobs) -> int:
-    """Start reading the missing files with `jobs` processes, with the plugins' other
-    tasks (build_cache.add_prerender_tasks), as build.prerendering; return how many files
-    were missing."""
+    """Start reading the missing files with this process and jobs - 1 others, with the
+    plugins' other tasks (build_cache.add_prerender_tasks), as build.prerendering; return
+    how many files were missing."""
     todo = missing(build, markdown_sources(settings))
     if jobs < 2 or len(todo) < MIN_FILES:
         return len(todo)
     build.docs.labs_digest()  # worked out once, before the workers need it
-    chunks = [todo[i:i + CHUNK] for i in range(0, len(todo), CHUNK)]
-    tasks = [(functools.partial(_read_chunk, chunk), [path for path, _ in chunk]) for chunk in chunks]
-    # the plugins' tasks (lab transcripts) first: one long task, done while the other
-    # processes read the posts
+    claims = multiprocessing.get_context("fork").Array("b", len(todo))  # all FREE
+    # the pool reads from the last file back, Pelican (in this process) from the first
+    backwards = list(enumerate(todo))[::-1]
+    chunks = [backwards[i:i + CHUNK] for i in range(0, len(backwards), CHUNK)]
+    tasks = [(functools.partial(_read_chunk, claims, chunk), [path for _, (path, _) in chunk])
+             for chunk in chunks]
+    # the plugins' tasks (lab transcripts) first: one long task, done while Pelican reads
     tasks = [(functools.partial(_no_result, task), []) for task in build_cache.prerender_tasks(settings)] + tasks
-    build.prerendering = Prerender(build, tasks, [path for path, _ in todo], jobs)
+    build.prerendering = Prerender(build, tasks, [path for path, _ in todo], claims, jobs - 1)
     return len(todo)
 
 
@@ -146,9 +160,10 @@ def _no_result(task):
 _readers = None
 
 
-def _read_chunk(items):
-    """In a worker: read each file as Pelican would, keep its entry; for the parent, what
-    it needs to restore the object without reading: [(path, stamp record, key, snapshot)]."""
+def _read_chunk(claims, items):
+    """In a worker: read each file as Pelican would (those this process has not taken
+    meanwhile), keep its entry; for the parent, what it needs to restore the object
+    without reading: [(path, stamp record, key, snapshot)]."""
     global _readers
     from pelican.readers import Readers
 
@@ -156,9 +171,18 @@ def _read_chunk(items):
     settings = build.settings
     if _readers is None:
         _readers = Readers(settings)
-    out = [_read_one(build, settings, path, kind) for path, kind in items]
+    out = [_read_one(build, settings, path, kind) for index, (path, kind) in items
+           if _claim(claims, index, POOL)]
     build.docs.save()
     return out
+
+
+def _claim(claims, index, who) -> bool:
+    """Take file `index` for `who` (POOL or HERE) if nobody has; True if `who` has it."""
+    with claims.get_lock():
+        if claims[index] == FREE:
+            claims[index] = who
+        return claims[index] == who
 
 
 def _read_one(build, settings, path, kind):
