@@ -164,6 +164,20 @@ class DocCache:
             entry["snapshot"] = snapshot
             self.dirty.add(entry["path"])
 
+    def release(self, source_path: str) -> None:
+        """Write the file's entry now if it changed, and forget it (read again from its
+        file if asked for): the process that reads posts on a clean build then holds no
+        rendered post in memory."""
+        path = os.path.abspath(source_path)
+        entry = self.entries.pop(path, None)
+        if entry is not None and path in self.dirty:
+            self.dirty.discard(path)
+            self._write(path, entry)
+
+    def _write(self, path, entry):
+        write_pickle(self._file(path), dict(entry, derived={
+            k: v for k, v in entry["derived"].items() if k not in self.apart}))
+
     def derived(self, source_path: str, name: str, inputs: str, compute, apart=False):
         """compute(), remembered in the file's entry for these exact inputs (a string).
         Without an entry for the file (not read through the cache) it just computes.
@@ -237,8 +251,7 @@ class DocCache:
         for path in sorted(self.dirty):
             entry = self.entries.get(path)
             if entry is not None:
-                write_pickle(self._file(path), dict(entry, derived={
-                    k: v for k, v in entry["derived"].items() if k not in self.apart}))
+                self._write(path, entry)
         saved = len(self.dirty)
         self.dirty.clear()
         return saved

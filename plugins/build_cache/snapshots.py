@@ -177,6 +177,7 @@ class Restorer:
         path = os.path.abspath(os.path.join(generator.path, filename))
         if self.docs.entry(path) is not None:
             self.docs.set_snapshot(path, make(obj, generator.settings, generator.context))
+            self.docs.release(path)  # written now: no rendered post held until the build ends
 
 
 @contextlib.contextmanager
