@@ -238,10 +238,13 @@ def track(env, walk) -> None:
             return False
         if name in _FOLLOWED_FILTERS:
             if name in ("select", "reject", "selectattr", "rejectattr"):
-                test = args[2] if name.endswith("attr") and len(args) > 2 else (
-                    args[1] if not name.endswith("attr") and len(args) > 1 else None)
-                # the items (or attributes) go to a test, which must be Jinja's own
-                return test is None or env.tests.get(test) is builtin_tests.get(test)
+                # (value, [attribute,] test name, ...) after the context: the items, or
+                # their attribute, go to the test, which must be Jinja's own
+                given = [a for a in args if not isinstance(a, jinja_state)]
+                at = 2 if name.endswith("attr") else 1
+                test = given[at] if len(given) > at else None
+                return test is None or (isinstance(test, str)
+                                        and env.tests.get(test) is builtin_tests.get(test))
             return True
         return name in _NEEDS_ATTRIBUTE and "attribute" in kwargs
 

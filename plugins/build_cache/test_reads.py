@@ -59,6 +59,20 @@ def test_jinja_filters_taking_attributes_are_followed():
     assert names(seen)[content_key(a)] == ("title",)
 
 
+def test_select_with_jinja_tests_is_followed_and_with_the_sites_own_is_not():
+    a, b = post("a", "Alpha"), post("b", "Beta")
+    text, seen = render("{{ posts|selectattr('title', 'equalto', 'Beta')|map(attribute='slug')|join }}"
+                        "{{ posts|select('defined')|list|length }}", posts=[a, b])
+    assert text == "b2" and seen.untracked is None
+    assert names(seen)[content_key(b)] == ("slug", "title")
+    env = jinja2.Environment()
+    env.tests["long"] = lambda p: len(p.title) > 4
+    reads.track(env, reads.Walk())
+    with reads.recording() as seen:
+        assert env.from_string("{{ posts|select('long')|list|length }}").render(posts=[a, b]) == "1"
+    assert seen.untracked is not None
+
+
 @pytest.mark.parametrize("source, why", [
     ("{{ f(p) }}", "call"),                     # a Python function gets a post
     ("{{ f(x=[p]) }}", "call"),                 # ... or a value holding one
