@@ -317,3 +317,22 @@ def test_a_pdf_that_fails_to_load_says_so_and_keeps_the_link(browser_page):
     assert len(missing) == 1, pg.errors
     pg.errors.remove(missing[0])
     assert pg.errors == []
+
+
+def test_only_pdfjs_fetch_errors_are_kept_off_the_console(browser_page):
+    """pdf.js may reject its stream's headers promise before attaching a handler (a 404
+    answered faster than its worker's message): that one, and only that kind, is not an
+    uncaught error; the figure says the PDF could not be shown either way."""
+    pg = browser_page
+    pg.goto(pg.base + "local.html")
+    pg.wait_for_selector("figure.pdf-embed[data-state=ready]", timeout=30000)
+    pg.evaluate("""() => {
+      const fetchError = new Error("Unexpected server response (404)");
+      fetchError.name = "ResponseException";
+      Promise.reject(fetchError);
+      Promise.reject(new Error("something else"));
+    }""")
+    pg.wait_for_function("() => new Promise((done) => setTimeout(() => done(true), 200))")
+    other = [e for e in pg.errors if "something else" in e]
+    assert len(other) == 1 and len(pg.errors) == 1, pg.errors
+    pg.errors.remove(other[0])

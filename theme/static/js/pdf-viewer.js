@@ -62,6 +62,15 @@ function cancelled(err) {
   return err && (err.name === "RenderingCancelledException" || err.name === "AbortException");
 }
 
+/* pdf.js rejects a document stream's "headers ready" promise as soon as the server
+ * answers 404, and attaches its handler only when its worker asks, a message later: when
+ * the answer is the faster, the browser reports an unhandled rejection, though the same
+ * error rejects getDocument().promise, which open() awaits and shows ("could not be
+ * shown"). Only that kind of error, from pdf.js fetching a PDF, is kept off the console. */
+window.addEventListener("unhandledrejection", (event) => {
+  if (event.reason?.name === "ResponseException" && pdfjsPromise !== null) event.preventDefault();
+});
+
 let pdfjsPromise = null;
 function loadPdfjs() {
   pdfjsPromise ??= import(new URL("pdf.min.mjs", PDFJS).href).then((lib) => {
