@@ -82,6 +82,7 @@ def recording():
 
 _PLAIN = (str, bytes, int, float, complex, bool, type(None), datetime.date, datetime.time,
           datetime.timedelta, decimal.Decimal, fractions.Fraction, range)
+_PLAIN_TYPES = frozenset(_PLAIN)
 
 
 class Walk:
@@ -174,20 +175,34 @@ def track(env, walk) -> None:
     from jinja2.nodes import EvalContext
     from jinja2.runtime import Context
 
+    from markupsafe import Markup
+
     content, wrapper, jinja_safe = _classes()
     jinja_state = (Environment, Context, EvalContext)
+    plain = _PLAIN_TYPES | {Markup}  # exactly these types (a subclass may read more)
     base_getattr, base_getitem = env.getattr, env.getitem
     kinds = {}  # (type, name) -> "data" | "getter"
+    # type -> "post", "plain" (its attributes are its values, or methods reading only
+    # them) or "other": every template reads hundreds of attributes, of a few types
+    sorts = {}
+
+    def sort_of(cls):
+        found = sorts.get(cls)
+        if found is None:
+            found = sorts[cls] = ("post" if issubclass(cls, content) else "plain" if issubclass(
+                cls, (*_PLAIN, wrapper, *jinja_safe, dict, list, tuple)) else "other")
+        return found
 
     def seen(obj, name, value):
+        sort = sorts.get(type(obj)) or sort_of(type(obj))
+        if sort == "plain":
+            return
         reads = _current
-        if isinstance(obj, content):
+        if sort == "post":
             reads.note(obj, name)
             if isinstance(value, types.MethodType):
                 reads.note(obj, DEEP)
             return
-        if isinstance(obj, _PLAIN) or isinstance(obj, (wrapper, jinja_safe, dict, list, tuple)):
-            return  # their attributes are their values, or methods reading only them
         if not isinstance(name, str):
             return
         kind = kinds.get((type(obj), name))
@@ -214,6 +229,9 @@ def track(env, walk) -> None:
         reads = _current
         if reads is None or reads.untracked is not None:
             return
+        if not isinstance(func, types.MethodType) and all(type(a) in plain for a in args) and all(
+                type(v) in plain for k, v in kwargs.items() if k not in ("_loop_vars", "_block_vars")):
+            return  # most calls: t('key', ui_lang, n=3)
         values = [a for a in args if not isinstance(a, jinja_state)]  # what pass_context & co. add
         values += [v for k, v in kwargs.items() if k not in ("_loop_vars", "_block_vars")]
         if isinstance(func, types.MethodType) and not isinstance(func.__self__, content):
