@@ -118,11 +118,10 @@ def clean_env(**lab_vars) -> dict:
     return env
 
 
-def bash_argv(script: str, dollar0: str, bash=None) -> list:
+def bash_argv(script: str, dollar0: str) -> list:
     """argv of a bash that reads no startup file and runs script with $0 = dollar0
     (bash's messages name it: the lab.md path for blocks)."""
-    return [bash or requires.which("bash") or "/bin/bash", "--noprofile", "--norc", "-c", script,
-            dollar0]
+    return [requires.which("bash") or "/bin/bash", "--noprofile", "--norc", "-c", script, dollar0]
 
 
 def prelude(secret_names=()) -> str:

@@ -38,25 +38,21 @@ for p in (str(ROOT), str(ROOT / "plugins")):
 @pytest.fixture(scope="session")
 def build_site(tmp_path_factory):
     """Factory: build_site(content_dir, settings_overrides=None) -> output Path."""
-    from tools.build import BuildFailed, build
+    from tests.helpers import run_build
+    from tools.build import BuildFailed
 
     cache = {}
 
     def _build(content_dir, settings_overrides=None):
         key = (str(Path(content_dir).resolve()), repr(sorted((settings_overrides or {}).items())))
         if key not in cache:
-            out = tmp_path_factory.mktemp("site") / "output"
             overrides = dict(settings_overrides or {})
-            overrides.setdefault("PATH", str(Path(content_dir).resolve()))
-            overrides.setdefault("OUTPUT_PATH", str(out))
-            cwd = os.getcwd()
-            os.chdir(ROOT)  # messages and relative settings are relative to the project
-            try:
-                cache[key] = Path(build(str(ROOT / "pelicanconf.py"), overrides))
+            content = overrides.pop("PATH", str(Path(content_dir).resolve()))
+            out = overrides.pop("OUTPUT_PATH", str(tmp_path_factory.mktemp("site") / "output"))
+            try:  # from the project root: messages and relative settings are relative to it
+                cache[key] = run_build(content, out, **overrides)
             except BuildFailed as failed:
                 pytest.fail("site build failed:\n" + "\n".join(failed.errors), pytrace=False)
-            finally:
-                os.chdir(cwd)
         return cache[key]
 
     return _build

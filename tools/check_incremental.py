@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import filecmp
-import os
 import random
 import re
 import shutil
@@ -55,12 +54,13 @@ EDITS = {
 }
 
 
-def _tree(top: Path) -> dict:
+def tree(top: Path) -> dict:
+    """{path relative to top: Path} of every file under top."""
     return {p.relative_to(top).as_posix(): p for p in sorted(top.rglob("*")) if p.is_file()}
 
 
 def differences(clean: Path, incremental: Path) -> list:
-    a, b = _tree(clean), _tree(incremental)
+    a, b = tree(clean), tree(incremental)
     return sorted(set(a) ^ set(b)) + [r for r in a if r in b and not filecmp.cmp(a[r], b[r], shallow=False)]
 
 

@@ -22,6 +22,21 @@ def localized_url(lang: str, path: str, settings) -> str:
     return lang_prefix(lang, settings.get("DEFAULT_LANG", "en")) + path
 
 
+def add_menu_entry(context, settings, slug: str, path: str, title_of) -> None:
+    """A menu entry for `path` in every UI language (title_of(lang) its title), unless the
+    menu has one with this slug: Pelican's context["menu_pages"] (the bilingual plugin's,
+    {lang: [pages]}; none, no entry)."""
+    from types import SimpleNamespace
+
+    menu = context.get("menu_pages")
+    if not isinstance(menu, dict):
+        return
+    for lang in ui_langs(settings):
+        items = menu.setdefault(lang, [])
+        if not any(getattr(p, "slug", None) == slug for p in items):
+            items.append(SimpleNamespace(url=localized_url(lang, path, settings), title=title_of(lang), slug=slug))
+
+
 def alternates_of(path: str, settings) -> dict:
     """{lang: url} of `path` in every UI language."""
     return {lang: localized_url(lang, path, settings) for lang in ui_langs(settings)}

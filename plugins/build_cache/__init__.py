@@ -118,6 +118,14 @@ def snapshot_safe(receiver, uses=None) -> None:
     snapshots.snapshot_safe(receiver, uses)
 
 
+def add_once(obj, name, item) -> None:
+    """Append item to obj's list attribute `name` unless it holds it: what a receiver that
+    runs again on a restored object (see snapshot_safe) does to add a stylesheet."""
+    have = getattr(obj, name, None) or []
+    if item not in have:
+        setattr(obj, name, [*have, item])
+
+
 def activate(settings, cache_dir, tree, jobs=1, problems=None):
     """Turn the cache on for a build: a build_cache.build.Build, also active() now.
     problems: () -> how many content errors were reported so far."""

@@ -6,7 +6,6 @@ build_cache.active().
 from __future__ import annotations
 
 import functools
-import hashlib
 import os
 import shutil
 import sys
@@ -77,7 +76,6 @@ class Build:
         tree.base = self.env
         self.digester = Digester()
         self.walk = reads.Walk()  # whether a value holds posts, memoized for the build
-        self.untracked = {}  # why pages were fingerprinted whole: how many
         self._read_memo = {}
         self._pair_memo = {}
         self._common_memo = {}
@@ -132,7 +130,6 @@ class Build:
     def keep_page(self, template, rel, localcontext) -> bool:
         """True when the previous build's rel is kept (or linked): its fingerprint, from
         what that page read when it was rendered, is the same now."""
-        reads.track(template.environment, self.walk)
         tried = set()
         for found in self.tree.previous_extras(rel, "reads"):
             marker = found[0] if found else None
@@ -146,6 +143,7 @@ class Build:
 
     def write_page(self, rel, template, localcontext) -> None:
         """Render and write a page (see `later`), noting what it reads of the posts."""
+        self.template_names(template.environment)  # parsed here once, not in each pool worker
         reads.track(template.environment, self.walk)
         self.later(functools.partial(self._write_page, rel, template, localcontext), key=rel)
 
@@ -153,11 +151,9 @@ class Build:
         with reads.recording() as seen:
             data = template.render(dict(localcontext))  # a plain dict, as Pelican gives
         found = None
-        if seen.untracked is None:
+        if seen.untracked is None:  # else the page's next fingerprint is the whole digest
             pairs = seen.frozen(content_key)
             found = (sha1(repr(pairs)), pairs)
-        else:
-            self.untracked[seen.untracked] = self.untracked.get(seen.untracked, 0) + 1
         self.tree.write(rel, data, self.page_fingerprint(template, rel, localcontext,
                                                          found and found[1]))
         self.tree.set_extra(rel, "reads", found)
@@ -260,11 +256,11 @@ class Build:
             self._keyed[key] = len(self._tasks)
         self._tasks.append([phase, weight, task])
 
-    def write_later(self, rel, make, fingerprint, page=False, phase=0, weight=1.0) -> None:
+    def write_later(self, rel, make, fingerprint, phase=0, weight=1.0) -> None:
         """Write rel with the text make() returns (see `later`). fingerprint: a string, or a
         function giving it (then computed where the file is written, and rel kept or
-        linked when it matches); page: a rendered page (for `on_rendered`)."""
-        self.later(functools.partial(self._write, rel, make, fingerprint, page), phase, weight, rel)
+        linked when it matches). Pages go through write_page."""
+        self.later(functools.partial(self._write, rel, make, fingerprint), phase, weight, rel)
 
     def cancel(self, rel) -> None:
         """rel is being written otherwise: a pending write of it must not happen."""
@@ -301,15 +297,12 @@ class Build:
                     self.docs.add_derived(path, name, slot, saved=True)
                 pool.replay(result.warnings)
 
-    def _write(self, rel, make, fingerprint, page):
+    def _write(self, rel, make, fingerprint):
         if callable(fingerprint):
             fingerprint = fingerprint()
             if self.tree.reuse(rel, fingerprint):
                 return
-        data = make()
-        self.tree.write(rel, data, fingerprint)
-        if page:
-            self.rendered(rel, data)
+        self.tree.write(rel, make(), fingerprint)
 
     def _in_worker(self, task):
         """task() in a pool worker; what the parent needs of what it did."""

@@ -258,7 +258,7 @@ class Digester:
     def shallow(self, value) -> str:
         """Digest of value with every post or page in it counted by its identity only
         (content_key): for a page whose reads of posts are digested apart
-        (build_cache.reads). Big containers and objects are memoized by identity."""
+        (build_cache.reads); shared_shallow memoizes it for the values every page shares."""
         try:  # JSON's C encoder walks it about ten times faster than _feed_shallow
             text = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"),
                               default=self._json_shallow)
@@ -295,28 +295,12 @@ class Digester:
             self._keep.append(value)
         return found
 
-    def _shallow_memo(self, h, value, path):
-        """_feed_shallow of a big container or an object, once per build."""
-        key = ("shallow", id(value))
-        found = self._memo.get(key)
-        if found is None:
-            inner = hashlib.sha1()
-            self._feed_shallow(inner, value, path, memo=False)
-            found = self._memo[key] = inner.hexdigest()
-            self._keep.append(value)
-        h.update(found.encode())
-
-    def _feed_shallow(self, h, value, path, memo=True):
+    def _feed_shallow(self, h, value, path):
         """Like _feed, but a content object inside counts by its identity only."""
         if _is_content(value):
             h.update(f"{content_key(value)};".encode())
         elif _is_wrapper(value):
             h.update(json.dumps(_wrapper_value(value), ensure_ascii=False).encode())
-        elif memo and not _is_plain(value) and (
-                (isinstance(value, (list, tuple, dict)) and len(value) >= BIG)
-                or (hasattr(value, "__dict__") and not isinstance(
-                    value, (types.FunctionType, types.MethodType, type, types.ModuleType)))):
-            self._shallow_memo(h, value, path)
         elif isinstance(value, (list, tuple)):
             h.update(f"{type(value).__name__}[{len(value)}".encode())
             for item in value:

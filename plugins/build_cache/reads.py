@@ -181,7 +181,7 @@ def track(env, walk) -> None:
     jinja_state = (Environment, Context, EvalContext)
     plain = _PLAIN_TYPES | {Markup}  # exactly these types (a subclass may read more)
     base_getattr, base_getitem = env.getattr, env.getitem
-    kinds = {}  # (type, name) -> "data" | "getter"
+    kinds = {}  # (type, name) -> "data" | "instance" | "getter" (_kind)
     # type -> "post", "plain" (its attributes are its values, or methods reading only
     # them) or "other": every template reads hundreds of attributes, of a few types
     sorts = {}

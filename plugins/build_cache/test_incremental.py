@@ -6,7 +6,6 @@ of a post others link to, a new and a deleted post), built again each time, and 
 with a build of the same sources without any cache. A bad edit fails with its
 path:line and leaves the output as it was.
 """
-import filecmp
 import os
 import shutil
 from pathlib import Path
@@ -14,21 +13,16 @@ from pathlib import Path
 import pytest
 
 from tools.build import BuildFailed, build
+from tools.check_incremental import differences, tree
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = ROOT / "tests" / "fixtures" / "site"
 FLANNEL = "en/2016/07/19/setup-hyperd-with-flannel-network/index.html"
 
 
-def tree(top: Path) -> dict:
-    return {p.relative_to(top).as_posix(): p for p in sorted(top.rglob("*")) if p.is_file()}
-
-
 def assert_same_tree(clean: Path, incremental: Path):
-    a, b = tree(clean), tree(incremental)
-    assert sorted(a) == sorted(b), (set(a) ^ set(b))
-    differ = [rel for rel in a if not filecmp.cmp(a[rel], b[rel], shallow=False)]
-    assert differ == []
+    """Every file in both, byte for byte (the files only one has, then those that differ)."""
+    assert differences(clean, incremental) == []
 
 
 @pytest.fixture

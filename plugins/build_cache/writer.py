@@ -54,8 +54,6 @@ class IncrementalWriter(Writer):
         if not build.tree.fresh and build.keep_page(template, rel, localcontext):
             signals.content_written.send(path, context=localcontext)
             return
-        if build.tree.fresh:  # the templates' names, parsed here once rather than in each pool worker
-            build.template_names(template.environment)
         build.write_page(rel, template, localcontext)
         signals.content_written.send(path, context=localcontext)
 

@@ -22,6 +22,7 @@ from pelican.generators import Generator
 from pelican.utils import set_date_tzinfo
 
 import build_cache
+from bilingual.localized import ui_langs
 from build_cache.digest import sha1
 from cjk.summary import clean
 
@@ -34,17 +35,17 @@ class Feed(Atom1Feed):
     1970-01-01 rather than the time of the build, so the same posts always give the
     same file (an incremental build keeps it, and it equals a clean build's).
 
-    With `entries` (a dict shared by the feeds of a build) a post's <entry> is written
-    once as XML and copied into every feed it is in (all, its language, its tags)."""
+    entries (a dict shared by the feeds of a build): a post's <entry> is written once as
+    XML and copied into every feed it is in (all, its language, its tags)."""
 
-    entries = None
+    def __init__(self, *args, entries, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.entries = entries
 
     def latest_post_date(self):
         return super().latest_post_date() if self.items else EMPTY_FEED_DATE
 
     def write_items(self, handler):
-        if self.entries is None:
-            return super().write_items(handler)
         for item in self.items:
             xml = self.entries.get(item["entry_key"])
             if xml is None:
@@ -59,21 +60,15 @@ class Feed(Atom1Feed):
             handler._write(xml)
 
 
-def feed_content(article, siteurl, memo=None):
-    """An entry's content: the post without its TOC. `memo` ({html: content}) saves
-    cleaning a post again for each feed it is in (all, its language, its tags); the
-    build cache keeps it with the post (compressed: it is as long as the post) for the
-    next builds."""
+def feed_content(article, siteurl):
+    """An entry's content: the post without its TOC (made once per build: Feed.entries);
+    the build cache keeps it with the post (compressed: it is as long as the post) for
+    the next builds."""
     html = article.get_content(siteurl)
-    cleaned = memo.get(html) if memo is not None else None
-    if cleaned is None:
-        packed = build_cache.derived(getattr(article, "source_path", None), "feeds.content", html,
-                                     lambda: zlib.compress(clean(html, scrub_text=False).encode(), 1),
-                                     apart=True)
-        cleaned = zlib.decompress(packed).decode()
-        if memo is not None:
-            memo[html] = cleaned
-    return cleaned
+    packed = build_cache.derived(getattr(article, "source_path", None), "feeds.content", html,
+                                 lambda: zlib.compress(clean(html, scrub_text=False).encode(), 1),
+                                 apart=True)
+    return zlib.decompress(packed).decode()
 
 
 def site_base(settings) -> str:
@@ -149,8 +144,8 @@ class FeedsGenerator(Generator):
             feed_url=urljoin(base, path),
             description=settings.get("SITESUBTITLE", ""),
             language=None,
+            entries=self._entries,
         )
-        feed.entries = self._entries
         tz = settings.get("TIMEZONE")
         for a in items:
             link = urljoin(base, a.url)
@@ -162,7 +157,7 @@ class FeedsGenerator(Generator):
                 unique_id=get_tag_uri(link, a.date),
                 description=summary,
                 # a post whose <entry> another feed already wrote needs no content again
-                content=None if id(a) in self._entries else feed_content(a, settings.get("SITEURL", ""), None),
+                content=None if id(a) in self._entries else feed_content(a, settings.get("SITEURL", "")),
                 categories=[t.name for t in getattr(a, "tags", []) or []] or None,
                 author_name=getattr(getattr(a, "author", None), "name", None)
                 or settings.get("AUTHOR"),
@@ -180,7 +175,7 @@ class FeedsGenerator(Generator):
         items = all_versions(self.context.get("articles", []))
         name = self.settings.get("SITENAME", "")
         self._feed("feeds/all.atom.xml", name, items)
-        for lang in self.settings.get("LANGUAGES") or (self.settings["DEFAULT_LANG"],):
+        for lang in ui_langs(self.settings):
             self._feed(f"feeds/{lang}.atom.xml", f"{name} ({lang})",
                        [a for a in items if a.lang == lang])
         tags = {}

@@ -31,16 +31,17 @@ from pelican import signals
 from pelican.generators import Generator
 
 import strict
-from bilingual.localized import localized_url, ui_langs, write_localized
+import build_cache
+from bilingual.localized import add_menu_entry, localized_url, ui_langs, write_localized
 
 from labs_site import caption, data, record_tag, tag
+from labs_site.caption import PAGE
 from labs_site.markdown_ext import LabTagExtension
 from labs_site.strings import duration, lab_t
 
 log = logging.getLogger(__name__)
 TEMPLATES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "templates")
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mkd", ".mdown")
-PAGE = "labs/"
 # What every `{% lab %}` / `{% labrecord %}` tag renders to (markdown_ext): a step or a
 # measured block (these need labs.css), or the note for a bad tag. Markup with none of
 # them has no tag to check.
@@ -185,20 +186,14 @@ class LabsGenerator(Generator):
                 continue
             lang = getattr(c, "lang", None) or self.settings.get("DEFAULT_LANG", "en")
             c.lab_box = box(info, lang, self.settings)
-            c.extra_css = [*(getattr(c, "extra_css", None) or []), self.css]
+            build_cache.add_once(c, "extra_css", self.css)
             if getattr(c, "status", "published") == "published":
                 self.posts.setdefault((info.name, lang), c)
         for c in _all_contents(self.context):
             if any(k in (getattr(c, "_content", "") or "") for k in RENDERED_MARKERS):
-                if self.css not in (getattr(c, "extra_css", None) or []):
-                    c.extra_css = [*(getattr(c, "extra_css", None) or []), self.css]
-        menu = self.context.get("menu_pages")
-        if isinstance(menu, dict):
-            for lang in ui_langs(self.settings):
-                items = menu.setdefault(lang, [])
-                if not any(getattr(p, "slug", None) == "labs" for p in items):
-                    items.append(SimpleNamespace(url=page_url(lang, self.settings),
-                                                 title=lab_t("labs", lang), slug="labs"))
+                build_cache.add_once(c, "extra_css", self.css)
+        add_menu_entry(self.context, self.settings, "labs", page_path(None),
+                       lambda lang: lab_t("labs", lang))
 
     def _post(self, name, lang):
         return self.posts.get((name, lang)) or next(
@@ -241,8 +236,8 @@ def _inputs_of(content):
 
 
 def register():
-    import build_cache
     from labs_site import transcript
+
     build_cache.add_prerender_tasks(transcript.prerender_tasks)  # transcripts rendered in parallel
     # content_init reports errors (a build with any is not kept) and sets values on the post
     build_cache.snapshot_safe(content_init, uses=_inputs_of)

@@ -10,7 +10,8 @@ import datetime as dt
 import html
 import re
 
-from bilingual.strings import format_date, lang_prefix
+from bilingual.localized import localized_url
+from bilingual.strings import format_date
 from labs_site.strings import lab_t
 
 CAPTION_RE = re.compile(r'<figcaption data-lab-caption="(?P<kind>step|record)"(?P<attrs>[^>]*)>.*?</figcaption>',
@@ -18,9 +19,12 @@ CAPTION_RE = re.compile(r'<figcaption data-lab-caption="(?P<kind>step|record)"(?
 ATTR_RE = re.compile(r'\sdata-([a-z]+)="([^"]*)"')
 
 
+PAGE = "labs/"  # the Labs index, without the language prefix (labs_site's pages)
+
+
 def labs_url(settings, lang) -> str:
     """/labs/ for the default language, /zh/labs/ for the others (as the Labs pages)."""
-    return f"{settings.get('SITEURL', '')}/{lang_prefix(lang, settings.get('DEFAULT_LANG', 'en'))}labs/"
+    return f"{settings.get('SITEURL', '')}/{localized_url(lang, PAGE, settings)}"
 
 
 def _attrs(**data) -> str:

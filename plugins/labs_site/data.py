@@ -111,9 +111,8 @@ def read_transcript(path: Path) -> Node:
     six labs) are paid only for a file not read before: what nbformat made of it is cached
     as JSON by the file's bytes (build_cache.cached). Raises what nbformat raises, and
     ValueError for a notebook its JSON Schema check finds invalid (nbformat only logs it)."""
-    import hashlib
-
     import build_cache
+    from build_cache.digest import sha1
 
     text = path.read_text(encoding="utf-8")
 
@@ -126,7 +125,7 @@ def read_transcript(path: Path) -> Node:
             raise ValueError(warned[0].getMessage())
         return json.dumps(nb)
 
-    made = build_cache.cached("labs_site.transcript_read", hashlib.sha1(text.encode()).hexdigest(), read)
+    made = build_cache.cached("labs_site.transcript_read", sha1(text), read)
     return json.loads(made, object_hook=Node)
 
 

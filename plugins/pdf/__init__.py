@@ -113,12 +113,9 @@ def check_content(instance):
     instance._content = content
     if "data-pdf-viewer" in content:
         static = f"{settings['SITEURL']}/{settings['THEME_STATIC_DIR']}"
-        # idempotent: a post restored from the build cache's snapshot has them already
-        for name, url in (("extra_js", f"{static}/js/pdf-viewer.js"),
-                          ("extra_css", f"{static}/css/pdf-viewer.css")):
-            have = getattr(instance, name, None) or []
-            if url not in have:
-                setattr(instance, name, [*have, url])
+        # once: a post restored from the build cache's snapshot has them already
+        build_cache.add_once(instance, "extra_js", f"{static}/js/pdf-viewer.js")
+        build_cache.add_once(instance, "extra_css", f"{static}/css/pdf-viewer.css")
         _state["used"] = True
 
 

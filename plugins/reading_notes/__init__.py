@@ -16,7 +16,7 @@ from types import SimpleNamespace
 
 from pelican import signals
 
-from bilingual.localized import localized_url, ui_langs, write_localized
+from bilingual.localized import add_menu_entry, write_localized
 from feeds import FeedsGenerator, all_versions
 
 from .series import collect, link
@@ -34,13 +34,9 @@ class ReadingNotesGenerator(FeedsGenerator):
     def generate_context(self):
         self.weeks = collect(self.context.get("articles", []))
         link(self.weeks)
-        menu = self.context.get("menu_pages")  # built by the bilingual plugin, listed before
-        if self.weeks and isinstance(menu, dict):  # a site without notes gets no menu entry
-            for lang in ui_langs(self.settings):
-                items = menu.setdefault(lang, [])
-                if not any(getattr(p, "slug", None) == "reading-notes" for p in items):
-                    items.append(SimpleNamespace(url=localized_url(lang, PAGE, self.settings),
-                                                 title=rn_t("title", lang), slug="reading-notes"))
+        if self.weeks:  # a site without notes gets no menu entry
+            add_menu_entry(self.context, self.settings, "reading-notes", PAGE,
+                           lambda lang: rn_t("title", lang))
 
     def generate_output(self, writer):
         def weeks(lang):
