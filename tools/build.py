@@ -21,6 +21,7 @@ raising `BuildFailed` (with `.errors`, a list of strings).
 """
 import argparse
 import contextlib
+import gc
 import io
 import logging
 import os
@@ -163,6 +164,23 @@ def _plain_format(fmt) -> bool:
 
 
 @contextlib.contextmanager
+def no_cyclic_gc():
+    """Python's cycle collector runs every few hundred allocations and, now and then,
+    walks every object alive: a build allocates millions (unpickled posts, parsed HTML,
+    rendered pages) that live to its end, so those walks find nothing and cost a tenth
+    of a second in a rebuild at 1,000 posts, 0.4 s in a clean build at 2,000. Off for the
+    build (peak memory measured the same at 2,000 posts: a build makes no cyclic garbage
+    worth the walks); reference counting still frees everything else."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+@contextlib.contextmanager
 def memoized_date_formatting():
     """Pelican formats a post's date again for every use of its URL (`{date:%Y}` in
     ARTICLE_URL), through its locale-safe strftime: 185,000 calls for 1,000 posts.
@@ -296,6 +314,11 @@ def build(settings_file="pelicanconf.py", overrides=None, quiet=True, cache=DEFA
     cache: the build cache's directory (None: no cache, everything rendered and written);
     jobs: processes rendering the documents missing from the cache (default: the cores);
     stats: a dict that gets the build's counts (documents rendered, files written ...)."""
+    with no_cyclic_gc():  # from the imports on
+        return _build(settings_file, overrides, quiet, cache, jobs, stats)
+
+
+def _build(settings_file, overrides, quiet, cache, jobs, stats):
     from pelican import Pelican, signals
     from pelican.settings import read_settings
 
@@ -435,6 +458,7 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
+    gc.disable()  # as no_cyclic_gc, and not enabled again after: the process ends with the build
     code = main()
     if sys.getprofile() is not None or sys.gettrace() is not None:
         sys.exit(code)  # a profiler or coverage writes its results at exit
