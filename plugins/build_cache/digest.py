@@ -36,11 +36,16 @@ _ADDRESS_RE = re.compile(r" at 0x[0-9a-fA-F]+")
 
 
 def sha1(*parts: str | bytes) -> str:
-    h = hashlib.sha1()
-    for part in parts:
-        h.update(part if isinstance(part, bytes) else part.encode("utf-8", "surrogatepass"))
-        h.update(b"\0")
-    return h.hexdigest()
+    """The digest of parts, each followed by a NUL."""
+    try:  # texts (nearly always): encoded in one go
+        text = "\0".join(parts) + "\0" if parts else ""
+    except TypeError:  # bytes among them
+        h = hashlib.sha1()
+        for part in parts:
+            h.update(part if isinstance(part, bytes) else part.encode("utf-8", "surrogatepass"))
+            h.update(b"\0")
+        return h.hexdigest()
+    return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _is_content(value) -> bool:
@@ -68,6 +73,7 @@ class Digester:
         self._keep = []
         self._nonce = os.urandom(8).hex()  # for what has no stable digest
         self._refs = None  # the references _own's JSON walk is collecting
+        self._content_keys = {}  # id of a post or page -> content_key
 
     def digest(self, value, depth=FOLLOW_DEPTH) -> str:
         h = hashlib.sha1()
@@ -229,10 +235,11 @@ class Digester:
 
     def _json_shallow(self, value):
         """json.dumps' `default`: what JSON has no type for, as _feed_shallow sees it."""
-        if _is_content(value):
+        key = self._content_keys.get(id(value))
+        if key is not None or _is_content(value):
             if self._refs is not None and all(value is not r for r in self._refs):
                 self._refs.append(value)
-            return content_key(value)
+            return key or self.content_key(value)
         if isinstance(value, (datetime.datetime, datetime.date, datetime.time)):
             return f"{type(value).__name__}:{value.isoformat()}:{getattr(value, 'tzinfo', None)!r}"
         if isinstance(value, (set, frozenset)):
@@ -281,10 +288,18 @@ class Digester:
         if isinstance(value, (datetime.datetime, datetime.date)):
             return f"{kind.__name__}:{value.isoformat()}:{getattr(value, 'tzinfo', None)!r}"
         if _is_content(value):
-            return content_key(value)
+            return self.content_key(value)
         if _is_wrapper(value):
             return f"{kind.__name__}:{len(value.name)}:{value.name}:{value.slug}"
         return "d:" + self.shallow(value)
+
+    def content_key(self, obj) -> str:
+        """content_key(obj), memoized by identity: listings name the same posts again and again."""
+        found = self._content_keys.get(id(obj))
+        if found is None:
+            found = self._content_keys[id(obj)] = content_key(obj)
+            self._keep.append(obj)
+        return found
 
     def shared_shallow(self, value) -> str:
         """shallow(value), memoized by identity (see `shared`)."""

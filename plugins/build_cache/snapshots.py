@@ -70,15 +70,6 @@ class _Pickler(pickle.Pickler):
         return self._refs.get(id(obj))
 
 
-class _Unpickler(pickle.Unpickler):
-    def __init__(self, file, values):
-        super().__init__(file)
-        self._values = values
-
-    def persistent_load(self, pid):
-        return self._values[pid]
-
-
 def dump(obj, settings, context) -> bytes:
     out = io.BytesIO()
     _Pickler(out, {id(settings): SETTINGS, id(context): CONTEXT}).dump(obj)
@@ -86,7 +77,11 @@ def dump(obj, settings, context) -> bytes:
 
 
 def load(blob: bytes, settings, context):
-    return _Unpickler(io.BytesIO(blob), {SETTINGS: settings, CONTEXT: context}).load()
+    unpickler = pickle.Unpickler(io.BytesIO(blob))
+    # a builtin, not a method of a subclass: a post refers to the settings a few dozen
+    # times (each tag, its category, its author), and a call into Python costs each time
+    unpickler.persistent_load = {SETTINGS: settings, CONTEXT: context}.__getitem__
+    return unpickler.load()
 
 
 def _receivers(obj):
