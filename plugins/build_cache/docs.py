@@ -62,6 +62,8 @@ class DocCache:
     def __init__(self, directory: str, stamps, labs_digest=None):
         self.dir = directory
         os.makedirs(directory, exist_ok=True)
+        with os.scandir(directory) as found:  # no entry from before: nothing to look up
+            self.started_empty = next(found, None) is None
         self.stamps = stamps        # build_cache.stamps.Stamps
         self.entries = {}           # absolute source path -> entry (those loaded or made)
         self.seen = set()           # absolute source paths this build used (the rest is pruned)
@@ -218,11 +220,18 @@ class DocCache:
                 slot = None
         return slot
 
-    def has_derived(self, source_path: str, name: str, inputs: str, apart=False) -> bool:
-        """Whether `derived` would find the value without computing it."""
-        entry = self.entry(source_path) if source_path else None
+    def has_derived(self, source_path: str, name: str, inputs, apart=False) -> bool:
+        """Whether `derived` would find the value without computing it (inputs: a text, or
+        a function giving it, called only when there is a value to compare; for a value a
+        worker derived in this build, perhaps not: then it is derived again)."""
+        if not source_path:
+            return False
+        # an entry of this build that is not in memory was written without derived values
+        # (they come later), so in a build that started with none, only memory is looked at
+        entry = (self.entries.get(os.path.abspath(source_path)) if self.started_empty
+                 else self.entry(source_path))
         slot = self._slot(entry, name, apart) if entry is not None else None
-        return slot is not None and slot[0] == self._inputs_digest(entry, inputs)
+        return slot is not None and slot[0] == self._inputs_digest(entry, inputs() if callable(inputs) else inputs)
 
     def add_derived(self, path, name, slot, saved=False) -> None:
         """Put a derived value in an entry (saved: already written with it, by a worker)."""

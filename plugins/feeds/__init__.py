@@ -104,17 +104,19 @@ class FeedsGenerator(Generator):
         build = build_cache.active()
         if build is not None:
             siteurl = settings.get("SITEURL", "")
-            fingerprint = functools.partial(build.fingerprint, "feed", path, title, base,
-                                            [self._shown(a, siteurl) for a in items])
-            if not build.tree.fresh:  # else nothing can be kept: computed where it is written
-                fingerprint = fingerprint()
+            def shown():
+                return build.fingerprint("feed", path, title, base, [self._shown(a, siteurl) for a in items])
+
+            fingerprint = shown  # in a first build: worked out where the feed is written
+            if not build.tree.fresh:  # else nothing can be kept
+                fingerprint = shown()
                 if build.tree.reuse(path, fingerprint):
                     return
             for a in items:  # cleaned once each, in parallel, before the feeds are written
                 if id(a) not in self._cleaning:
                     self._cleaning.add(id(a))
                     if not build.docs.has_derived(getattr(a, "source_path", None), "feeds.content",
-                                                  a.get_content(siteurl), apart=True):
+                                                  functools.partial(a.get_content, siteurl), apart=True):
                         build.later(functools.partial(feed_content, a, siteurl), weight=0.3)
             build.write_later(path, lambda: self._xml(path, title, items), fingerprint, phase=1,
                               weight=len(items) / 4)
