@@ -14,15 +14,17 @@ def template_names(env, sources) -> dict:
     from jinja2 import nodes
     import jinja2.meta
 
-    own, refs = {}, {}
+    own, refs, parsed = {}, {}, {}
     for name, text in sources.items():
-        try:
-            ast = env.parse(text)
-        except Exception:  # a template that does not parse fails when rendered
-            own[name], refs[name] = frozenset(), []
-            continue
-        own[name] = frozenset(n.name for n in ast.find_all(nodes.Name) if n.ctx == "load")
-        refs[name] = list(jinja2.meta.find_referenced_templates(ast))
+        if text not in parsed:  # a theme's templates are listed twice (as x and !theme/x)
+            try:
+                ast = env.parse(text)
+            except Exception:  # a template that does not parse fails when rendered
+                parsed[text] = frozenset(), []
+            else:
+                parsed[text] = (frozenset(n.name for n in ast.find_all(nodes.Name) if n.ctx == "load"),
+                                list(jinja2.meta.find_referenced_templates(ast)))
+        own[name], refs[name] = parsed[text]
     everything = frozenset().union(*own.values()) if own else frozenset()
     out = {None: everything}
     for name in sources:
