@@ -158,6 +158,9 @@ def page_text(document):
 
 _XML_SPACE_RE = re.compile("[ \t\r\n]+")
 _BODY_CLASS = "post__body"
+# found in any page holding data-search-body in any case (attribute names are not case
+# sensitive): a search as quick as a plain `in`, where lowercasing the page cost 75 µs
+_SEARCH_BODY_RE = re.compile(r"-(?i:search-body)")
 _BODY_CLASS_XPATH = etree.XPath(f"//*[contains(@class, '{_BODY_CLASS}')]")
 
 
@@ -166,9 +169,8 @@ def find_body(root, document=None):
     and Python (normalize-space and concat over every element is slow in libxml2).
     With the page's text, an XPath looking for an attribute or a class the text does
     not hold at all is not evaluated."""
-    lowered = document.lower() if document is not None else None  # attribute names: any case
     for xpath in BODY_XPATHS:
-        if document is not None and (("data-search-body" in xpath and "data-search-body" not in lowered)
+        if document is not None and (("data-search-body" in xpath and not _SEARCH_BODY_RE.search(document))
                                      or (_BODY_CLASS in xpath and _BODY_CLASS not in document)):
             continue
         if _BODY_CLASS in xpath:

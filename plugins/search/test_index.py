@@ -29,6 +29,12 @@ kubectl get pods</code></pre>
         "这里的镜像仓库 在本地。\none\ntwo\nkubectl get nodes\nkubectl get pods")
 
 
+def test_the_search_body_attribute_wins_in_any_case():
+    html = "<html><body><div class='post__body'>theme body</div><section DATA-Search-BODY>marked</section></body></html>"
+    assert index.page_text(html) == "marked"
+    assert index.page_text(html.replace("DATA-Search-BODY", "data-other")) == "theme body"
+
+
 def test_page_text_falls_back_to_article_then_main():
     assert index.page_text(b"<html><body><p>x</p><main>m<article>a</article></main></body></html>") == "a"
     assert index.page_text(b"<html><body><p>x</p><main>m</main></body></html>") == "m"
