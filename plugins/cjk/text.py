@@ -38,6 +38,5 @@ def space_boundaries(text: str, separator: str = " ") -> str:
 
 def count_units(text: str) -> tuple[int, int]:
     """Return (CJK characters, Latin words) in plain text."""
-    cjk = len(CJK_RE.findall(text))
-    words = len(LATIN_WORD_RE.findall(CJK_RE.sub(" ", text)))
-    return cjk, words
+    latin_only, cjk = CJK_RE.subn(" ", text)  # one pass: the text, and how many it replaced
+    return cjk, len(LATIN_WORD_RE.findall(latin_only))
