@@ -12,7 +12,6 @@ import datetime
 import functools
 import io
 import os
-import zlib
 from urllib.parse import urljoin
 
 from feedgenerator import Atom1Feed, get_tag_uri
@@ -62,13 +61,11 @@ class Feed(Atom1Feed):
 
 def feed_content(article, siteurl):
     """An entry's content: the post without its TOC (made once per build: Feed.entries);
-    the build cache keeps it with the post (compressed: it is as long as the post) for
-    the next builds."""
+    the build cache keeps it for the next builds, in a file apart from the post's entry (not
+    compressed: zlib cost 0.23 ms a post in a clean build, for files a third the size)."""
     html = article.get_content(siteurl)
-    packed = build_cache.derived(getattr(article, "source_path", None), "feeds.content", html,
-                                 lambda: zlib.compress(clean(html, scrub_text=False).encode(), 1),
-                                 apart=True)
-    return zlib.decompress(packed).decode()
+    return build_cache.derived(getattr(article, "source_path", None), "feeds.content", html,
+                               lambda: clean(html, scrub_text=False), apart=True)
 
 
 def site_base(settings) -> str:
