@@ -300,6 +300,15 @@ def _stop_prerendering(generators):
         build_cache.active().stop_prerendering()
 
 
+def _parse_templates(generator):
+    """The templates' names for page fingerprints (build_cache.templates), worked out as
+    Pelican starts reading: while the pool reads posts too, not later while it waits."""
+    import build_cache
+
+    if build_cache.active() is not None:
+        build_cache.active().template_names(generator.env)
+
+
 def _flush_pending(pelican):
     import build_cache
 
@@ -378,6 +387,7 @@ def _build(settings_file, overrides, quiet, cache, jobs, stats):
                     stack.enter_context(build_cache.output.no_writes_in_place())
                     signals.finalized.connect(_flush_pending)
                     signals.all_generators_finalized.connect(_stop_prerendering)
+                    signals.article_generator_init.connect(_parse_templates)
                 pelican = Pelican(settings)
                 if cache:
                     cached = build_cache.activate(pelican.settings, cache, tree, jobs,
