@@ -78,6 +78,7 @@ class Build:
         self.walk = reads.Walk()  # whether a value holds posts, memoized for the build
         self._read_memo = {}
         self._pair_memo = {}
+        self._interned = {}  # (post key, names) -> the same tuple, shared by every page reading it
         self._common_memo = {}
         self._index = None
         self._observers = []
@@ -152,12 +153,18 @@ class Build:
             data = template.render(dict(localcontext))  # a plain dict, as Pelican gives
         found = None
         if seen.untracked is None:  # else the page's next fingerprint is the whole digest
-            pairs = seen.frozen(content_key)
+            pairs = self.interned(seen.frozen(self.digester.content_key))
             found = (sha1(repr(pairs)), pairs)
         self.tree.write(rel, data, self.page_fingerprint(template, rel, localcontext,
                                                          found and found[1]))
         self.tree.set_extra(rel, "reads", found)
         self.rendered(rel, data)
+
+    def interned(self, pairs) -> tuple:
+        """pairs, each the one object this build has for it: the state of the output trees,
+        which keeps every page's pairs, then pickles (and loads) each only once."""
+        intern = self._interned.setdefault
+        return tuple(intern(pair, pair) for pair in pairs)
 
     def _reads_digest(self, pairs, context) -> str:
         """The values of what a page read of the posts, in this build."""
@@ -289,8 +296,10 @@ class Build:
                     self.tree.files[rel] = record
                     if extras is None:
                         self.tree.extras.pop(rel, None)
-                    else:
-                        self.tree.extras[rel] = extras
+                        continue
+                    if extras.get("reads"):  # one object per pair here too (see interned)
+                        extras["reads"] = (extras["reads"][0], self.interned(extras["reads"][1]))
+                    self.tree.extras[rel] = extras
                 for name, count in counts.items():
                     setattr(self.tree, name, getattr(self.tree, name) + count)
                 for path, name, slot in derived:
