@@ -67,10 +67,14 @@ def _to_html(nb, settings) -> str:
     def markdown2html(source):
         return convert(md, source)
 
-    from nbconvert import HTMLExporter  # here: importing it costs most of a second
+    # here: importing it costs most of a second. Not HTMLExporter: it parses its result
+    # again with BeautifulSoup's pure-Python parser, for markup this template never makes
+    # (images without alt text, JupyterLab's cells), a quarter of a second for six labs
+    from nbconvert.exporters import TemplateExporter
 
-    exporter = HTMLExporter(
+    exporter = TemplateExporter(
         template_name="lab_transcript",
+        template_file="index.html.j2",
         extra_template_basedirs=[NB_TEMPLATES],
         exclude_input_prompt=True,
         exclude_output_prompt=True,
