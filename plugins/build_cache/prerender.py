@@ -140,7 +140,6 @@ def prerender(build, settings, jobs) -> int:
     todo = missing(build, markdown_sources(settings))
     if jobs < 2 or len(todo) < MIN_FILES:
         return len(todo)
-    build.docs.labs_digest()  # worked out once, before the workers need it
     claims = multiprocessing.get_context("fork").Array("b", len(todo))  # all FREE
     # the pool reads from the last file back, Pelican (in this process) from the first
     backwards = list(enumerate(todo))[::-1]
@@ -150,6 +149,9 @@ def prerender(build, settings, jobs) -> int:
     # the plugins' tasks (lab transcripts) first: one long task, done while Pelican reads
     tasks = [(functools.partial(_no_result, task), []) for task in build_cache.prerender_tasks(settings)] + tasks
     build.prerendering = Prerender(build, tasks, [path for path, _ in todo], claims, jobs - 1)
+    # once the pool runs (loading the labs reads their transcripts: 0.15 s in a clean
+    # build); the pool's first task, the transcripts, loads them for itself
+    build.docs.labs_digest()
     return len(todo)
 
 
