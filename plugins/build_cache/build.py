@@ -280,7 +280,9 @@ class Build:
         receiver: before anything reads the output)."""
         tasks, self._tasks, self._keyed = self._tasks, [], {}
         for phase in (0, 1):
-            todo = [task for p, _, task in tasks if p == phase and task is not None]
+            # the heaviest first (the search index, a long feed), so none is left for last
+            todo = [task for p, _, task in sorted(tasks, key=lambda t: -t[1])
+                    if p == phase and task is not None]
             if sum(w for p, w, task in tasks if p == phase and task is not None) < MIN_PARALLEL:
                 for task in todo:
                     task()

@@ -88,14 +88,16 @@ _away = None
 
 
 def _taken(counter, n):
-    """The indexes of the tasks this process takes, CHUNK at a time, until none is left."""
+    """The indexes of the tasks this process takes, CHUNK at a time (one at a time when
+    there are few: a long one among them must not bring others along), until none is left."""
+    chunk = CHUNK if n >= 16 * CHUNK else 1
     while True:
         with counter.get_lock():
             start = counter.value
-            counter.value = start + CHUNK
+            counter.value = start + chunk
         if start >= n:
             return
-        yield from range(start, min(start + CHUNK, n))
+        yield from range(start, min(start + chunk, n))
 
 
 def _share_worker(counter, send):

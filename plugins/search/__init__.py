@@ -10,6 +10,7 @@
   the browser, offline, fetching only the index shards and candidate texts.
 - The header box is theme/templates/partials/search_box.html (a plain form).
 """
+import functools
 import logging
 import os
 
@@ -61,17 +62,26 @@ def collect(generators):
         _state["written"] = False
         if build.jobs > 1 and build.tree.fresh:  # every page is rendered: index in the pool
             output = generators[0].output_path
-            build.later(lambda: _write_index(output, build), phase=1, weight=400)
+            build.later(lambda: _write_index(output, build, with_texts=False), phase=1, weight=200)
+            for part in range(TEXT_PARTS):  # the pages' text files, shared out too
+                build.later(functools.partial(_write_texts, output, build, part), phase=1, weight=50)
             _state["written"] = True
 
 
-def _write_index(output, build):
-    return index.index_site(output, _records,
-                            known=lambda path: _known(build.tree, os.path.normpath(path)),
-                            tree=build.tree)
+TEXT_PARTS = 4
 
 
-def _known(tree, rel):
+def _write_index(output, build, with_texts=True):
+    return index.index_site(output, _records, known=functools.partial(_known, build.tree),
+                            tree=build.tree, with_texts=with_texts)
+
+
+def _write_texts(output, build, part):
+    index.write_texts(output, _records, functools.partial(_known, build.tree), build.tree, part, TEXT_PARTS)
+
+
+def _known(tree, path):
+    rel = os.path.normpath(path)
     text = tree.extra(rel, "search")
     return None if text is None else (text, tree.extra(rel, "_terms"))
 

@@ -274,13 +274,38 @@ def text_and_terms(document):
     return text, "\n".join(tokens.term_set(text))
 
 
-def index_site(output_dir, records, known=None, tree=None):
+def index_site(output_dir, records, known=None, tree=None, with_texts=True):
     """records: dicts with path (the page's file, relative to output_dir), url,
     title, date, lang. Reads each page (unless known(path) gives its text_and_terms;
     terms None: not known),
     writes the index; returns its stats. With tree (build_cache's OutputTree), files
     are written through it, and the previous build's index is updated when only some
-    pages' text or title changed (update)."""
+    pages' text or title changed (update). with_texts=False, for a tree with no previous
+    index: all but the pages' text files, which write_texts writes (in parts, elsewhere)."""
+    pages = _pages(output_dir, records, known)
+    if tree is not None and with_texts:
+        stats = update(tree, pages)
+        if stats is not None:
+            return stats
+    meta, shards, texts, size = _build(pages)
+    total = write(output_dir, meta, shards, texts if with_texts else [],
+                  tree.write if tree is not None else None)
+    if tree is not None:
+        tree.set_extra(f"{INDEX_DIR}/meta.json", "postings_size", size)
+    return {"pages": len(pages), "shards": len(shards), "bytes": total,
+            "terms": sum(len(s) for s in shards)}
+
+
+def write_texts(output_dir, records, known, tree, part, parts):
+    """The text files of index_site(..., with_texts=False): those of pages part,
+    part + parts, part + 2 × parts ... in the index's page order (so that several
+    processes can share them: a file each, the slowest part of a first build's index)."""
+    pages = _sorted(_pages(output_dir, records, known))
+    for page_id in range(part, len(pages), parts):
+        tree.write(f"{INDEX_DIR}/text/{page_id}.txt", pages[page_id]["text"].encode("utf-8"))
+
+
+def _pages(output_dir, records, known):
     pages = []
     for rec in records:
         found = known(rec["path"]) if known else None
@@ -290,16 +315,7 @@ def index_site(output_dir, records, known=None, tree=None):
         else:
             text, terms = found
             pages.append(dict(rec, text=text) if terms is None else dict(rec, text=text, terms=terms))
-    if tree is not None:
-        stats = update(tree, pages)
-        if stats is not None:
-            return stats
-    meta, shards, texts, size = _build(pages)
-    total = write(output_dir, meta, shards, texts, tree.write if tree is not None else None)
-    if tree is not None:
-        tree.set_extra(f"{INDEX_DIR}/meta.json", "postings_size", size)
-    return {"pages": len(pages), "shards": len(shards), "bytes": total,
-            "terms": sum(len(s) for s in shards)}
+    return pages
 
 
 def update(tree, pages):

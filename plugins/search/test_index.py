@@ -56,3 +56,34 @@ def test_every_term_is_in_the_shard_its_first_character_names(monkeypatch, tmp_p
     assert size == sum((tmp_path / w).stat().st_size for w in written)
     assert json.loads((tmp_path / "search-index" / "meta.json").read_text())["pages"][0][1] == "第5篇"
     assert (tmp_path / "search-index" / "text" / "0.txt").read_text() == texts[0]
+
+
+class _Tree:
+    """What index_site needs of build_cache's OutputTree: a first build's (nothing before)."""
+
+    def __init__(self):
+        self.files = {}
+
+    def write(self, rel, data, fingerprint=None):
+        assert rel not in self.files, f"{rel} written twice"
+        self.files[rel] = data
+
+    def previous(self, rel):
+        return None
+
+    def set_extra(self, rel, name, value):
+        pass
+
+
+def test_texts_written_in_parts_make_the_same_index():
+    records = [{"path": f"p{i}/index.html", "url": f"p{i}/", "title": f"第{i}篇", "date": f"2016-07-{10 + i % 3}",
+                "lang": "zh" if i % 2 else "en"} for i in range(11)]
+    texts = {r["path"]: (f"集群网络 {r['title']} etcd{i}", None) for i, r in enumerate(records)}
+    whole, split = _Tree(), _Tree()
+    index.index_site("unused", records, known=texts.get, tree=whole)
+    index.index_site("unused", records, known=texts.get, tree=split, with_texts=False)
+    assert not any("/text/" in rel for rel in split.files)
+    for part in range(3):
+        index.write_texts("unused", records, texts.get, split, part, 3)
+    assert split.files == whole.files
+    assert sum("/text/" in rel for rel in whole.files) == 11
