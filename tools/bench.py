@@ -639,6 +639,14 @@ def med(runs, what, n, field="wall"):
     return statistics.median(values) if values else None
 
 
+def run_ratios(runs, what, other, n, field="wall") -> list:
+    """what / other for the k-th run of each at size n (they alternate, so the k-th of
+    each ran one after the other)."""
+    mine = [getattr(r, field) for r in runs if r.what == what and r.posts == n]
+    theirs = [getattr(r, field) for r in runs if r.what == other and r.posts == n]
+    return [_ratio(a, b) for a, b in zip(mine, theirs)]
+
+
 def _f(x, fmt="{:.2f}"):
     return "–" if x is None else fmt.format(x)
 
@@ -685,6 +693,11 @@ def report(results) -> str:
         oc, sc, hc = (med(runs, w, n, "cpu") for w in ("ours", "stock", "hugo"))
         lines.append(f"| {n} | {_f(ow)} | {_f(sw)} | **{_f(_ratio(ow, sw))}×** | {_f(oc)} | {_f(sc)} "
                      f"| {_f(_ratio(oc, sc))}× | {_f(hw)} | {_f(hc)} | {_f(_ratio(sw, hw))}× |")
+    pairs = [f"N={n}: " + ", ".join(f"{_f(r)}×" for r in run_ratios(runs, "ours", "stock", n))
+             for n in sizes if len(run_ratios(runs, "ours", "stock", n)) > 1]
+    if pairs:
+        lines += ["", "Ours / stock run by run (each ours build with the stock build run right after it; "
+                  "the spread is this machine's): " + "; ".join(pairs) + "."]
     if not results["hugo"]:
         lines += ["", f"Hugo: {HUGO_MISSING}."]
     lines += ["", "**One-post rebuild** (append a sentence to one post, rebuild with the previous "

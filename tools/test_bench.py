@@ -139,3 +139,14 @@ def test_without_hugo_the_report_says_how_to_get_it():
     text = bench.report(results)
     assert "| 10 | 2.00 | 1.00 | **2.00×** |" in text
     assert "Hugo: hugo not installed (Debian package hugo; `make bench` installs it as root)." in text
+
+
+def test_the_report_gives_the_ratio_of_each_pair_of_runs():
+    runs = [bench.Run("ours", 10, w, w, 90.0) if k % 2 == 0 else bench.Run("stock", 10, w, w, 50.0)
+            for k, w in enumerate([2.0, 1.0, 3.0, 2.0, 1.0, 1.0])]
+    results = {"machine": bench.machine(), "runs": [vars(r) for r in runs], "sizes": [10],
+               "memory_sizes": [10], "date": "today", "command": "python -m tools.bench",
+               "reps": 3, "hugo": False}
+    text = bench.report(results)
+    assert "| 10 | 2.00 | 1.00 | **2.00×** |" in text  # the medians' ratio
+    assert "the spread is this machine's): N=10: 2.00×, 1.50×, 1.00×." in text
