@@ -2,7 +2,6 @@
 pieces that turn runs and profiles into figures. No timing assertions: only that the
 figures are there and add up."""
 import cProfile
-import os
 import pstats
 import sys
 
