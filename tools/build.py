@@ -269,17 +269,32 @@ def memoized_urls():
 def quick_link_rewriting():
     """Pelican rewrites intrasite links ({filename}x.md) in every post's HTML with a slow
     regular expression, twice (its content, its static links); most posts have none,
-    which a much cheaper search shows (build_cache.digest.may_link): skip those."""
+    which a much cheaper search shows (build_cache.digest.may_link): skip those. And it
+    does so at every read of a post's `content` (its page, the listings' fingerprints,
+    the feeds): once every post is read, and so every link target known, the result for
+    the same post, HTML and site URL is kept for the rest of the build."""
+    from pelican import signals
     from pelican.contents import Content
 
     from build_cache.digest import may_link
 
     update, static_links = Content._update_content, Content.get_static_links
+    memo = {}  # (post, its HTML, site URL) by identity -> (the result, the HTML, the post)
+    everything_read = []  # not empty once all_generators_finalized is sent
 
     def _update_content(self, content, siteurl):
         if not content or not may_link(content, self.settings):
             return content
-        return update(self, content, siteurl)
+        if not everything_read:
+            return update(self, content, siteurl)
+        key = (id(self), id(content), siteurl)
+        found = memo.get(key)
+        if found is None:  # the HTML and the post are kept: their ids stay theirs
+            found = memo[key] = (update(self, content, siteurl), content, self)
+        return found[0]
+
+    def all_read(generators):
+        everything_read.append(True)
 
     def get_static_links(self):
         if isinstance(self._content, str) and not may_link(self._content, self.settings):
@@ -287,9 +302,11 @@ def quick_link_rewriting():
         return static_links(self)
 
     Content._update_content, Content.get_static_links = _update_content, get_static_links
+    signals.all_generators_finalized.connect(all_read, weak=False)
     try:
         yield
     finally:
+        signals.all_generators_finalized.disconnect(all_read)
         Content._update_content, Content.get_static_links = update, static_links
 
 

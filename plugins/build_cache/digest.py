@@ -226,10 +226,15 @@ class Digester:
         return found
 
     def _long_text(self, text):
+        return "sha1:" + self.text_digest(text)
+
+    def text_digest(self, text: str) -> str:
+        """sha1(text), memoized by identity: a post's HTML is digested for its own page's
+        fingerprint, the listings' and the feeds'."""
         key = ("text", id(text))
         found = self._memo.get(key)
         if found is None:
-            found = self._memo[key] = "sha1:" + sha1(text)
+            found = self._memo[key] = sha1(text)
             self._keep.append(text)
         return found
 
@@ -280,7 +285,7 @@ class Digester:
         template reads of a post: a title, a date, a URL, its tags, its neighbour."""
         kind = type(value)
         if kind is str:
-            return f"s{len(value)}:{value}" if len(value) < 256 else "h:" + sha1(value)
+            return f"s{len(value)}:{value}" if len(value) < 256 else "h:" + self.text_digest(value)
         if value is None or kind in (int, bool, float):
             return f"{kind.__name__}:{value!r}"
         if kind is list or kind is tuple:

@@ -22,7 +22,6 @@ from pelican.utils import set_date_tzinfo
 
 import build_cache
 from bilingual.localized import ui_langs
-from build_cache.digest import sha1
 from cjk.summary import clean
 
 
@@ -128,8 +127,9 @@ class FeedsGenerator(Generator):
         made once per post, its content by digest."""
         found = self._shown_memo.get(id(a))
         if found is None:
+            digest = build_cache.active().digester.text_digest  # the page fingerprints' too
             found = self._shown_memo[id(a)] = (
-                a.url, a.title, a.summary or None, sha1(a.get_content(siteurl)),
+                a.url, a.title, a.summary or None, digest(a.get_content(siteurl)),
                 [t.name for t in getattr(a, "tags", []) or []],
                 getattr(getattr(a, "author", None), "name", None), a.date, getattr(a, "modified", None))
         return found
