@@ -269,14 +269,14 @@ def memoized_urls():
 def quick_link_rewriting():
     """Pelican rewrites intrasite links ({filename}x.md) in every post's HTML with a slow
     regular expression, twice (its content, its static links); most posts have none,
-    which a much cheaper search shows (build_cache.digest.may_link): skip those. And it
+    which a much cheaper search shows (strict.links.may_link): skip those. And it
     does so at every read of a post's `content` (its page, the listings' fingerprints,
     the feeds): once every post is read, and so every link target known, the result for
     the same post, HTML and site URL is kept for the rest of the build."""
     from pelican import signals
     from pelican.contents import Content
 
-    from build_cache.digest import may_link
+    from strict.links import may_link
 
     update, static_links = Content._update_content, Content.get_static_links
     memo = {}  # (post, its HTML, site URL) by identity -> (the result, the HTML, the post)

@@ -25,6 +25,8 @@ import os
 import re
 import types
 
+from strict.links import may_link
+
 # Pelican's settings and shared context; a flag Static sets when its URL is read
 SKIP_ATTRS = frozenset({"settings", "_context", "_output_location_referenced"})
 # computed by Pelican on access, read by templates
@@ -378,20 +380,6 @@ class Digester:
             if name not in SKIP_ATTRS:
                 walk(value, {id(obj)})
         return found
-
-
-_NO_LINK_START = re.compile(r"=\s*[\"'][{|]")
-
-
-def may_link(text, settings) -> bool:
-    """False when Pelican's link rewriting (Content._update_content, get_static_links)
-    can find nothing in text: they look for quoted attribute values matching
-    INTRASITE_LINK_REGEX, and for a pattern starting with [{|] (Pelican's) such a value
-    starts with { or | right after the quote, which this much cheaper search would
-    find. For another pattern: True (cannot tell)."""
-    if not str(settings.get("INTRASITE_LINK_REGEX", "")).startswith("[{|]"):
-        return True
-    return _NO_LINK_START.search(text) is not None
 
 
 def _no_links(obj) -> bool:

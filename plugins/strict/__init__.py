@@ -28,7 +28,7 @@ from urllib.parse import unquote, urlparse
 
 from pelican import signals
 
-from build_cache.digest import may_link
+from strict.links import may_link
 
 
 @dataclass(frozen=True)
