@@ -20,7 +20,7 @@ import subprocess
 from dataclasses import dataclass
 
 from . import procs
-from .requires import which
+from .session import which
 
 # Host bookkeeping that the first `ip netns add` creates once and that stays: not a leak.
 BENIGN_MOUNTS = {"/run/netns"}

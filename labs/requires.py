@@ -15,19 +15,7 @@ import shutil
 import subprocess
 
 from . import procs, session
-
-SBIN_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-
-
-def search_path() -> str:
-    """PATH with the sbin dirs (and the usual bin dirs) added where missing: a user's PATH
-    often lacks /usr/sbin, where ip, iptables and friends live."""
-    path = [d for d in os.environ.get("PATH", "").split(":") if d]
-    return ":".join(path + [d for d in SBIN_PATH.split(":") if d not in path])
-
-
-def which(cmd: str):
-    return shutil.which(cmd, path=search_path())
+from .session import which
 
 
 # How each kernel feature is tried inside the scratch namespace (run with `ip -n NS`).

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import os
 import shlex
-
-from . import requires
+import shutil
 
 # Bash's own variables: read-only, or meaningless (or harmful) to restore.
 SKIP_VARS = ("BASH*|EUID|PPID|UID|SHELLOPTS|FUNCNAME|GROUPS|PIPESTATUS|RANDOM|SRANDOM|"
@@ -100,6 +99,21 @@ export -f lab_wait _lab_us lab_pid lab_stop lab_record
 '''
 
 
+SBIN_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+
+def search_path() -> str:
+    """PATH with the sbin dirs (and the usual bin dirs) added where missing: a user's PATH
+    often lacks /usr/sbin, where ip, iptables and friends live."""
+    path = [d for d in os.environ.get("PATH", "").split(":") if d]
+    return ":".join(path + [d for d in SBIN_PATH.split(":") if d not in path])
+
+
+def which(cmd: str):
+    """cmd as a lab's bash would find it (on search_path(), the PATH of clean_env())."""
+    return shutil.which(cmd, path=search_path())
+
+
 # Variables that would make bash run or change something behind a block's back.
 SHELL_HOOK_VARS = ("BASH_ENV", "ENV", "PROMPT_COMMAND", "CDPATH")
 
@@ -108,12 +122,12 @@ def clean_env(**lab_vars) -> dict:
     """The environment of every bash the harness starts for a lab (blocks, daemons,
     teardown of a dead run, probes): this process's environment without shell hooks
     (SHELL_HOOK_VARS, exported functions BASH_FUNC_*) and without LAB/LAB_* left by an
-    outer run; PATH from requires.search_path() (sbin dirs added); C.UTF-8, TERM=dumb;
+    outer run; PATH from search_path() (sbin dirs added); C.UTF-8, TERM=dumb;
     then lab_vars (LAB, LAB_DIR, LAB_TMP, ...)."""
     env = {k: v for k, v in os.environ.items()
            if k not in SHELL_HOOK_VARS and not k.startswith("BASH_FUNC_")
            and k != "LAB" and not k.startswith("LAB_")}
-    env.update(PATH=requires.search_path(), LC_ALL="C.UTF-8", TERM="dumb")
+    env.update(PATH=search_path(), LC_ALL="C.UTF-8", TERM="dumb")
     env.update(lab_vars)
     return env
 
@@ -121,7 +135,7 @@ def clean_env(**lab_vars) -> dict:
 def bash_argv(script: str, dollar0: str) -> list:
     """argv of a bash that reads no startup file and runs script with $0 = dollar0
     (bash's messages name it: the lab.md path for blocks)."""
-    return [requires.which("bash") or "/bin/bash", "--noprofile", "--norc", "-c", script, dollar0]
+    return [which("bash") or "/bin/bash", "--noprofile", "--norc", "-c", script, dollar0]
 
 
 def prelude(secret_names=()) -> str:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from . import ledger, leaks, procs, session
 from .labfile import LabError, parse_lab
-from .requires import which
+from .session import which
 
 DAEMON_GRACE = 5.0     # as for a daemon at teardown: SIGTERM, then SIGKILL
 KILL_GRACE = 2.0
@@ -258,17 +258,18 @@ def remove_tree(path: str):
 def sweep_lab(lab, exclude_run=None, report_kept=False) -> list:
     """What a run of `lab` does first (holding the lab's lock): end processes of its dead
     runs, then remove everything named with its prefix."""
-    dead = ledger.dead_runs(lab.name)
-    dead_tmp = {r.get("lab_tmp") for r in dead if r.get("lab_tmp")}
-    done = sweep_dead_runs([r for r in dead if exclude_run is None or r.get("run_id") != exclude_run])
-    done += sweep_prefix(lab.prefix, extra_tmp=dead_tmp, report_kept=report_kept)
-    return done
+    return _sweep_dead_runs_and_prefix(ledger.dead_runs(lab.name), lab.prefix, report_kept,
+                                       exclude_run)
 
 
 def sweep_all() -> list:
     """Everything `lab-` of dead runs (the caller holds the 'all' lock exclusively)."""
-    dead = ledger.dead_runs()
-    done = sweep_dead_runs(dead)
-    done += sweep_prefix("lab-", extra_tmp={r.get("lab_tmp") for r in dead if r.get("lab_tmp")},
-                         report_kept=True)
-    return done
+    return _sweep_dead_runs_and_prefix(ledger.dead_runs(), "lab-", report_kept=True)
+
+
+def _sweep_dead_runs_and_prefix(dead, prefix, report_kept, exclude_run=None) -> list:
+    """sweep_dead_runs of `dead` (but exclude_run, the caller's own), then sweep_prefix,
+    which also removes the temp dirs of every run in `dead`."""
+    done = sweep_dead_runs([r for r in dead if exclude_run is None or r.get("run_id") != exclude_run])
+    return done + sweep_prefix(prefix, extra_tmp={r["lab_tmp"] for r in dead if r.get("lab_tmp")},
+                               report_kept=report_kept)

@@ -87,3 +87,20 @@ def test_sweep_deletes_the_prefixed_rules_and_chains_from_the_same_parse(monkeyp
         ["/sbin/iptables", "-t", "filter", "-F", "lab-x-FWD"],
         ["/sbin/iptables", "-t", "filter", "-X", "lab-x-FWD"]]
     assert done[-1] == "iptables -t filter chain lab-x-FWD"
+
+
+def test_sweep_lab_spares_its_own_run_but_removes_every_dead_runs_tmp(monkeypatch):
+    from labs import ledger, sweep
+    dead = [{"run_id": "r1", "lab_tmp": "/tmp/lab-x-1"}, {"run_id": "me", "lab_tmp": "/tmp/lab-x-2"},
+            {"run_id": "r3"}]
+    asked = []
+    monkeypatch.setattr(ledger, "dead_runs", lambda lab=None: (asked.append(lab), dead)[1])
+    monkeypatch.setattr(sweep, "sweep_dead_runs", lambda runs: [f"run {r['run_id']}" for r in runs])
+    monkeypatch.setattr(sweep, "sweep_prefix", lambda prefix, extra_tmp, report_kept:
+                        [f"prefix {prefix} {sorted(extra_tmp)} {report_kept}"])
+    lab = type("Lab", (), {"name": "x", "prefix": "lab-x"})()
+    assert sweep.sweep_lab(lab, exclude_run="me") == [
+        "run r1", "run r3", "prefix lab-x ['/tmp/lab-x-1', '/tmp/lab-x-2'] False"]
+    assert sweep.sweep_all() == [
+        "run r1", "run me", "run r3", "prefix lab- ['/tmp/lab-x-1', '/tmp/lab-x-2'] True"]
+    assert asked == ["x", None]                      # the ledger read once per sweep

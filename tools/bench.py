@@ -693,8 +693,8 @@ def report(results) -> str:
         oc, sc, hc = (med(runs, w, n, "cpu") for w in ("ours", "stock", "hugo"))
         lines.append(f"| {n} | {_f(ow)} | {_f(sw)} | **{_f(_ratio(ow, sw))}×** | {_f(oc)} | {_f(sc)} "
                      f"| {_f(_ratio(oc, sc))}× | {_f(hw)} | {_f(hc)} | {_f(_ratio(sw, hw))}× |")
-    pairs = [f"N={n}: " + ", ".join(f"{_f(r)}×" for r in run_ratios(runs, "ours", "stock", n))
-             for n in sizes if len(run_ratios(runs, "ours", "stock", n)) > 1]
+    ratios = {n: run_ratios(runs, "ours", "stock", n) for n in sizes}
+    pairs = [f"N={n}: " + ", ".join(f"{_f(r)}×" for r in ratios[n]) for n in sizes if len(ratios[n]) > 1]
     if pairs:
         lines += ["", "Ours / stock run by run (each ours build with the stock build run right after it; "
                   "the spread is this machine's): " + "; ".join(pairs) + "."]

@@ -92,7 +92,8 @@ def check(work: Path, posts: int, edits: int, seed: int, say=print) -> list:
         if EDITS[kind](path, rng):
             step(f"{kind}: {path.name}")
     left = [f for f in files if f.exists()]
-    linked = {m for f in left for m in re.findall(r"\{filename\}([^)\s\"']+)", f.read_text(encoding="utf-8"))}
+    linked = {Path(m).name for f in left
+              for m in re.findall(r"\{filename\}([^)\s\"']+)", f.read_text(encoding="utf-8"))}
     gone = rng.choice([f for f in left if f.name not in linked])  # a link to it would fail the build
     gone.unlink()
     step(f"deleted: {gone.name}")

@@ -37,3 +37,10 @@ def test_a_systemd_style_path_is_refused_with_a_reason():
 def test_no_path_places_nothing_silently():
     said = []
     assert runv_cgroups.join("", 1, warn=said.append) == [] and said == []
+
+
+def test_a_path_no_hierarchy_took_is_said(monkeypatch):
+    monkeypatch.setattr(runv_cgroups, "mounts", lambda: [])
+    said = []
+    assert runv_cgroups.join("/lab-x/abc", 1, warn=said.append) == []
+    assert len(said) == 1 and "no cgroup hierarchy took the VM" in said[0]

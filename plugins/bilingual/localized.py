@@ -9,6 +9,8 @@ indexed).
 """
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from .strings import lang_prefix
 
 
@@ -23,11 +25,9 @@ def localized_url(lang: str, path: str, settings) -> str:
 
 
 def add_menu_entry(context, settings, slug: str, path: str, title_of) -> None:
-    """A menu entry for `path` in every UI language (title_of(lang) its title), unless the
-    menu has one with this slug: Pelican's context["menu_pages"] (the bilingual plugin's,
-    {lang: [pages]}; none, no entry)."""
-    from types import SimpleNamespace
-
+    """A menu entry for `path` in every UI language (title_of(lang) its title) in
+    context["menu_pages"] ({lang: [pages]}, made by the bilingual plugin's listings),
+    unless the menu has one with this slug; no menu, no entry."""
     menu = context.get("menu_pages")
     if not isinstance(menu, dict):
         return
@@ -42,16 +42,15 @@ def alternates_of(path: str, settings) -> dict:
     return {lang: localized_url(lang, path, settings) for lang in ui_langs(settings)}
 
 
-def write_localized(generator, writer, template, path: str, *, sitemap: bool = True,
-                    each=None, **kwargs) -> dict:
-    """Write `path` in every UI language; returns its alternates.
+def write_localized(generator, writer, template: str, path: str, *, sitemap: bool = True,
+                    each=None, **kwargs) -> None:
+    """Write `path` in every UI language.
 
-    template: a template or its name; each(lang) -> dict: template values of one
-    language version; kwargs: the values every version gets.
+    template: its name; each(lang) -> dict: template values of one language version;
+    kwargs: the values every version gets.
     """
     settings = generator.settings
-    if isinstance(template, str):
-        template = generator.get_template(template)
+    template = generator.get_template(template)
     alternates = alternates_of(path, settings)
     for lang, url in alternates.items():
         writer.write_file(
@@ -61,4 +60,3 @@ def write_localized(generator, writer, template, path: str, *, sitemap: bool = T
         )
         if sitemap:
             generator.context.setdefault("sitemap_urls", []).append((url, alternates))
-    return alternates

@@ -281,9 +281,10 @@ class Build:
         tasks, self._tasks, self._keyed = self._tasks, [], {}
         for phase in (0, 1):
             # the heaviest first (the search index, a long feed), so none is left for last
-            todo = [task for p, _, task in sorted(tasks, key=lambda t: -t[1])
-                    if p == phase and task is not None]
-            if sum(w for p, w, task in tasks if p == phase and task is not None) < MIN_PARALLEL:
+            pending = sorted(((w, task) for p, w, task in tasks if p == phase and task is not None),
+                             key=lambda pair: -pair[0])
+            todo = [task for _, task in pending]
+            if sum(w for w, _ in pending) < MIN_PARALLEL:
                 for task in todo:
                     task()
                 continue

@@ -120,7 +120,19 @@ def test_one_definition_of_cjk_for_text_search_and_search_js():
     from cjk.text import CJK_RANGES, CJK_RE
     from search import tokens
 
-    assert tokens.CJK_RANGES is CJK_RANGES
+    # search.tokens' runs are built from these ranges: the letters and digits nearest each
+    # edge, on either side, are a CJK run when in a range and a Latin one when not
+    def nearest_alnum(cps):
+        return next((chr(cp) for cp in cps if chr(cp).isalnum()), None)
+
+    for first, last in CJK_RANGES:
+        for ch in (nearest_alnum(range(first, last + 1)), nearest_alnum(range(last, first - 1, -1)),
+                   nearest_alnum(range(first - 1, 0, -1)), nearest_alnum(range(last + 1, 0x10FFFF))):
+            if ch is None:  # none up to the last code point (this Python's Unicode)
+                continue
+            inside = any(a <= ord(ch) <= b for a, b in CJK_RANGES)
+            assert bool(tokens.CJK_RUN_RE.fullmatch(ch)) == inside, hex(ord(ch))
+            assert bool(tokens.LATIN_RUN_RE.fullmatch(ch)) != inside, hex(ord(ch))
     rare = "\U00030000"  # CJK Extension G: counted by both
     assert count_units(rare + "集群") == (3, 0)
     assert tokens.CJK_RUN_RE.fullmatch(rare + "集群") and CJK_RE.fullmatch(rare)

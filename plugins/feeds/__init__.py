@@ -88,6 +88,7 @@ class FeedsGenerator(Generator):
         self._cleaning = set()  # ids of posts whose feed content is being made
         self._entries = {}  # id of a post -> its <entry>, for the feeds of this build
         self._shown_memo = {}  # id of a post -> what its entry shows (_shown)
+
     def generate_context(self):
         pass
 

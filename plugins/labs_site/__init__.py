@@ -30,8 +30,8 @@ from types import SimpleNamespace
 from pelican import signals
 from pelican.generators import Generator
 
-import strict
 import build_cache
+import strict
 from bilingual.localized import add_menu_entry, localized_url, ui_langs, write_localized
 
 from labs_site import caption, data, record_tag, tag
@@ -182,17 +182,15 @@ class LabsGenerator(Generator):
         for c in _all_contents(self.context):
             name = getattr(c, "lab", None) or c.metadata.get("lab")
             info = self.labs.get(str(name)) if name else None
-            if info is None:
-                continue
-            lang = getattr(c, "lang", None) or self.settings.get("DEFAULT_LANG", "en")
-            c.lab_box = box(info, lang, self.settings)
-            build_cache.add_once(c, "extra_css", self.css)
-            if getattr(c, "status", "published") == "published":
-                self.posts.setdefault((info.name, lang), c)
-        for c in _all_contents(self.context):
-            if any(k in (getattr(c, "_content", "") or "") for k in RENDERED_MARKERS):
+            if info is not None:
+                lang = getattr(c, "lang", None) or self.settings.get("DEFAULT_LANG", "en")
+                c.lab_box = box(info, lang, self.settings)
+                if getattr(c, "status", "published") == "published":
+                    self.posts.setdefault((info.name, lang), c)
+            # the lab box, or a lab tag's step or table, is styled by labs.css
+            if info is not None or any(k in (getattr(c, "_content", "") or "") for k in RENDERED_MARKERS):
                 build_cache.add_once(c, "extra_css", self.css)
-        add_menu_entry(self.context, self.settings, "labs", page_path(None),
+        add_menu_entry(self.context, self.settings, "labs", page_path(),
                        lambda lang: lab_t("labs", lang))
 
     def _post(self, name, lang):
@@ -211,13 +209,12 @@ class LabsGenerator(Generator):
                                                   url=page_url(lang, self.settings, name)))
         write_localized(self, writer, "labs", page_path(), each=lambda lang: {"labs": rows[lang]},
                         page_name="labs", extra_css=[self.css])
-        template = self.get_template("lab")
         for name, info in sorted(self.labs.items()):
             if info.lab is None:
                 log.warning("labs_site: %s is malformed, no transcript page: %s", name, info.error)
                 continue
             nb = info.transcript if info.transcript is not None else never_run_notebook(info)
-            write_localized(self, writer, template, page_path(name),
+            write_localized(self, writer, "lab", page_path(name),
                             each=lambda lang, name=name, info=info: {
                                 "lab_box": box(info, lang, self.settings),
                                 "post": self._post(name, lang)},

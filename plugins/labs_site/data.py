@@ -23,7 +23,7 @@ class LabInfo:
     lab: object = None                 # labs.labfile.Lab, None when malformed
     error: Optional[LabError] = None
     record: Optional[dict] = None
-    transcript: object = None          # nbformat NotebookNode or None
+    transcript: object = None          # a Node (read_transcript) or None
     changed: bool = False              # sources differ from the record's source_hash
     extra: dict = field(default_factory=dict)
 

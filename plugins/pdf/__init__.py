@@ -95,7 +95,7 @@ def check_content(instance):
     content = getattr(instance, "_content", None)
     if not source or not content:
         return
-    if "pdf-embed" not in content and ("{%" not in content or not RAW_TAG_RE.search(content)):
+    if "pdf-embed" not in content and not RAW_TAG_RE.search(content):
         return  # no tag: every tag outside code renders as a pdf-embed figure
     settings = instance.settings
     lines = []

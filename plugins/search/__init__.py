@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 
 _records = []  # pages to index, gathered once all content is read
 _state = {"written": False}  # the index was written with the pages (build_cache)
+TEXT_PARTS = 4  # tasks that share out the index's text files in a first build
 
 
 def _record(content):
@@ -66,9 +67,6 @@ def collect(generators):
             for part in range(TEXT_PARTS):  # the pages' text files, shared out too
                 build.later(functools.partial(_write_texts, output, build, part), phase=1, weight=50)
             _state["written"] = True
-
-
-TEXT_PARTS = 4
 
 
 def _write_index(output, build, with_texts=True):

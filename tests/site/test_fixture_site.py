@@ -222,6 +222,27 @@ def test_sitemap_has_hreflang_alternates(site):
     assert "http://127.0.0.1:8000/" + DOCKER_ZH in urls
 
 
+def test_sitemap_lists_labs_and_reading_notes_pages_with_alternates(site):
+    """Pages written by other plugins' generators (bilingual.localized.write_localized),
+    after the sitemap generator in the plugin order, are in sitemap.xml; the noindex
+    search page is not."""
+    base = "http://127.0.0.1:8000/"
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
+    root = etree.parse(str(site / "sitemap.xml"))
+    urls = {u.findtext("s:loc", namespaces=ns): u for u in root.findall("s:url", ns)}
+
+    def alts(url):
+        return {a.get("hreflang"): a.get("href") for a in urls[base + url].findall("x:link", ns)}
+
+    for path in ("labs/", "labs/flannel/", "reading-notes/", "tags/", ""):
+        want = {"en": base + path, "zh-CN": base + "zh/" + path}
+        assert alts(path) == want, path
+        assert alts("zh/" + path) == want, path
+    assert (site / "labs/flannel/index.html").is_file()
+    assert not any("search/" in u for u in urls)
+    assert len(urls) == len(root.findall("s:url", ns))  # each URL once
+
+
 def test_no_request_to_another_host(site):
     for page in site.rglob("*.html"):
         doc = BeautifulSoup(page.read_text(encoding="utf-8"), "lxml")
