@@ -267,18 +267,20 @@ def memoized_urls():
 
 @contextlib.contextmanager
 def quick_link_rewriting():
-    """Pelican rewrites intrasite links ({filename}x.md) in every post's HTML with a slow
-    regular expression, twice (its content, its static links); most posts have none,
-    which a much cheaper search shows (strict.links.may_link): skip those. And it
-    does so at every read of a post's `content` (its page, the listings' fingerprints,
-    the feeds): once every post is read, and so every link target known, the result for
+    """Pelican rewrites intrasite links ({filename}x.md) in every post's HTML with a
+    regular expression that tries every `<` of the page, twice (its content, its static
+    links): strict.links finds the same links from the few places one can start
+    (LinkPattern), and rules out the posts that have none (may_link). And Pelican does
+    it at every read of a post's `content` (its page, the listings' fingerprints, the
+    feeds): once every post is read, and so every link target known, the result for
     the same post, HTML and site URL is kept for the rest of the build."""
     from pelican import signals
     from pelican.contents import Content
 
-    from strict.links import may_link
+    from strict.links import link_pattern, may_link
 
     update, static_links = Content._update_content, Content.get_static_links
+    pelican_pattern = Content._get_intrasite_link_regex
     memo = {}  # (post, its HTML, site URL) by identity -> (the result, the HTML, the post)
     everything_read = []  # not empty once all_generators_finalized is sent
 
@@ -301,13 +303,18 @@ def quick_link_rewriting():
             return set()
         return static_links(self)
 
+    def _get_intrasite_link_regex(self):
+        return link_pattern(pelican_pattern(self), self.settings)
+
     Content._update_content, Content.get_static_links = _update_content, get_static_links
+    Content._get_intrasite_link_regex = _get_intrasite_link_regex
     signals.all_generators_finalized.connect(all_read, weak=False)
     try:
         yield
     finally:
         signals.all_generators_finalized.disconnect(all_read)
         Content._update_content, Content.get_static_links = update, static_links
+        Content._get_intrasite_link_regex = pelican_pattern
 
 
 def _stop_prerendering(generators):

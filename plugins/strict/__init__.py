@@ -28,7 +28,7 @@ from urllib.parse import unquote, urlparse
 
 from pelican import signals
 
-from strict.links import may_link
+from strict.links import link_pattern, may_link
 
 
 @dataclass(frozen=True)
@@ -169,7 +169,7 @@ def check_links(generators) -> None:
     link: may_link's cheap search rules them out before the link regex runs."""
     context = generators[0].context
     settings = generators[0].settings
-    regex = _link_regex(settings)
+    regex = link_pattern(_link_regex(settings), settings)
     contents = []
     for gen in generators:
         if hasattr(gen, "hidden_articles"):
