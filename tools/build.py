@@ -217,6 +217,31 @@ def memoized_date_formatting():
 
 
 @contextlib.contextmanager
+def listings_only_when_written():
+    """Pelican's tag, category and author pages each pick their posts out of all the
+    posts by date (a pass over every post, for each tag) before asking the writer to
+    write them, even when their *_SAVE_AS setting is empty and the writer then writes
+    nothing (this site's listings are bilingual's). Those calls are skipped."""
+    from pelican.generators import ArticlesGenerator
+
+    saved = {}
+    for name, setting in (("generate_tags", "TAG_SAVE_AS"), ("generate_categories", "CATEGORY_SAVE_AS"),
+                          ("generate_authors", "AUTHOR_SAVE_AS")):
+        original = saved[name] = ArticlesGenerator.__dict__[name]
+
+        def generate(self, write, original=original, setting=setting):
+            if self.settings.get(setting) != "":  # an empty name: the writer writes nothing
+                original(self, write)
+
+        setattr(ArticlesGenerator, name, generate)
+    try:
+        yield
+    finally:
+        for name, original in saved.items():
+            setattr(ArticlesGenerator, name, original)
+
+
+@contextlib.contextmanager
 def memoized_urls():
     """Pelican formats a post's URL setting again at every use of its `url` or `save_as`
     (copying its metadata, making a relative path, formatting dates): thousands of
@@ -407,6 +432,7 @@ def _build(settings_file, overrides, quiet, cache, jobs, stats):
                 stack.enter_context(memoized_date_formatting())
                 stack.enter_context(memoized_urls())
                 stack.enter_context(quick_link_rewriting())
+                stack.enter_context(listings_only_when_written())
                 if cache:  # the first receiver: pending writes are done before anything reads
                     stack.enter_context(build_cache.output.no_writes_in_place())
                     signals.finalized.connect(_flush_pending)

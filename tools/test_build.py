@@ -52,3 +52,21 @@ def test_plain_formats_take_one_strftime_call_others_pelicans(monkeypatch):
         for fmt in ["%-d %b", "%s", "%Q", "%Y年"]:
             DATES[2].strftime(fmt)
         assert calls == ["%-d %b", "%s", "%Q", "%Y年"]
+
+
+@pytest.mark.parametrize("save_as, written", [("", []), ("tag/{slug}/", ["tag/go/", "tag/k8s/"])])
+def test_pelicans_tag_pages_are_skipped_only_when_nothing_would_be_written(save_as, written):
+    from types import SimpleNamespace
+
+    from pelican.generators import ArticlesGenerator
+    from pelican.urlwrappers import Tag
+
+    settings = {"TAG_SAVE_AS": save_as, "TAG_URL": "tag/{slug}/", "SLUGIFY_SOURCE": "title"}
+    tags = {Tag(name, settings): [] for name in ("go", "k8s")}
+    calls = []
+    generator = SimpleNamespace(settings=settings, tags=tags, dates=[], context={}, articles=[],
+                                get_template=lambda name: name)
+    with build.listings_only_when_written():
+        ArticlesGenerator.generate_tags(generator, lambda name, *a, **k: calls.append(name))
+    assert calls == written
+    assert "listings_only_when_written" not in repr(ArticlesGenerator.generate_tags)  # put back
