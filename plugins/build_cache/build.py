@@ -21,6 +21,7 @@ from build_cache.templates import template_names
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 KEEP_DAYS = 3  # caches of other code or settings (make publish beside make html, tests) unused longer go
 _MISSING = object()
+LONG_VALUE = 32  # items in a page's own list or dict digested once per build (_own_part)
 MIN_PARALLEL = 150  # less pending work (in pages) is done in this process (a pool costs ~0.2 s)
 
 
@@ -80,6 +81,7 @@ class Build:
         self._pair_memo = {}
         self._interned = {}  # (post key, names) -> the same tuple, shared by every page reading it
         self._common_memo = {}
+        self._rest_memo = {}    # (template's names, the page's own names) -> the others, sorted
         self._index = None
         self._observers = []
         self._templates = {}
@@ -102,18 +104,34 @@ class Build:
             values.update((name, layer[name]) for name in used & layer.keys())
         d = self.digester
         deep = pairs is None
-        common = self._common_part(template, shared, used - values.keys(), deep)
+        rest = self._rest_memo.get((id(used), *values))  # the names left to the shared context, in order
+        if rest is None:
+            rest = self._rest_memo[(id(used), *values)] = tuple(sorted(used - values.keys()))
+        common = self._common_part(template, shared, rest, deep)
         if deep:
             return self.tree.fingerprint("page", rel, template.name or "", digest, d.digest(values), common)
-        return self.tree.fingerprint("page-reads", rel, template.name or "", digest, d.shallow(values),
+        return self.tree.fingerprint("page-reads", rel, template.name or "", digest, self._own_part(values),
                                      common, self._reads_digest(pairs, shared or localcontext))
+
+    def _own_part(self, values) -> str:
+        """shallow(values), with each long list or dict among them digested once per build
+        (by identity): a listing gives the same one to its page in each UI language."""
+        d = self.digester
+        values = {name: "\0shallow:" + d.shared_shallow(value)
+                  if type(value) in (list, dict, tuple) and len(value) > LONG_VALUE else value
+                  for name, value in values.items()}
+        return d.shallow(values)
 
     def _common_part(self, template, shared, names, deep) -> str:
         """The digests of the values a page takes from Pelican's shared context and the
-        templates' globals: the same for every page of a template while those values are
-        the same objects (memoized by their identities)."""
-        key = (template.name, deep, *((name, id(shared.get(name, _MISSING)), id(template.globals.get(name, _MISSING)))
-                                      for name in sorted(names)))
+        templates' globals (names: sorted): the same for every page of a template while
+        those values are the same objects (memoized by their identities)."""
+        get = shared.get
+        # Jinja's template globals are a ChainMap over the environment's, whose get is
+        # Python code: each of its dicts is looked at instead (same values, same objects)
+        layers = getattr(template.globals, "maps", (template.globals,))
+        key = (template.name, deep, names, tuple([id(get(name, _MISSING)) for name in names]),
+               *(tuple([id(layer.get(name, _MISSING)) for name in names]) for layer in layers))
         found = self._common_memo.get(key)
         if found is None:
             common = {}
