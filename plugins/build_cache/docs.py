@@ -14,7 +14,9 @@ each with the digest of its input, so a value is reused only for the same input,
 the content object Pelican made of it (`snapshot`: build_cache.snapshots), with the
 inputs other than the file that object depends on. Entries are loaded when first
 asked for, and written whole (temp file + rename): a crash leaves the old entry or the
-new one.
+new one. The rendered body, half an entry's bytes and also in its snapshot, is kept
+in a file of its own, read only when the reader's result is asked for (`get`): a
+build that restores a post from its snapshot does not read it.
 """
 from __future__ import annotations
 
@@ -24,7 +26,9 @@ import time
 from build_cache.files import read_pickle, write_pickle
 from build_cache.digest import sha1
 
-FORMAT = 2
+FORMAT = 3
+BODY = "render.content"     # the part holding an entry's rendered body
+_APART = "\0in its own file"  # the body's place in an entry whose body is not loaded
 # Entries already in memory, by directory and file name: {name: ((mtime, size), entry)}.
 # A warm process (tools.serve's builder) preloads them, so the builds it forks read none.
 _preloaded = {}
@@ -75,6 +79,7 @@ class DocCache:
         self.fresh = []             # (path, name, slot) derived since cleared (pool workers)
         self._keys = {}             # path -> source key worked out in this build
         self.apart = set()          # names of the values kept apart from the entries
+        self._new_bodies = set()    # absolute source paths whose body file must be written
 
     # --- keys -------------------------------------------------------------------------
 
@@ -145,12 +150,23 @@ class DocCache:
         (then `put` one)."""
         path = os.path.abspath(source_path)
         entry = self.entry(path, key)
-        if entry is not None and entry["render"] is not None:
+        if entry is not None and entry["render"] is not None and self._body_loaded(entry):
             self.hits += 1
             return entry["render"]
         self.entries.pop(path, None)
         self.missed.add(path)
         return None
+
+    def _body_loaded(self, entry) -> bool:
+        """Put the entry's rendered body in it, from its own file; False if that is lost."""
+        render = entry["render"]
+        if render.get("content") != _APART:
+            return True
+        found = read_pickle(self._file(entry["path"], BODY))
+        if not (isinstance(found, tuple) and len(found) == 2 and found[0] == entry["key"]):
+            return False
+        render["content"] = found[1]
+        return True
 
     def put(self, source_path: str, key: str, render: dict) -> None:
         path = os.path.abspath(source_path)
@@ -158,6 +174,7 @@ class DocCache:
         self.entries[path] = {"format": FORMAT, "path": path, "key": key, "render": render,
                               "derived": {}, "snapshot": None}
         self.dirty.add(path)
+        self._new_bodies.add(path)
 
     def set_snapshot(self, source_path: str, snapshot) -> None:
         """Keep the content object made of the entry's render (build_cache.snapshots)."""
@@ -177,7 +194,13 @@ class DocCache:
             self._write(path, entry)
 
     def _write(self, path, entry):
-        write_pickle(self._file(path), dict(entry, derived={
+        render = entry["render"]
+        if render is not None and isinstance(render.get("content"), str):
+            if path in self._new_bodies and render["content"] != _APART:  # else its file has it
+                write_pickle(self._file(path, BODY), (entry["key"], render["content"]))
+                self._new_bodies.discard(path)
+            render = dict(render, content=_APART)
+        write_pickle(self._file(path), dict(entry, render=render, derived={
             k: v for k, v in entry["derived"].items() if k not in self.apart}))
 
     def derived(self, source_path: str, name: str, inputs: str, compute, apart=False):
