@@ -240,6 +240,11 @@ class Digester:
             self._keep.append(text)
         return found
 
+    def know_text(self, text: str, digest: str) -> None:
+        """text_digest(text) is digest, made where text was made (build_cache.snapshots)."""
+        self._memo[("text", id(text))] = digest
+        self._keep.append(text)
+
     def _json_shallow(self, value):
         """json.dumps' `default`: what JSON has no type for, as _feed_shallow sees it."""
         key = self._content_keys.get(id(value))

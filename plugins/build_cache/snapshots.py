@@ -35,6 +35,8 @@ import io
 import os
 import pickle
 
+from build_cache.digest import sha1
+
 SETTINGS, CONTEXT = "settings", "context"
 _safe = {}    # receiver -> uses(obj): names of the inputs its effect on obj depends on
 _inputs = {}  # input name -> zero-argument function giving its current digest
@@ -102,8 +104,11 @@ def inputs_of(obj) -> tuple:
 
 
 def make(obj, settings, context):
-    """The snapshot of a content object just read: (class name, inputs, pickle)."""
-    return type(obj).__name__, inputs_of(obj), dump(obj, settings, context)
+    """The snapshot of a content object just read: (class name, inputs, pickle, the
+    digest of its body, which every build digests for the page showing it)."""
+    body = getattr(obj, "_content", None)
+    return (type(obj).__name__, inputs_of(obj), dump(obj, settings, context),
+            sha1(body) if isinstance(body, str) else None)
 
 
 def valid(snapshot, class_name) -> bool:
@@ -112,9 +117,13 @@ def valid(snapshot, class_name) -> bool:
     return all(name in _inputs and _inputs[name]() == value for name, value in snapshot[1])
 
 
-def restore(snapshot, settings, context):
-    """The object again (the receivers not known to be safe run on it, as at its making)."""
+def restore(snapshot, settings, context, digester=None):
+    """The object again (the receivers not known to be safe run on it, as at its making);
+    digester (build_cache.digest.Digester) is told its body's digest."""
     obj = load(snapshot[2], settings, context)
+    body = getattr(obj, "_content", None)
+    if digester is not None and len(snapshot) > 3 and snapshot[3] and isinstance(body, str):
+        digester.know_text(body, snapshot[3])
     for receiver in _receivers(obj):
         if receiver not in _safe:
             receiver(obj)
@@ -150,7 +159,7 @@ class Restorer:
         self.docs.seen.add(path)
         if snapshot is None or not valid(snapshot[1], class_name):
             return None
-        obj = restore(snapshot[1], generator.settings, generator.context)
+        obj = restore(snapshot[1], generator.settings, generator.context, self.build.digester)
         self.restored += 1
         return obj
 
