@@ -334,6 +334,7 @@ def update(tree, pages):
         return None
     count, size = old["shards"], found[2]["postings_size"]
     changes = {}  # shard -> [(term, page id, +1 | -1)]
+    text_files = []  # (its bytes, their fingerprint as OutputTree.write makes it): hashed once
     for page_id, (page, was) in enumerate(zip(pages, old["pages"])):
         if [page["url"], page["date"] or "", page["lang"]] != [was[0], was[2], was[3]]:
             return None
@@ -341,7 +342,9 @@ def update(tree, pages):
         text_file = tree.previous(text_rel)
         if text_file is None:
             return None
-        if page["title"] == was[1] and text_file[1] == "bytes:" + sha1(page["text"].encode("utf-8")):
+        data = page["text"].encode("utf-8")
+        text_files.append((data, "bytes:" + sha1(data)))
+        if page["title"] == was[1] and text_file[1] == text_files[-1][1]:
             continue
         with open(text_file[0], encoding="utf-8") as fh:
             old_terms = tokens.term_set(was[1] + "\n" + fh.read())
@@ -383,11 +386,13 @@ def update(tree, pages):
             return None
     meta = {"v": FORMAT_VERSION, "shards": count,
             "pages": [[p["url"], p["title"], p["date"] or "", p["lang"]] for p in pages]}
-    total = 0
-    for rel, content in [(meta_rel, _dump(meta)),
-                         *((f"{INDEX_DIR}/text/{i}.txt", p["text"]) for i, p in enumerate(pages))]:
-        data = content.encode("utf-8")
-        tree.write(rel, data)
+    data = _dump(meta).encode("utf-8")
+    tree.write(meta_rel, data)
+    total = len(data)
+    for page_id, (data, fingerprint) in enumerate(text_files):
+        rel = f"{INDEX_DIR}/text/{page_id}.txt"
+        if not tree.reuse(rel, fingerprint):  # as tree.write(rel, data) does, with the digest made above
+            tree.write(rel, data, fingerprint)
         total += len(data)
     tree.set_extra(meta_rel, "postings_size", size)
     return {"pages": len(pages), "shards": count, "bytes": total, "terms": None}
