@@ -248,7 +248,11 @@ def memoized_urls():
     times per build in listings, feeds, the sitemap and the search index. Within one
     build, the same post, setting and field values give the same text; the values are
     read as Content.url_format reads them (a field it would give a new now() for, or
-    one of another kind, is not memoized)."""
+    one of another kind, is not memoized). With the build cache, the texts last for the
+    next builds, by setting and the values' reprs (Build.urls): a rebuild formats only
+    the URLs of the posts that changed."""
+    import build_cache
+
     import string
 
     from pelican.contents import Content
@@ -264,9 +268,9 @@ def memoized_urls():
         pattern = str(self.settings[fq_key])
         fields = fields_of.get(pattern)
         if fields is None:
-            fields = fields_of[pattern] = tuple(
+            fields = fields_of[pattern] = tuple(sorted(  # sorted: the same order in every build
                 {name.split(".")[0].split("[")[0] for _, name, _, _ in string.Formatter().parse(pattern)
-                 if name})
+                 if name}))
         if "path" in fields or ("date" in fields and not hasattr(self, "date")):
             return original(self, key, klass)
         values = tuple(attributes[f](self) if f in attributes else
@@ -278,7 +282,14 @@ def memoized_urls():
             return original(self, key, klass)
         text = memo.get(memo_key)
         if text is None:
-            text = memo[memo_key] = original(self, key, klass)
+            build = build_cache.active()
+            lasting = (pattern, tuple(map(repr, values)))
+            text = build.urls.get(lasting) if build is not None else None
+            if text is None:
+                text = original(self, key, klass)
+            if build is not None:
+                build.urls_used[lasting] = text
+            memo[memo_key] = text
             kept.append(self)  # ids stay unique while memoized
         return text
 

@@ -70,3 +70,32 @@ def test_pelicans_tag_pages_are_skipped_only_when_nothing_would_be_written(save_
         ArticlesGenerator.generate_tags(generator, lambda name, *a, **k: calls.append(name))
     assert calls == written
     assert "listings_only_when_written" not in repr(ArticlesGenerator.generate_tags)  # put back
+
+
+def test_urls_formatted_in_one_build_are_kept_for_the_next(monkeypatch):
+    from types import SimpleNamespace
+
+    import build_cache
+    from pelican.contents import Article
+
+    def post(slug):
+        made = Article.__new__(Article)  # what URL formatting reads of a post, nothing else
+        made.settings = {"ARTICLE_URL": "{lang}/{slug}/", "PATH": "/site"}
+        made.metadata, made.slug, made.lang, made.in_default_lang = {}, slug, "zh", True
+        made.source_path, made._status = f"/site/posts/{slug}.md", "published"
+        return made
+
+    first = SimpleNamespace(urls={}, urls_used={})
+    monkeypatch.setattr(build_cache, "_active", first)
+    with build.memoized_urls():
+        assert post("a-post")._expand_settings("url") == "zh/a-post/"
+    assert list(first.urls_used.values()) == ["zh/a-post/"]
+
+    # the next build: the same setting and values give the text kept, not formatted again
+    kept = {key: "kept/" for key in first.urls_used}
+    second = SimpleNamespace(urls=kept, urls_used={})
+    monkeypatch.setattr(build_cache, "_active", second)
+    with build.memoized_urls():
+        assert post("a-post")._expand_settings("url") == "kept/"
+        assert post("another-post")._expand_settings("url") == "zh/another-post/"
+    assert sorted(second.urls_used.values()) == ["kept/", "zh/another-post/"]

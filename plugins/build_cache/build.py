@@ -85,6 +85,10 @@ class Build:
         self._index = None
         self._observers = []
         self._templates = {}
+        # {(URL setting, reprs of the values it formats): the URL} (tools.build.memoized_urls)
+        self._urls_file = os.path.join(self.docs.dir, "memo", "urls.pickle")
+        self.urls = read_pickle(self._urls_file, {})
+        self.urls_used = {}
 
     # --- pages --------------------------------------------------------------------------
 
@@ -372,6 +376,8 @@ class Build:
         """Keep what this build rendered and learnt of files, even if it failed."""
         self.docs.save()
         self.stamps.save()
+        if self.urls_used != self.urls:  # those of this build only: no growth
+            write_pickle(self._urls_file, self.urls_used)
 
     def commit(self) -> None:
         """The build succeeded (and was saved): swap its tree in, drop unused entries."""
