@@ -50,6 +50,28 @@ def sha1(*parts: str | bytes) -> str:
     return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
+_JSON_KINDS = {}  # type -> what Digester._json_shallow makes of its values (_json_kind)
+
+
+def _json_kind(value) -> str:
+    """How _json_shallow writes a value, by its type (found once per type: an isinstance
+    of os.PathLike, an ABC, costs more than the rest of the call)."""
+    if _is_content(value):
+        return "content"
+    if isinstance(value, (datetime.datetime, datetime.date, datetime.time)):
+        return "time"
+    if isinstance(value, (set, frozenset)):
+        return "set"
+    if isinstance(value, (types.FunctionType, types.BuiltinFunctionType, types.MethodType,
+                          type, types.ModuleType)):
+        return "code"
+    if isinstance(value, (os.PathLike, enum.Enum, re.Pattern, bytes, complex)):
+        return "repr"
+    if _is_wrapper(value):
+        return "wrapper"
+    return "object"  # its attributes, its fields, or its repr: looked at for each value
+
+
 def _is_content(value) -> bool:
     return isinstance(value, _content_class())
 
@@ -248,20 +270,22 @@ class Digester:
     def _json_shallow(self, value):
         """json.dumps' `default`: what JSON has no type for, as _feed_shallow sees it."""
         key = self._content_keys.get(id(value))
-        if key is not None or _is_content(value):
+        kind = _JSON_KINDS.get(type(value))
+        if kind is None:
+            kind = _JSON_KINDS[type(value)] = _json_kind(value)
+        if key is not None or kind == "content":
             if self._refs is not None and all(value is not r for r in self._refs):
                 self._refs.append(value)
             return key or self.content_key(value)
-        if isinstance(value, (datetime.datetime, datetime.date, datetime.time)):
+        if kind == "time":
             return f"{type(value).__name__}:{value.isoformat()}:{getattr(value, 'tzinfo', None)!r}"
-        if isinstance(value, (set, frozenset)):
+        if kind == "set":
             return ["set", *sorted(value, key=repr)]
-        if isinstance(value, (types.FunctionType, types.BuiltinFunctionType, types.MethodType,
-                              type, types.ModuleType)):
+        if kind == "code":
             return f"code:{getattr(value, '__module__', '')}.{getattr(value, '__qualname__', value)!r}"
-        if isinstance(value, (os.PathLike, enum.Enum, re.Pattern, bytes, complex)):
+        if kind == "repr":
             return f"{type(value).__name__}:{value!r}"
-        if _is_wrapper(value):
+        if kind == "wrapper":
             return _wrapper_value(value)
         if hasattr(value, "__dict__"):
             return {"@type": f"{type(value).__module__}.{type(value).__qualname__}",
