@@ -123,16 +123,17 @@ class FeedsGenerator(Generator):
         with open(out, "w", encoding="utf-8") as f:
             f.write(self._xml(path, title, items))
 
-    def _shown(self, a, siteurl) -> tuple:
-        """What an entry shows of post a (what _xml reads of it), for the feeds' fingerprints:
-        made once per post, its content by digest."""
+    def _shown(self, a, siteurl) -> str:
+        """The digest of what an entry shows of post a (what _xml reads of it), for the
+        feeds' fingerprints: made once per post (a post is in several feeds), its content
+        by digest."""
         found = self._shown_memo.get(id(a))
         if found is None:
-            digest = build_cache.active().digester.text_digest  # the page fingerprints' too
-            found = self._shown_memo[id(a)] = (
-                a.url, a.title, a.summary or None, digest(a.get_content(siteurl)),
+            digester = build_cache.active().digester
+            found = self._shown_memo[id(a)] = digester.shallow((  # texts, dates: JSON's C encoder
+                a.url, a.title, a.summary or None, digester.text_digest(a.get_content(siteurl)),
                 [t.name for t in getattr(a, "tags", []) or []],
-                getattr(getattr(a, "author", None), "name", None), a.date, getattr(a, "modified", None))
+                getattr(getattr(a, "author", None), "name", None), a.date, getattr(a, "modified", None)))
         return found
 
     def _xml(self, path, title, items) -> str:
