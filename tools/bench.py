@@ -79,11 +79,18 @@ _LAUNCHER = (
 )
 
 
+# Every command runs as Python does by default, keeping compiled modules in __pycache__:
+# a shell with PYTHONDONTWRITEBYTECODE set (this machine's has) would make each run of a
+# build compile from source every module edited since its cache was last written.
+CHILD_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
 def run_child(cmd, what, posts, cwd=ROOT, env=None) -> Run:
     """Run cmd through the launcher to get its own rusage; raise BenchError on failure."""
     with tempfile.TemporaryFile() as err:
         start = time.perf_counter()
-        proc = subprocess.run([sys.executable, "-S", "-c", _LAUNCHER, *cmd], cwd=cwd, env=env,
+        proc = subprocess.run([sys.executable, "-S", "-c", _LAUNCHER, *cmd], cwd=cwd,
+                              env=CHILD_ENV if env is None else env,
                               stdout=subprocess.PIPE, stderr=err)
         wall = time.perf_counter() - start
         try:
@@ -267,7 +274,8 @@ def measure_serve(setup, edits=1) -> list:
     out = os.path.join(setup.dir, "out-serve")
     proc = subprocess.Popen([PY, "-m", "tools.serve", "--port", str(port), "--content",
                              os.path.join(setup.corpus, "ours"), "--output", out],
-                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+                            cwd=ROOT, env=CHILD_ENV, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                            text=True)
     times = []
     try:
         for line in proc.stdout:  # "built in ..." then "serving ..."

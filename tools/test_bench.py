@@ -149,3 +149,17 @@ def test_the_report_gives_the_ratio_of_each_pair_of_runs():
     text = bench.report(results)
     assert "| 10 | 2.00 | 1.00 | **2.00×** |" in text  # the medians' ratio
     assert "the spread is this machine's): N=10: 2.00×, 1.50×, 1.00×." in text
+
+
+def test_commands_run_with_pythons_bytecode_cache(monkeypatch):
+    import importlib
+
+    monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", "1")
+    fresh = importlib.reload(bench)
+    try:
+        check = "import sys; sys.exit(0 if sys.dont_write_bytecode else 3)"
+        with pytest.raises(bench.BenchError, match="exit 3"):
+            fresh.run_child([sys.executable, "-c", check], "a child", 1)
+    finally:
+        monkeypatch.delenv("PYTHONDONTWRITEBYTECODE")
+        importlib.reload(bench)
