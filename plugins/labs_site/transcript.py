@@ -2,6 +2,7 @@
 (nbconvert/lab_transcript): the page body of /labs/<name>/. Never executed."""
 from __future__ import annotations
 
+import functools
 import os
 
 from pygments import highlight
@@ -37,12 +38,17 @@ def to_html(nb, settings) -> str:
 
 def prerender_tasks(settings):
     """The transcripts to render, as one task (one process imports nbconvert, which
-    costs as much as a few transcripts) that build_cache.prerender runs with the posts."""
+    costs as much as a few transcripts) that build_cache.prerender runs with the posts.
+    The labs are loaded by that task, in the pool: loading them here, before the pool
+    starts, read every transcript with nbformat first (0.11 s of a clean build)."""
+    return [functools.partial(_render_all, settings)]
+
+
+def _render_all(settings):
     import labs_site
 
-    notebooks = [info.transcript if info.transcript is not None else never_run_notebook(info)
-                 for info in labs_site.labs().values() if info.lab is not None]
-    return [lambda: [to_html(nb, settings) for nb in notebooks]] if notebooks else []
+    return [to_html(info.transcript if info.transcript is not None else never_run_notebook(info), settings)
+            for info in labs_site.labs().values() if info.lab is not None]
 
 
 def _to_html(nb, settings) -> str:
