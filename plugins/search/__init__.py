@@ -54,9 +54,11 @@ def collect(generators):
         paths = {os.path.normpath(r["path"]) for r in _records}
 
         def take_text(rel, html):
-            if rel in paths:  # the text is kept with the page; its terms for this build only
+            if rel in paths:  # the text's digest is kept with the page; the text and its
+                # terms are for this build (a kept page's text is the index's text file)
                 text, terms = index.text_and_terms(html)
-                build.tree.set_extra(rel, "search", text)
+                build.tree.set_extra(rel, "search_digest", index.text_digest(text))
+                build.tree.set_extra(rel, "_search", text)
                 build.tree.set_extra(rel, "_terms", terms)
 
         build.on_rendered(take_text)
@@ -79,9 +81,11 @@ def _write_texts(output, build, part):
 
 
 def _known(tree, path):
+    """(text, terms, digest of the text) of a page the tree knows (text None: a page kept
+    from the previous build), or None."""
     rel = os.path.normpath(path)
-    text = tree.extra(rel, "search")
-    return None if text is None else (text, tree.extra(rel, "_terms"))
+    digest = tree.extra(rel, "search_digest")
+    return None if digest is None else (tree.extra(rel, "_search"), tree.extra(rel, "_terms"), digest)
 
 
 def write_index(pelican):

@@ -289,7 +289,7 @@ def index_site(output_dir, records, known=None, tree=None, with_texts=True):
         stats = update(tree, pages)
         if stats is not None:
             return stats
-    meta, shards, texts, size = _build(pages)
+    meta, shards, texts, size = _build(_with_texts(output_dir, pages, tree))
     total = write(output_dir, meta, shards, texts if with_texts else [],
                   tree.write if tree is not None else None)
     if tree is not None:
@@ -304,10 +304,19 @@ def write_texts(output_dir, records, known, tree, part, parts):
     processes can share them: a file each, the slowest part of a first build's index)."""
     pages = _sorted(_pages(output_dir, records, known))
     for page_id in range(part, len(pages), parts):
-        tree.write(f"{INDEX_DIR}/text/{page_id}.txt", pages[page_id]["text"].encode("utf-8"))
+        page = pages[page_id]  # its digest, made with its text, is the file's fingerprint
+        tree.write(f"{INDEX_DIR}/text/{page_id}.txt", page["text"].encode("utf-8"),
+                   "bytes:" + page["digest"] if page.get("digest") else None)
+
+
+def text_digest(text) -> str:
+    """The digest of a page's text: its text file's fingerprint is "bytes:" + this."""
+    return sha1(text.encode("utf-8"))
 
 
 def _pages(output_dir, records, known):
+    """The records with their pages' text (None for a page the build kept: see
+    _with_texts) and, where known, its digest and terms."""
     pages = []
     for rec in records:
         found = known(rec["path"]) if known else None
@@ -315,9 +324,35 @@ def _pages(output_dir, records, known):
             with open(os.path.join(output_dir, rec["path"]), "rb") as fh:
                 pages.append(dict(rec, text=page_text(fh.read())))
         else:
-            text, terms = found
-            pages.append(dict(rec, text=text) if terms is None else dict(rec, text=text, terms=terms))
+            text, terms, digest = found
+            page = dict(rec, text=text, digest=digest)
+            if terms is not None:
+                page["terms"] = terms
+            pages.append(page)
     return pages
+
+
+def _with_texts(output_dir, pages, tree):
+    """pages, each with its text: a kept page's is read from the previous index's text
+    file holding it (by digest), or, if none is intact, from the page itself."""
+    if all(page["text"] is not None for page in pages):
+        return pages
+    files = {}  # fingerprint -> a previous text file with it
+    for rel, record in ((tree.live or {}).get("files", {}).items() if tree is not None else ()):
+        if rel.startswith(f"{INDEX_DIR}/text/"):
+            files.setdefault(record[0], rel)
+    out = []
+    for page in pages:
+        if page["text"] is None:
+            found = tree.previous(files.get("bytes:" + page["digest"], ""))
+            if found is not None and found[1] == "bytes:" + page["digest"]:
+                with open(found[0], encoding="utf-8") as fh:
+                    page = dict(page, text=fh.read())
+            else:
+                with open(os.path.join(output_dir, page["path"]), "rb") as fh:
+                    page = dict(page, text=page_text(fh.read()))
+        out.append(page)
+    return out
 
 
 def update(tree, pages):
@@ -344,10 +379,15 @@ def update(tree, pages):
         text_file = tree.previous(text_rel)
         if text_file is None:
             return None
-        data = page["text"].encode("utf-8")
-        text_files.append((data, "bytes:" + sha1(data)))
+        if page["text"] is None:  # kept: its text file, if its digest says it holds it
+            text_files.append((None, "bytes:" + page["digest"]))
+        else:
+            data = page["text"].encode("utf-8")
+            text_files.append((data, "bytes:" + sha1(data)))
         if page["title"] == was[1] and text_file[1] == text_files[-1][1]:
             continue
+        if page["text"] is None:  # a kept page whose text file is another: start afresh
+            return None
         with open(text_file[0], encoding="utf-8") as fh:
             old_terms = tokens.term_set(was[1] + "\n" + fh.read())
         new_terms = _terms(page)
@@ -393,9 +433,13 @@ def update(tree, pages):
     total = len(data)
     for page_id, (data, fingerprint) in enumerate(text_files):
         rel = f"{INDEX_DIR}/text/{page_id}.txt"
-        if not tree.reuse(rel, fingerprint):  # as tree.write(rel, data) does, with the digest made above
+        if tree.reuse(rel, fingerprint):  # as tree.write(rel, data) does, with the digest made above
+            total += tree.files[rel][1]  # its size
+        elif data is None:  # a kept page's text file, gone meanwhile: start afresh
+            return None
+        else:
             tree.write(rel, data, fingerprint)
-        total += len(data)
+            total += len(data)
     tree.set_extra(meta_rel, "postings_size", size)
     return {"pages": len(pages), "shards": count, "bytes": total, "terms": None}
 

@@ -78,7 +78,8 @@ class _Tree:
 def test_texts_written_in_parts_make_the_same_index():
     records = [{"path": f"p{i}/index.html", "url": f"p{i}/", "title": f"第{i}篇", "date": f"2016-07-{10 + i % 3}",
                 "lang": "zh" if i % 2 else "en"} for i in range(11)]
-    texts = {r["path"]: (f"集群网络 {r['title']} etcd{i}", None) for i, r in enumerate(records)}
+    texts = {r["path"]: (f"集群网络 {r['title']} etcd{i}", None, index.text_digest(f"集群网络 {r['title']} etcd{i}"))
+             for i, r in enumerate(records)}
     whole, split = _Tree(), _Tree()
     index.index_site("unused", records, known=texts.get, tree=whole)
     index.index_site("unused", records, known=texts.get, tree=split, with_texts=False)
@@ -87,3 +88,28 @@ def test_texts_written_in_parts_make_the_same_index():
         index.write_texts("unused", records, texts.get, split, part, 3)
     assert split.files == whole.files
     assert sum("/text/" in rel for rel in whole.files) == 11
+
+
+def test_a_kept_pages_text_comes_from_the_previous_text_file_or_the_page(tmp_path):
+    """A page the build kept is known by its text's digest only: when the whole index is
+    made again (a post added), its text is the previous index's file with that digest,
+    or, when none is intact, the page's own."""
+    kept, gone = "集群网络 kept etcd", "网络 gone page"
+    text_file = tmp_path / "old-text-7.txt"
+    text_file.write_text(kept, encoding="utf-8")
+    (tmp_path / "gone").mkdir()
+    (tmp_path / "gone" / "index.html").write_text(
+        f'<html><body><div class="post__body"><p>{gone}</p></div></body></html>', encoding="utf-8")
+
+    class Tree:
+        live = {"files": {f"{index.INDEX_DIR}/text/7.txt": ("bytes:" + index.text_digest(kept), 0, 0, 0)}}
+
+        def previous(self, rel):
+            found = self.live["files"].get(rel)
+            return None if found is None else (str(text_file), found[0], {})
+
+    pages = [{"path": "kept/index.html", "text": None, "digest": index.text_digest(kept)},
+             {"path": "gone/index.html", "text": None, "digest": index.text_digest("another text")},
+             {"path": "new/index.html", "text": "new text", "digest": index.text_digest("new text")}]
+    texts = [p["text"] for p in index._with_texts(str(tmp_path), pages, Tree())]
+    assert texts == [kept, gone, "new text"]
