@@ -10,8 +10,10 @@ writes (pairing `/x/` with `/zh/x/`); a plugin may append its own at any time
 before output is written or while it is written: the sitemap is written after
 every other generator's output (`write_last`).
 """
+import functools
 import os
-from urllib.parse import urljoin
+import re
+from urllib.parse import urljoin, urlsplit
 from xml.sax.saxutils import quoteattr, escape
 
 from pelican import signals
@@ -44,18 +46,41 @@ def sitemap_entries(context):
     return out
 
 
+_PLAIN_PATH_RE = re.compile(r"[\w\-.~%]+(?:/[\w\-.~%]+)*/?")
+
+
+def _absolute(base, url) -> str:
+    """urljoin(base, url), without its parsing for what it would only join: a relative
+    path of plain segments (letters, digits, - . _ ~ %; none empty, none . or ..) under a
+    base ending in "/" (2,000 URLs a build)."""
+    if _plain_base(base) and _PLAIN_PATH_RE.fullmatch(url) and not {".", ".."} & set(url.split("/")):
+        return base + url
+    return urljoin(base, url)
+
+
+@functools.lru_cache(maxsize=8)
+def _plain_base(base) -> bool:
+    """Whether base is a site root or folder urljoin leaves as it is: ending in "/", with
+    no query, fragment, empty segment or dot segment in its path."""
+    parts = urlsplit(base)
+    path = parts.path[1:-1] if parts.path.endswith("/") else None
+    return (path is not None and not parts.query and not parts.fragment and base.endswith("/")
+            and (parts.path == "/" or (_PLAIN_PATH_RE.fullmatch(path) is not None
+                                and not {".", ".."} & set(path.split("/")))))
+
+
 def render(entries, base) -> str:
     lines = ['<?xml version="1.0" encoding="UTF-8"?>',
              '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
              'xmlns:xhtml="http://www.w3.org/1999/xhtml">']
     for url, lastmod, alts in entries:
         lines.append("  <url>")
-        lines.append(f"    <loc>{escape(urljoin(base, url))}</loc>")
+        lines.append(f"    <loc>{escape(_absolute(base, url))}</loc>")
         if lastmod is not None:
             lines.append(f"    <lastmod>{lastmod.date().isoformat()}</lastmod>")
         for lang, alt in sorted(alts.items()):
             lines.append(f'    <xhtml:link rel="alternate" hreflang={quoteattr(HTML_LANG.get(lang, lang))} '
-                         f"href={quoteattr(urljoin(base, alt))}/>")
+                         f"href={quoteattr(_absolute(base, alt))}/>")
         lines.append("  </url>")
     lines.append("</urlset>")
     return "\n".join(lines) + "\n"
