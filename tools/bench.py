@@ -79,10 +79,12 @@ _LAUNCHER = (
 )
 
 
-# Every command runs as Python does by default, keeping compiled modules in __pycache__:
-# a shell with PYTHONDONTWRITEBYTECODE set (this machine's has) would make each run of a
-# build compile from source every module edited since its cache was last written.
-CHILD_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+def child_env() -> dict:
+    """This environment, for a command to run as Python does by default, keeping compiled
+    modules in __pycache__: with PYTHONDONTWRITEBYTECODE (this machine's shell sets it)
+    each run of a build would compile from source every module edited since its cache
+    was last written."""
+    return {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
 def run_child(cmd, what, posts, cwd=ROOT, env=None) -> Run:
@@ -90,7 +92,7 @@ def run_child(cmd, what, posts, cwd=ROOT, env=None) -> Run:
     with tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         proc = subprocess.run([sys.executable, "-S", "-c", _LAUNCHER, *cmd], cwd=cwd,
-                              env=CHILD_ENV if env is None else env,
+                              env=child_env() if env is None else env,
                               stdout=subprocess.PIPE, stderr=err)
         wall = time.perf_counter() - start
         try:
@@ -274,7 +276,7 @@ def measure_serve(setup, edits=1) -> list:
     out = os.path.join(setup.dir, "out-serve")
     proc = subprocess.Popen([PY, "-m", "tools.serve", "--port", str(port), "--content",
                              os.path.join(setup.corpus, "ours"), "--output", out],
-                            cwd=ROOT, env=CHILD_ENV, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                            cwd=ROOT, env=child_env(), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                             text=True)
     times = []
     try:

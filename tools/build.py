@@ -251,11 +251,11 @@ def memoized_urls():
     one of another kind, is not memoized). With the build cache, the texts last for the
     next builds, by setting and the values' reprs (Build.urls): a rebuild formats only
     the URLs of the posts that changed."""
-    import build_cache
-
     import string
 
     from pelican.contents import Content
+
+    import build_cache
 
     original = Content._expand_settings
     memo, fields_of = {}, {}

@@ -152,14 +152,7 @@ def test_the_report_gives_the_ratio_of_each_pair_of_runs():
 
 
 def test_commands_run_with_pythons_bytecode_cache(monkeypatch):
-    import importlib
-
     monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", "1")
-    fresh = importlib.reload(bench)
-    try:
-        check = "import sys; sys.exit(0 if sys.dont_write_bytecode else 3)"
-        with pytest.raises(bench.BenchError, match="exit 3"):
-            fresh.run_child([sys.executable, "-c", check], "a child", 1)
-    finally:
-        monkeypatch.delenv("PYTHONDONTWRITEBYTECODE")
-        importlib.reload(bench)
+    writes = "import sys; sys.exit(3 if not sys.dont_write_bytecode else 0)"  # 3: it writes bytecode
+    with pytest.raises(bench.BenchError, match="exit 3"):
+        bench.run_child([sys.executable, "-c", writes], "a child", 1)

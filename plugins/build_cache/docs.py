@@ -162,11 +162,16 @@ class DocCache:
         render = entry["render"]
         if render.get("content") != _APART:
             return True
-        found = read_pickle(self._file(entry["path"], BODY))
-        if not (isinstance(found, tuple) and len(found) == 2 and found[0] == entry["key"]):
+        found = self._part(entry["path"], BODY)
+        if found is None or found[0] != entry["key"]:
             return False
         render["content"] = found[1]
         return True
+
+    def _part(self, path, name):
+        """(what it was made from, value) kept in a file of its own, or None."""
+        found = read_pickle(self._file(path, name))
+        return found if isinstance(found, tuple) and len(found) == 2 else None
 
     def put(self, source_path: str, key: str, render: dict) -> None:
         path = os.path.abspath(source_path)
@@ -196,7 +201,7 @@ class DocCache:
     def _write(self, path, entry):
         render = entry["render"]
         if render is not None and isinstance(render.get("content"), str):
-            if path in self._new_bodies and render["content"] != _APART:  # else its file has it
+            if path in self._new_bodies:  # else its file has it
                 write_pickle(self._file(path, BODY), (entry["key"], render["content"]))
                 self._new_bodies.discard(path)
             render = dict(render, content=_APART)
@@ -236,11 +241,9 @@ class DocCache:
             self.apart.add(name)
         slot = entry["derived"].get(name)
         if slot is None and apart:
-            slot = read_pickle(self._file(entry["path"], name))
-            if isinstance(slot, tuple) and len(slot) == 2:
+            slot = self._part(entry["path"], name)
+            if slot is not None:
                 entry["derived"][name] = slot
-            else:
-                slot = None
         return slot
 
     def has_derived(self, source_path: str, name: str, inputs, apart=False) -> bool:

@@ -278,6 +278,15 @@ class OutputTree:
             return None
         return path, old[0], self.live.get("extras", {}).get(rel, {})
 
+    def previous_fingerprints(self, folder: str) -> dict:
+        """{fingerprint: rel} of the files under folder (a prefix ending in /) in the
+        previous output, as its state says (`previous` tells whether one is intact)."""
+        found = {}
+        for rel, record in (self.live or {}).get("files", {}).items():
+            if rel.startswith(folder):
+                found.setdefault(record[0], rel)
+        return found
+
     def keep(self, rel: str) -> bool:
         """Keep rel as the previous build wrote it (False if it cannot be had intact)."""
         found = self.previous(rel)

@@ -122,7 +122,7 @@ def restore(snapshot, settings, context, digester=None):
     digester (build_cache.digest.Digester) is told its body's digest."""
     obj = load(snapshot[2], settings, context)
     body = getattr(obj, "_content", None)
-    if digester is not None and len(snapshot) > 3 and snapshot[3] and isinstance(body, str):
+    if digester is not None and snapshot[3] is not None and isinstance(body, str):
         digester.know_text(body, snapshot[3])
     for receiver in _receivers(obj):
         if receiver not in _safe:

@@ -174,15 +174,19 @@ def find_body(root, document=None):
         if document is not None and (("data-search-body" in xpath and not _SEARCH_BODY_RE.search(document))
                                      or (_BODY_CLASS in xpath and _BODY_CLASS not in document)):
             continue
-        if _BODY_CLASS in xpath:  # the first element in document order with that class
-            found = [next((el for el in root.iter(etree.Element) if _BODY_CLASS in (el.get("class") or "")
-                           and _BODY_CLASS in _XML_SPACE_RE.split(el.get("class"))), None)]
-            found = [el for el in found if el is not None]
+        if _BODY_CLASS in xpath:
+            found = _first_with_class(root, _BODY_CLASS)
         else:
-            found = root.xpath(xpath)
-        if found:
-            return found[0]
+            found = next(iter(root.xpath(xpath)), None)
+        if found is not None:
+            return found
     return None
+
+
+def _first_with_class(root, name):
+    """The first element, in document order, with class `name` among its classes."""
+    return next((el for el in root.iter(etree.Element)
+                 if name in (el.get("class") or "") and name in _XML_SPACE_RE.split(el.get("class"))), None)
 
 
 def build(pages):
@@ -337,10 +341,7 @@ def _with_texts(output_dir, pages, tree):
     file holding it (by digest), or, if none is intact, from the page itself."""
     if all(page["text"] is not None for page in pages):
         return pages
-    files = {}  # fingerprint -> a previous text file with it
-    for rel, record in ((tree.live or {}).get("files", {}).items() if tree is not None else ()):
-        if rel.startswith(f"{INDEX_DIR}/text/"):
-            files.setdefault(record[0], rel)
+    files = tree.previous_fingerprints(f"{INDEX_DIR}/text/")
     out = []
     for page in pages:
         if page["text"] is None:
@@ -371,7 +372,7 @@ def update(tree, pages):
         return None
     count, size = old["shards"], found[2]["postings_size"]
     changes = {}  # shard -> [(term, page id, +1 | -1)]
-    text_files = []  # (its bytes, their fingerprint as OutputTree.write makes it): hashed once
+    text_files = []  # (a page's text, None if kept, and its text file's fingerprint)
     for page_id, (page, was) in enumerate(zip(pages, old["pages"])):
         if [page["url"], page["date"] or "", page["lang"]] != [was[0], was[2], was[3]]:
             return None
@@ -379,11 +380,8 @@ def update(tree, pages):
         text_file = tree.previous(text_rel)
         if text_file is None:
             return None
-        if page["text"] is None:  # kept: its text file, if its digest says it holds it
-            text_files.append((None, "bytes:" + page["digest"]))
-        else:
-            data = page["text"].encode("utf-8")
-            text_files.append((data, "bytes:" + sha1(data)))
+        # a kept page is known by its text's digest only; a rendered one has both
+        text_files.append((page["text"], "bytes:" + (page.get("digest") or text_digest(page["text"]))))
         if page["title"] == was[1] and text_file[1] == text_files[-1][1]:
             continue
         if page["text"] is None:  # a kept page whose text file is another: start afresh
@@ -431,13 +429,14 @@ def update(tree, pages):
     data = _dump(meta).encode("utf-8")
     tree.write(meta_rel, data)
     total = len(data)
-    for page_id, (data, fingerprint) in enumerate(text_files):
+    for page_id, (text, fingerprint) in enumerate(text_files):
         rel = f"{INDEX_DIR}/text/{page_id}.txt"
-        if tree.reuse(rel, fingerprint):  # as tree.write(rel, data) does, with the digest made above
+        if tree.reuse(rel, fingerprint):  # as tree.write(rel, data) does, with the digest known
             total += tree.files[rel][1]  # its size
-        elif data is None:  # a kept page's text file, gone meanwhile: start afresh
+        elif text is None:  # a kept page's text file, gone meanwhile: start afresh
             return None
         else:
+            data = text.encode("utf-8")
             tree.write(rel, data, fingerprint)
             total += len(data)
     tree.set_extra(meta_rel, "postings_size", size)

@@ -101,12 +101,15 @@ def test_a_kept_pages_text_comes_from_the_previous_text_file_or_the_page(tmp_pat
     (tmp_path / "gone" / "index.html").write_text(
         f'<html><body><div class="post__body"><p>{gone}</p></div></body></html>', encoding="utf-8")
 
-    class Tree:
-        live = {"files": {f"{index.INDEX_DIR}/text/7.txt": ("bytes:" + index.text_digest(kept), 0, 0, 0)}}
+    class Tree:  # build_cache's OutputTree, whose previous output holds kept's text file only
+        files = {f"{index.INDEX_DIR}/text/7.txt": "bytes:" + index.text_digest(kept)}
+
+        def previous_fingerprints(self, folder):
+            return {fp: rel for rel, fp in self.files.items() if rel.startswith(folder)}
 
         def previous(self, rel):
-            found = self.live["files"].get(rel)
-            return None if found is None else (str(text_file), found[0], {})
+            found = self.files.get(rel)
+            return None if found is None else (str(text_file), found, {})
 
     pages = [{"path": "kept/index.html", "text": None, "digest": index.text_digest(kept)},
              {"path": "gone/index.html", "text": None, "digest": index.text_digest("another text")},
