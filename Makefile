@@ -19,9 +19,10 @@ help: ## List every target with what it does
 
 # --- installing -----------------------------------------------------------
 
-$(VENV): requirements.lock
+$(VENV): requirements.lock pyproject.toml
 	@test -x $(PY) || python3 -m venv .venv
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	@touch $@
 
 $(NODE): package-lock.json
@@ -34,7 +35,7 @@ $(DEBIAN): tools/debian-packages.txt tools/install-debian.sh
 	@mkdir -p $(dir $@)
 	bash tools/install-debian.sh tools/debian-packages.txt && touch $@ || true
 
-deps: $(VENV) $(NODE) ## Install pinned Python (.venv) and npm packages
+deps: $(VENV) $(NODE) ## Install pinned Python packages and the site's own (editable) into .venv, and npm packages
 
 lock: ## Re-pin requirements.lock from requirements.txt
 	rm -rf .cache/lock-venv && python3 -m venv .cache/lock-venv

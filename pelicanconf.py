@@ -2,14 +2,7 @@
 
 One plain module: every value a plugin or the theme reads is here, with why.
 """
-import os
-import sys
-
-_HERE = os.path.dirname(os.path.abspath(__file__))
-if os.path.join(_HERE, "plugins") not in sys.path:
-    sys.path.insert(0, os.path.join(_HERE, "plugins"))
-
-from cjk.headings import HeadingIds  # noqa: E402  (needs plugins/ on sys.path)
+from cnnotes.cjk.headings import HeadingIds  # the plugins are a package: `make deps` installs it
 
 AUTHOR = "Cloud Native Notes"
 SITENAME = "Cloud Native Notes"
@@ -93,21 +86,21 @@ SUMMARY_END_SUFFIX = "…"
 SIDEBAR_TOC_MIN_HEADINGS = 3
 
 # --- plugins ------------------------------------------------------------------
-PLUGIN_PATHS = ["plugins"]
+PLUGIN_PATHS = []  # the plugins are the installed package cnnotes
 # Order matters only for strict (first: it collects the errors of the others).
 PLUGINS = [
-    "strict",
-    "front_matter",
-    "cjk",
-    "bilingual",
-    "feeds",
-    "sitemap",
-    "code_style",
-    "pdf",
-    "notebook",
-    "search",
-    "reading_notes",
-    "labs_site",
+    "cnnotes.strict",
+    "cnnotes.front_matter",
+    "cnnotes.cjk",
+    "cnnotes.bilingual",
+    "cnnotes.feeds",
+    "cnnotes.sitemap",
+    "cnnotes.code_style",
+    "cnnotes.pdf",
+    "cnnotes.notebook",
+    "cnnotes.search",
+    "cnnotes.reading_notes",
+    "cnnotes.labs_site",
 ]
 
 # --- theme --------------------------------------------------------------------

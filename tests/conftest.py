@@ -28,9 +28,6 @@ CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
     "--disable-component-update", "--disable-sync",
 ]
-for p in (str(ROOT), str(ROOT / "plugins")):
-    if p not in sys.path:
-        sys.path.insert(0, p)
 
 
 # --- building -------------------------------------------------------------------

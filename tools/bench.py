@@ -39,8 +39,6 @@ import urllib.request
 from dataclasses import asdict, dataclass
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-if ROOT not in sys.path:
-    sys.path.insert(0, ROOT)
 
 from tools import corpus  # noqa: E402
 
@@ -357,8 +355,8 @@ def category(key) -> str:
         return ""
     path = filename.replace("\\", "/")
     root = ROOT + "/"
-    if path.startswith(root + "plugins/"):
-        name = path[len(root + "plugins/"):].split("/")[0]
+    if path.startswith(root + "plugins/cnnotes/"):
+        name = path[len(root + "plugins/cnnotes/"):].split("/")[0]
         return "plugin search (indexer)" if name == "search" else f"plugin {name}"
     if path.endswith(".html") or "/jinja2/" in path or "/markupsafe/" in path:
         return "Jinja (templates)"

@@ -32,8 +32,6 @@ import time
 import traceback
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-if os.path.join(ROOT, "plugins") not in sys.path:
-    sys.path.insert(0, os.path.join(ROOT, "plugins"))
 
 log = logging.getLogger("tools.build")
 DEFAULT_CACHE = os.path.join(ROOT, ".cache", "pelican")
@@ -120,7 +118,7 @@ def _absolute(overrides):
 
 def swap_into_place(new_dir: str, final_dir: str) -> None:
     """Put new_dir at final_dir (atomically where the kernel can); the old tree is removed."""
-    from build_cache.output import replace_dir
+    from cnnotes.build_cache.output import replace_dir
 
     old = replace_dir(new_dir, final_dir)
     if old is not None:
@@ -255,7 +253,7 @@ def memoized_urls():
 
     from pelican.contents import Content
 
-    import build_cache
+    from cnnotes import build_cache
 
     original = Content._expand_settings
     memo, fields_of = {}, {}
@@ -313,7 +311,7 @@ def quick_link_rewriting():
     from pelican import signals
     from pelican.contents import Content
 
-    from strict.links import link_pattern, may_link
+    from cnnotes.strict.links import link_pattern, may_link
 
     update, static_links = Content._update_content, Content.get_static_links
     pelican_pattern = Content._get_intrasite_link_regex
@@ -354,7 +352,7 @@ def quick_link_rewriting():
 
 
 def _stop_prerendering(generators):
-    import build_cache
+    from cnnotes import build_cache
 
     if build_cache.active() is not None:
         build_cache.active().stop_prerendering()
@@ -363,14 +361,14 @@ def _stop_prerendering(generators):
 def _parse_templates(generator):
     """The templates' names for page fingerprints (build_cache.templates), worked out as
     Pelican starts reading: while the pool reads posts too, not later while it waits."""
-    import build_cache
+    from cnnotes import build_cache
 
     if build_cache.active() is not None:
         build_cache.active().template_names(generator.env)
 
 
 def _flush_pending(pelican):
-    import build_cache
+    from cnnotes import build_cache
 
     if build_cache.active() is not None:
         build_cache.active().flush()
@@ -391,12 +389,12 @@ def _build(settings_file, overrides, quiet, cache, jobs, stats):
     from pelican import Pelican, signals
     from pelican.settings import read_settings
 
-    import build_cache
-    import build_cache.output
-    import strict
-    from build_cache.prerender import prerender
-    from build_cache.snapshots import generator_hooks
-    from build_cache.writer import get_writer
+    from cnnotes import build_cache
+    import cnnotes.build_cache.output
+    from cnnotes import strict
+    from cnnotes.build_cache.prerender import prerender
+    from cnnotes.build_cache.snapshots import generator_hooks
+    from cnnotes.build_cache.writer import get_writer
 
     strict.reset()
     collector = _Collector("", quiet=quiet)

@@ -104,8 +104,7 @@ def builder_main(options):
     import importlib
     import json as json_lib
 
-    sys.path.insert(0, os.path.join(ROOT, "plugins"))
-    from build_cache.docs import preload
+    from cnnotes.build_cache.docs import preload
     from tools import build
 
     settings_file, overrides = _build_args(options)
@@ -117,8 +116,8 @@ def builder_main(options):
             importlib.import_module(str(name))
         for name in settings.get("MARKDOWN", {}).get("extension_configs", {}):
             importlib.import_module(name)
-        import build_cache.prerender  # noqa: F401
-        import build_cache.writer  # noqa: F401
+        import cnnotes.build_cache.prerender  # noqa: F401
+        import cnnotes.build_cache.writer  # noqa: F401
     except Exception:  # the build itself reports what is wrong
         pass
     out = sys.stdout
@@ -364,7 +363,6 @@ class Handler(http.server.SimpleHTTPRequestHandler):
 def output_dir(options):
     if options.output:
         return os.path.abspath(options.output)
-    sys.path.insert(0, os.path.join(ROOT, "plugins"))
     from pelican.settings import read_settings
 
     return os.path.abspath(read_settings(os.path.join(ROOT, options.settings))["OUTPUT_PATH"])

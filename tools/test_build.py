@@ -75,7 +75,7 @@ def test_pelicans_tag_pages_are_skipped_only_when_nothing_would_be_written(save_
 def test_urls_formatted_in_one_build_are_kept_for_the_next(monkeypatch):
     from types import SimpleNamespace
 
-    import build_cache
+    from cnnotes import build_cache
     from pelican.contents import Article
 
     def post(slug):

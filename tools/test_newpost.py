@@ -4,7 +4,7 @@ import datetime as dt
 import pytest
 import yaml
 
-from cjk import slugs  # the site's own plugin: plugins/ is on pythonpath (pytest.ini)
+from cnnotes.cjk import slugs  # the site's own plugin: plugins/ is on pythonpath (pytest.ini)
 from tools import newpost
 
 NOW = dt.datetime(2026, 11, 27, 14, 30)

@@ -5,12 +5,9 @@ Runs with any Python 3.9+ and nothing but the standard library; the code is in
 flannel_agent/ beside this file.
 """
 
-import os
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-
-from flannel_agent.main import main  # noqa: E402
+from flannel_agent.main import main  # the script's own folder is first on the path
 
 if __name__ == "__main__":
     sys.exit(main())

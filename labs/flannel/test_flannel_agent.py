@@ -228,7 +228,6 @@ def test_atomic_create_has_exactly_one_winner(net, prefix, api):
     # etcd listens inside its namespace: run the racers there, in a child process.
     code = f"""
 import json, sys, threading
-sys.path.insert(0, {str(HERE)!r})
 from flannel_agent.etcd2 import EtcdV2
 from flannel_agent.etcd3 import EtcdV3
 from flannel_agent.etcdhttp import Endpoints
@@ -241,7 +240,7 @@ threads = [threading.Thread(target=claim, args=(i,)) for i in range(20)]
 [t.start() for t in threads]; [t.join() for t in threads]
 print(json.dumps(results))
 """
-    out = sh("ip", "netns", "exec", net.etcd_ns, sys.executable, "-c", code).stdout
+    out = sh("ip", "netns", "exec", net.etcd_ns, "env", "-C", str(HERE), sys.executable, "-c", code).stdout
     results = json.loads(out)
     winners = [i for i, won in results if won]
     assert len(results) == 20

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
+# pytest puts this folder (no __init__.py: the lab's own tools) first on the path
 
 from flannel_agent import leases, netconfig, subnetenv  # noqa: E402
 from flannel_agent.main import duration, parse_args  # noqa: E402

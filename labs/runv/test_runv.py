@@ -23,7 +23,7 @@ from labs.labfile import parse_lab
 
 LAB_DIR = Path(__file__).resolve().parent
 RUNV = LAB_DIR / "runv"
-sys.path.insert(0, str(LAB_DIR))
+# pytest puts this folder (no __init__.py: the lab's own tools) first on the path
 
 import runv_guest  # noqa: E402
 from runv_guest import RunvError, guest_script, load_spec  # noqa: E402

@@ -1,9 +1,5 @@
 """runv's cgroup placement: which hierarchies it uses, and what it says when it places nothing."""
-import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import runv_cgroups  # noqa: E402
+import runv_cgroups  # pytest puts this folder (the lab's own tools) first on the path
 
 V1 = "35 25 0:30 / /sys/fs/cgroup/cpu rw,relatime shared:11 - cgroup cgroup rw,cpu\n"
 V1_CPUSET = "36 25 0:31 / /sys/fs/cgroup/cpuset rw,relatime shared:12 - cgroup cgroup rw,cpuset\n"

@@ -3,7 +3,7 @@ sees and clicks, no console errors, nothing fetched from elsewhere, and axe-core
 no serious or critical violation in light and dark mode."""
 import pytest
 
-from labs_site.test_labs_site import make_site
+from cnnotes.labs_site.test_labs_site import make_site
 from tests.browser.test_site import Session
 
 pytestmark = pytest.mark.browser

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from pdf import assets, tag
+from cnnotes.pdf import assets, tag
 from tests.fixtures.pdf.make_pdf import PAGE_WORDS, write_pdf
 
 pytestmark = pytest.mark.browser

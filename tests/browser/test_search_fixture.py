@@ -12,7 +12,7 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from search import index as search_index
+from cnnotes.search import index as search_index
 
 pytestmark = pytest.mark.browser
 

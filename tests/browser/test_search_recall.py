@@ -16,7 +16,7 @@ import re
 from pathlib import Path
 
 import pytest
-from cjk.text import CJK_RE
+from cnnotes.cjk.text import CJK_RE
 
 pytestmark = pytest.mark.browser
 

@@ -113,10 +113,9 @@ def test_plugin_that_fails_to_register_or_load_fails_the_build(tmp_path, monkeyp
     write(plugins / "probe_register_fails" / "__init__.py",
           "def register():\n    raise RuntimeError('cannot connect')\n")
     write(plugins / "probe_import_fails" / "__init__.py", "import no_such_module_anywhere\n")
-    sys.path.insert(0, str(ROOT / "plugins"))
     import pelicanconf  # noqa: F401  (the default plugin list)
     errors = errors_for(tmp_path, {"posts/a.md": GOOD}, monkeypatch,
-                        PLUGIN_PATHS=[str(ROOT / "plugins"), str(plugins)],
+                        PLUGIN_PATHS=[str(plugins)],
                         PLUGINS=[*pelicanconf.PLUGINS, "probe_register_fails", "probe_import_fails"])
     text = "\n".join(errors)
     assert "probe_register_fails" in text and "cannot connect" in text

@@ -1,0 +1,237 @@
+"""Markdown posts with YAML front matter (Hexo/Jekyll style) for `.md` files.
+
+Replaces Pelican's Markdown reader, which wants `Key: value` lines, with one
+that reads a `---` YAML block, validates it (`fields.py`) and reports bad
+values at their line through `strict.error`. A file with errors is skipped
+(status `skip`) so the rest of the build still runs and every error is listed.
+
+Markdown extensions come from MARKDOWN in the settings; a plugin adds its own
+in an `initialized` receiver by appending an Extension instance to
+`pelican.settings["MARKDOWN"]["extensions"]`. `{% ... %}` tag lines that no
+extension rendered are shown as code (liquid.py), never raw.
+
+Besides Pelican's usual metadata it sets:
+- `front_matter_lines`: {key: line} for error messages (`strict.error_at`)
+- `toc_tokens`, `toc_html`, `heading_count`: headings from the toc extension,
+  for the sidebar TOC
+"""
+import copy
+import logging
+import os
+
+from markdown import Markdown
+from pelican import signals
+from pelican.readers import BaseReader
+from pygments.formatters import HtmlFormatter
+
+from cnnotes import build_cache
+from cnnotes import strict
+
+from .fields import FieldError, to_metadata
+from .liquid import LiquidFallbackExtension
+from .yaml_meta import FrontMatterError, parse, split
+
+MARKDOWN_EXTENSIONS = ["md", "markdown", "mkd", "mdown"]
+log = logging.getLogger(__name__)
+
+
+CODEHILITE = ("markdown.extensions.codehilite", "codehilite")
+
+
+class CachedHtmlFormatter:
+    """codehilite's `pygments_formatter`: one Pygments HtmlFormatter per set of options,
+    reused for every code block (codehilite makes a new one per block otherwise, and
+    each builds its style table again). HtmlFormatter keeps no state between blocks."""
+
+    def __init__(self):
+        self._made = {}
+
+    def __call__(self, lang_str=None, **options):
+        key = repr(sorted(options.items()))
+        formatter = self._made.get(key)
+        if formatter is None:
+            formatter = self._made[key] = HtmlFormatter(**options)
+        return formatter
+
+
+def markdown_kwargs(settings) -> dict:
+    """Keyword arguments for Markdown(): every configured extension, with its config."""
+    md = settings["MARKDOWN"]
+    configs = dict(md.get("extension_configs", {}))
+    extensions = list(md.get("extensions", []))
+    extensions += [name for name in configs if name not in extensions]
+    extensions = [e for e in extensions if e != "markdown.extensions.meta"]
+    extensions.append(LiquidFallbackExtension())
+    for name in CODEHILITE:
+        if name in configs and "pygments_formatter" not in configs[name]:
+            configs[name] = dict(configs[name], pygments_formatter=CachedHtmlFormatter())
+    kwargs = {k: v for k, v in md.items() if k not in ("extensions", "extension_configs")}
+    return dict(kwargs, extensions=extensions, extension_configs=configs)
+
+
+def code_css_class(settings) -> str:
+    """The CSS class codehilite gives code blocks with these settings (its own default,
+    "codehilite", when it is not configured): for code highlighted outside Markdown
+    (notebooks, lab transcripts and tags), so the theme's pygments.css colours it too."""
+    configs = settings.get("MARKDOWN", {}).get("extension_configs", {})
+    for name in CODEHILITE:
+        if name in configs:
+            return configs[name].get("css_class", "codehilite")
+    return "codehilite"
+
+
+def new_markdown(settings) -> Markdown:
+    """A Markdown converter for these settings; convert() with it through `convert`."""
+    return Markdown(**markdown_kwargs(settings))
+
+
+def convert(md: Markdown, text: str) -> str:
+    """text as HTML, with a converter used before (one per reader: building one costs
+    as much as converting a post): reset() forgets the previous document."""
+    md.reset()
+    return md.convert(text)
+
+
+def reset_heading_ids(settings):
+    """Number heading ids from the next document alone (the toc slugify counts repeats,
+    "-2", across documents otherwise): call it before converting a document's body."""
+    toc = settings["MARKDOWN"].get("extension_configs", {}).get("markdown.extensions.toc", {})
+    slugify = toc.get("slugify")
+    if hasattr(slugify, "reset"):
+        slugify.reset()
+
+
+def in_page_paths(source_path, settings) -> bool:
+    """Whether a source file is a page (under one of PAGE_PATHS), not a post."""
+    rel = os.path.relpath(os.path.abspath(source_path), os.path.abspath(settings["PATH"]))
+    return any(rel == p or rel.startswith(p.rstrip("/") + "/")
+               for p in settings.get("PAGE_PATHS", []))
+
+
+class DocumentError(ValueError):
+    """A content error in a source file, at a line."""
+
+    def __init__(self, line: int, message: str):
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+def render_document(text, settings, md, is_page, filename=""):
+    """What reading a Markdown file gives, as plain data (no Pelican object, so the
+    build cache can keep it and other processes can make it): front matter with its
+    lines, the rendered body, its TOC, the `{% %}` tags left unrendered, and the
+    rendered `summary:` (inline). Raises DocumentError for a content error."""
+    try:
+        front, body, body_line = split(text)
+        if front is None:
+            raise FrontMatterError(1, "no YAML front matter: start the file with '---', "
+                                      "then title, date, lang, then '---'")
+        raw, lines = parse(front)
+    except FrontMatterError as e:
+        raise DocumentError(e.line, e.message) from None
+    inline = {}
+
+    def render_inline(source):
+        inline[source] = convert(md, source)
+        return inline[source]
+
+    try:
+        to_metadata(raw, settings, is_page, render_inline, filename)  # checks every field
+    except FieldError as e:
+        raise DocumentError(lines.get(e.key, 1), e.message) from None
+    reset_heading_ids(settings)
+    # keep body line numbers equal to file line numbers in Markdown errors
+    content = convert(md, "\n" * (body_line - 1) + body)
+    return {"raw": raw, "lines": lines, "inline": inline, "content": content,
+            "toc_tokens": copy.deepcopy(getattr(md, "toc_tokens", [])),
+            "toc_html": getattr(md, "toc", ""), "liquid_tags": list(getattr(md, "liquid_tags", []))}
+
+
+class FrontMatterMarkdownReader(BaseReader):
+    """Reads `---` YAML front matter + Markdown body (through the build cache when on)."""
+
+    enabled = True
+    file_extensions = MARKDOWN_EXTENSIONS
+
+    def _markdown(self):
+        if getattr(self, "_md", None) is None:
+            self._md = new_markdown(self.settings)
+        return self._md
+
+    def render(self, source_path, text):
+        """render_document for this file (raises DocumentError)."""
+        return render_document(text, self.settings, self._markdown(), in_page_paths(source_path, self.settings),
+                               os.path.basename(source_path))
+
+    def metadata(self, source_path, doc):
+        """Pelican metadata (tags, dates ... as objects) from a rendered document."""
+        inline = doc["inline"]
+        metadata = to_metadata(
+            doc["raw"], self.settings, in_page_paths(source_path, self.settings),
+            lambda s: inline[s] if s in inline else convert(self._markdown(), s),
+            os.path.basename(source_path))
+        metadata["front_matter_lines"] = doc["lines"]
+        metadata["toc_tokens"] = _copy_tokens(doc["toc_tokens"])
+        metadata["toc_html"] = doc["toc_html"]
+        metadata["heading_count"] = _count(metadata["toc_tokens"])
+        return metadata
+
+    def read(self, source_path):
+        cache = build_cache.document_cache()
+        if cache is None:
+            with open(source_path, encoding="utf-8") as f:
+                text = f.read()
+            doc = None
+        else:  # the bytes, and the cache key they give
+            data, key = cache.read_source(source_path)
+            text = _decode(data)
+            doc = cache.get(source_path, key)
+            if doc is None and build_cache.active().wait_prerendered(source_path):
+                doc = cache.get(source_path, key)  # rendered meanwhile by build_cache.prerender
+        if doc is None:
+            try:
+                with build_cache.watch_warnings() as warned:
+                    doc = self.render(source_path, text)
+            except DocumentError as e:
+                strict.error(source_path, e.line, e.message)
+                return "", {"status": "skip", "title": os.path.basename(source_path)}
+            if cache is not None and not warned:
+                cache.put(source_path, key, doc)
+        try:
+            metadata = self.metadata(source_path, doc)
+        except FieldError as e:  # not after render_document's own check; to be safe
+            strict.error(source_path, doc["lines"].get(e.key, 1), e.message)
+            return "", {"status": "skip", "title": os.path.basename(source_path)}
+        for number, tag in doc["liquid_tags"]:
+            # the body was padded to keep file line numbers
+            log.warning("%s:%d: no plugin renders %s; shown as code",
+                        strict.display_path(source_path), number, tag)
+        return doc["content"], metadata
+
+
+def _decode(data: bytes) -> str:
+    """The text of a file's bytes, as open(path, encoding="utf-8").read() gives it
+    (universal newlines)."""
+    text = data.decode("utf-8")
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+
+def _copy_tokens(tokens):
+    """A copy of toc tokens (dicts of plain values, nested in `children`), as deepcopy
+    makes it but several times faster: the cached document must not share them."""
+    return [{k: (_copy_tokens(v) if k == "children" else v) for k, v in t.items()}
+            for t in tokens]
+
+
+def _count(tokens) -> int:
+    return sum(1 + _count(t.get("children", [])) for t in tokens)
+
+
+def add_reader(readers):
+    for ext in MARKDOWN_EXTENSIONS:
+        readers.reader_classes[ext] = FrontMatterMarkdownReader
+
+
+def register():
+    signals.readers_init.connect(add_reader)

@@ -1,0 +1,153 @@
+"""Turn raw front matter into Pelican metadata, validating as it goes.
+
+Hexo/Jekyll conventions are accepted as they are: `tags` and `categories` as
+lists (or comma-separated strings), `updated` for the modified date,
+`published: false` for drafts. Each problem is reported through
+`strict.error` at the line of the key.
+"""
+import datetime
+import re
+
+from pelican.contents import Author, Category, Tag
+
+from cnnotes.cjk.slugs import title_slug
+
+_DATE_RE = re.compile(
+    r"^(\d{4})-(\d{1,2})-(\d{1,2})"
+    r"(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?"
+    r"\s*(Z|[+-]\d{2}:?\d{2})?$"
+)
+
+
+class FieldError(ValueError):
+    def __init__(self, key: str, message: str):
+        super().__init__(message)
+        self.key = key
+        self.message = message
+
+
+def parse_date(value, key="date") -> datetime.datetime:
+    """`2016-07-19`, `2016-07-19 10:00`, `2016-07-19T10:00:00+08:00` -> datetime."""
+    if isinstance(value, datetime.datetime):
+        return value
+    if isinstance(value, datetime.date):
+        return datetime.datetime(value.year, value.month, value.day)
+    m = _DATE_RE.match(str(value).strip())
+    if not m:
+        raise FieldError(key, f"bad {key} '{value}': use YYYY-MM-DD, optionally HH:MM[:SS]")
+    y, mo, d, h, mi, s, tz = m.groups()
+    try:
+        dt = datetime.datetime(int(y), int(mo), int(d), int(h or 0), int(mi or 0), int(s or 0))
+    except ValueError as e:
+        raise FieldError(key, f"bad {key} '{value}': {e}") from None
+    if tz:
+        if tz == "Z":
+            tzinfo = datetime.timezone.utc
+        else:
+            sign = 1 if tz[0] == "+" else -1
+            digits = tz[1:].replace(":", "")
+            tzinfo = datetime.timezone(sign * datetime.timedelta(hours=int(digits[:2]),
+                                                                 minutes=int(digits[2:])))
+        dt = dt.replace(tzinfo=tzinfo)
+    return dt
+
+
+def as_list(value) -> list[str]:
+    """A YAML list, a nested Hexo list, or 'a, b' -> ['a', 'b'] (order kept, no repeats)."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        items = value.split(",")
+    elif isinstance(value, (list, tuple)):
+        items = []
+        for v in value:
+            items.extend(as_list(v) if isinstance(v, (list, tuple)) else [v])
+    else:
+        items = [value]
+    out = []
+    for item in items:
+        text = str(item).strip()
+        if text and text not in out:
+            out.append(text)
+    return out
+
+
+def _wrapper(cls, name, settings):
+    obj = cls(name, settings)
+    obj.slug = title_slug(name) or obj.slug
+    return obj
+
+
+def _truthy(value) -> bool:
+    return str(value).strip().lower() in ("true", "yes", "1", "on")
+
+
+_JEKYLL_NAME_RE = re.compile(r"^(\d{4}-\d{2}-\d{2})-")
+
+
+def to_metadata(raw: dict, settings: dict, is_page: bool, render_markdown,
+                filename: str = "") -> dict:
+    """Validated Pelican metadata from a front-matter dict; raises FieldError.
+
+    Without `date`, a Jekyll file name (`2016-07-19-title.md`) gives the date.
+    """
+    meta = {}
+    languages = tuple(settings.get("LANGUAGES") or (settings["DEFAULT_LANG"],))
+    for key, value in raw.items():
+        if key == "title":
+            if value is None or not str(value).strip():
+                raise FieldError("title", "empty title")
+            meta["title"] = str(value).strip()
+        elif key in ("date", "modified", "updated"):
+            if value is None or value == "":
+                continue
+            meta["modified" if key == "updated" else key] = parse_date(value, key)
+        elif key == "lang":
+            lang = str(value).strip()
+            if lang not in languages:
+                raise FieldError("lang", f"unknown lang '{lang}': use one of {', '.join(languages)}")
+            meta["lang"] = lang
+        elif key == "slug":
+            slug = str(value).strip().strip("/")
+            if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._~-]*", slug):
+                raise FieldError("slug", f"bad slug '{value}': use letters, digits, '-', '.', '_'")
+            meta["slug"] = slug
+        elif key == "tags":
+            meta["tags"] = [_wrapper(Tag, t, settings) for t in as_list(value)]
+        elif key in ("categories", "category"):
+            cats = as_list(value)
+            if cats and "category" not in meta:
+                meta["category"] = _wrapper(Category, cats[0], settings)
+        elif key == "translation":
+            meta["translation"] = "true" if _truthy(value) else "false"
+        elif key == "published":
+            if not _truthy(value):
+                meta["status"] = "draft"
+        elif key == "status":
+            meta["status"] = str(value).strip().lower()
+        elif key in ("author", "authors"):
+            names = as_list(value)
+            if names:
+                meta["authors"] = [Author(n, settings) for n in names]
+                meta["author"] = meta["authors"][0]
+        elif key in ("summary", "description", "excerpt"):
+            if value and "summary" not in meta:
+                meta["summary"] = render_markdown(str(value))
+        else:
+            meta[key] = value
+    if "title" not in meta:
+        raise FieldError("title", "front matter has no title")
+    jekyll = _JEKYLL_NAME_RE.match(filename)
+    if "date" not in meta and jekyll:
+        meta["date"] = parse_date(jekyll.group(1))
+    if not is_page and "date" not in meta and meta.get("status") != "draft":
+        raise FieldError("date", "front matter has no date (YYYY-MM-DD [HH:MM])")
+    meta.setdefault("lang", settings["DEFAULT_LANG"])
+    if "slug" not in meta:
+        slug = title_slug(meta["title"])
+        if not slug:
+            raise FieldError("title", f"cannot make a slug from title '{meta['title']}': add `slug:`")
+        meta["slug"] = slug
+    if not is_page and "category" not in meta:
+        meta["category"] = _wrapper(Category, settings.get("DEFAULT_CATEGORY", "Misc"), settings)
+    return meta

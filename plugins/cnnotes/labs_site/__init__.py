@@ -1,0 +1,244 @@
+"""Labs on the site: the lab box on posts, a transcript page per lab, the Labs index, and
+the `{% lab NAME STEP [output] %}` tag. Read only: the site never runs a lab.
+
+- A post with `lab: NAME` gets `article.lab_box` (rendered by
+  theme/templates/partials/lab_box.html, which article.html includes): how to reproduce
+  it (`make lab-NAME`), the last result with its date and duration, "changed since last
+  verified" when the lab's source hash differs from its record, "not verified on this
+  machine" when the last run was skipped, and a link to the transcript page.
+- `/labs/NAME/` (and `/zh/labs/NAME/`): the lab's transcript.ipynb rendered with nbconvert
+  (transcript.py) inside the site theme (templates/lab.html).
+- `/labs/` (and `/zh/labs/`): every lab with its post and last result (templates/labs.html),
+  linked from the header menu.
+- `{% labrecord NAME %} … {% endlabrecord %}` (record_tag.py): Markdown, usually a
+  table, with `{{ KEY }}` filled from the lab's record.json and a caption saying which
+  lab measured it and when.
+- Captions of both tags are rendered again in the post's language (caption.py).
+- Content errors go through the strict plugin at path:line: an unknown `lab:` (at its
+  front-matter line), a tag naming an unknown lab or step, a malformed tag, a post
+  naming a lab whose lab.md is malformed, a labrecord block without its end, for a lab
+  without measurements, or with a placeholder naming nothing recorded.
+
+Settings: LABS_DIR (default: the repository's labs/).
+"""
+from __future__ import annotations
+
+import logging
+import os
+from types import SimpleNamespace
+
+from pelican import signals
+from pelican.generators import Generator
+
+from cnnotes import build_cache
+from cnnotes import strict
+from cnnotes.bilingual.localized import add_menu_entry, localized_url, ui_langs, write_localized
+
+from cnnotes.labs_site import caption, data, record_tag, tag
+from cnnotes.labs_site.caption import PAGE
+from cnnotes.labs_site.markdown_ext import LabTagExtension
+from cnnotes.labs_site.strings import duration, lab_t
+
+log = logging.getLogger(__name__)
+TEMPLATES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "templates")
+MARKDOWN_SUFFIXES = (".md", ".markdown", ".mkd", ".mdown")
+# What every `{% lab %}` / `{% labrecord %}` tag renders to (markdown_ext): a step or a
+# measured block (these need labs.css), or the note for a bad tag. Markup with none of
+# them has no tag to check.
+RENDERED_MARKERS = ('class="lab-step"', 'class="lab-record"')
+TAG_MARKERS = (*RENDERED_MARKERS, 'class="lab-step-error"')
+
+_state = {"settings": None, "labs": None}
+
+
+def labs() -> dict:
+    """{name: LabInfo}, read once per build."""
+    if _state["labs"] is None:
+        _state["labs"] = data.load_all(_state["settings"] or {})
+    return _state["labs"]
+
+
+def page_path(name=None):
+    """The Labs index, or the transcript page of lab `name`, without the language prefix."""
+    return PAGE + (f"{name}/" if name else "")
+
+
+def page_url(lang, settings, name=None):
+    return localized_url(lang, page_path(name), settings)
+
+
+# --- set-up -----------------------------------------------------------------------------
+
+def initialized(pelican):
+    _state.update(settings=pelican.settings, labs=None)
+    md = pelican.settings.setdefault("MARKDOWN", {})
+    exts = [e for e in md.setdefault("extensions", []) if not isinstance(e, LabTagExtension)]
+    exts.append(LabTagExtension(settings=pelican.settings, labs=labs))
+    md["extensions"] = exts
+    paths = pelican.settings.setdefault("THEME_TEMPLATES_OVERRIDES", [])
+    if TEMPLATES not in paths:
+        paths.append(TEMPLATES)
+
+
+def add_helpers(generator):
+    generator.env.globals.update(lab_t=lab_t)
+
+
+# --- content checks -----------------------------------------------------------------------
+
+def check_content(content):
+    """Report a bad `lab:` or `{% lab %}` tag at path:line (the strict plugin fails the build)."""
+    source = getattr(content, "source_path", None)
+    if not source:
+        return
+    name = content.metadata.get("lab")
+    all_labs = labs()
+    if name:
+        info = all_labs.get(str(name))
+        if info is None:
+            known = ", ".join(sorted(all_labs)) or "none"
+            strict.error_at(content, "lab", f"unknown lab {name!r}: no labs/{name}/lab.md (labs: {known})")
+        elif info.lab is None:
+            strict.error_at(content, "lab", f"lab {name!r} cannot be read: {info.error}")
+    if not source.endswith(MARKDOWN_SUFFIXES) or not has_lab_tags(content):
+        return
+    try:
+        with open(source, encoding="utf-8") as f:
+            lines = f.read().splitlines()
+    except OSError:
+        return
+    for i, args in tag.find_tags(lines):
+        try:
+            tag.parse(args, all_labs)
+        except tag.TagError as e:
+            strict.error(source, i + 1, str(e))
+    blocks, problems = record_tag.find_blocks(lines)
+    for block in blocks:
+        problems += record_tag.check(block, lines, all_labs)
+    for i, message in problems:
+        strict.error(source, i + 1, message)
+
+
+def has_lab_tags(content) -> bool:
+    """Whether the post's rendered body or `summary:` (both through the Markdown with the
+    lab tags) shows a lab tag: the check reads the file only then."""
+    rendered = (getattr(content, "_content", None) or "") + str(content.metadata.get("summary") or "")
+    return any(marker in rendered for marker in TAG_MARKERS)
+
+
+def localize(content):
+    """Lab captions in the post's language (the Markdown tags wrote the default one)."""
+    markup = getattr(content, "_content", None)
+    settings = _state["settings"] or {}
+    lang = getattr(content, "lang", None)
+    if markup and lang and "data-lab-caption" in markup:
+        content._content = caption.localize(markup, lang, caption.labs_url(settings, lang))
+
+
+def content_init(content):
+    check_content(content)
+    localize(content)
+
+
+# --- the box ------------------------------------------------------------------------------
+
+def box(info, lang, settings) -> dict:
+    status = info.status
+    return {
+        "name": info.name,
+        "command": f"make lab-{info.name}",
+        "status": status,
+        "status_text": lab_t(status, lang),
+        "date": info.date,
+        "duration": duration(info.duration, lang) if info.duration is not None else "",
+        "changed": bool(info.record) and info.changed,
+        "not_verified": status == "skipped",
+        "reason": info.reason,
+        "url": f"{settings.get('SITEURL', '')}/{page_url(lang, settings, info.name)}",
+    }
+
+
+def _all_contents(context):
+    seen, out = set(), []
+    for key in ("articles", "translations", "hidden_articles", "hidden_translations",
+                "drafts", "drafts_translations", "pages", "hidden_pages"):
+        for c in context.get(key, []) or []:
+            if id(c) not in seen:
+                seen.add(id(c))
+                out.append(c)
+                out += [t for t in getattr(c, "translations", []) if id(t) not in seen]
+                seen.update(id(t) for t in getattr(c, "translations", []))
+    return out
+
+
+class LabsGenerator(Generator):
+    """Boxes on posts (context), then the Labs index and one transcript page per lab."""
+
+    def generate_context(self):
+        self.labs = labs()
+        static = f"{self.settings.get('SITEURL', '')}/{self.settings.get('THEME_STATIC_DIR', 'theme')}"
+        self.css = f"{static}/css/labs.css"
+        self.posts = {}            # (lab, lang) -> the post that reproduces it
+        for c in _all_contents(self.context):
+            name = getattr(c, "lab", None) or c.metadata.get("lab")
+            info = self.labs.get(str(name)) if name else None
+            if info is not None:
+                lang = getattr(c, "lang", None) or self.settings.get("DEFAULT_LANG", "en")
+                c.lab_box = box(info, lang, self.settings)
+                if getattr(c, "status", "published") == "published":
+                    self.posts.setdefault((info.name, lang), c)
+            # the lab box, or a lab tag's step or table, is styled by labs.css
+            if info is not None or any(k in (getattr(c, "_content", "") or "") for k in RENDERED_MARKERS):
+                build_cache.add_once(c, "extra_css", self.css)
+        add_menu_entry(self.context, self.settings, "labs", page_path(),
+                       lambda lang: lab_t("labs", lang))
+
+    def _post(self, name, lang):
+        return self.posts.get((name, lang)) or next(
+            (p for (n, _), p in self.posts.items() if n == name), None)
+
+    def generate_output(self, writer):
+        from cnnotes.labs_site.transcript import never_run_notebook, to_html
+
+        langs = ui_langs(self.settings)
+        rows = {lang: [] for lang in langs}
+        for name, info in sorted(self.labs.items()):
+            for lang in langs:
+                rows[lang].append(SimpleNamespace(info=info, box=box(info, lang, self.settings),
+                                                  post=self._post(name, lang),
+                                                  url=page_url(lang, self.settings, name)))
+        write_localized(self, writer, "labs", page_path(), each=lambda lang: {"labs": rows[lang]},
+                        page_name="labs", extra_css=[self.css])
+        for name, info in sorted(self.labs.items()):
+            if info.lab is None:
+                log.warning("labs_site: %s is malformed, no transcript page: %s", name, info.error)
+                continue
+            nb = info.transcript if info.transcript is not None else never_run_notebook(info)
+            write_localized(self, writer, "lab", page_path(name),
+                            each=lambda lang, name=name, info=info: {
+                                "lab_box": box(info, lang, self.settings),
+                                "post": self._post(name, lang)},
+                            page_name="lab", lab=info, transcript_html=to_html(nb, self.settings),
+                            extra_css=[self.css])
+
+
+def get_generators(pelican):
+    return LabsGenerator
+
+
+def _inputs_of(content):
+    """What content_init's effect on a post depends on besides the post's file (whose
+    `{% %}` tags the cache already keys with the labs): the labs, for a post naming one."""
+    return ("labs",) if content.metadata.get("lab") else ()
+
+
+def register():
+    from cnnotes.labs_site import transcript
+
+    build_cache.add_prerender_tasks(transcript.prerender_tasks)  # transcripts rendered in parallel
+    # content_init reports errors (a build with any is not kept) and sets values on the post
+    build_cache.snapshot_safe(content_init, uses=_inputs_of)
+    signals.initialized.connect(initialized)
+    signals.generator_init.connect(add_helpers)
+    signals.content_object_init.connect(content_init)
+    signals.get_generators.connect(get_generators)

@@ -1,0 +1,134 @@
+"""What the site knows about each lab: its lab.md, its committed record.json and
+transcript.ipynb, and whether its sources changed since that record. Read only:
+site builds never run labs."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+from labs import LABS_ROOT
+from labs.labfile import LabError, find_labs, parse_lab
+from labs.record import source_hash
+
+STATUSES = ("passed", "failed", "skipped", "never run")
+
+
+@dataclass
+class LabInfo:
+    name: str
+    dir: Path
+    lab: object = None                 # labs.labfile.Lab, None when malformed
+    error: Optional[LabError] = None
+    record: Optional[dict] = None
+    transcript: object = None          # a Node (read_transcript) or None
+    changed: bool = False              # sources differ from the record's source_hash
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def title(self) -> str:
+        return self.lab.title if self.lab else self.name
+
+    @property
+    def post(self) -> Optional[str]:
+        return self.lab.post if self.lab else None
+
+    @property
+    def status(self) -> str:
+        s = (self.record or {}).get("status")
+        return s if s in STATUSES else "never run"
+
+    @property
+    def date(self) -> Optional[dt.datetime]:
+        d = (self.record or {}).get("date")
+        try:
+            return dt.datetime.fromisoformat(d) if d else None
+        except ValueError:
+            return None
+
+    @property
+    def duration(self) -> Optional[float]:
+        d = (self.record or {}).get("duration")
+        return float(d) if isinstance(d, (int, float)) else None
+
+    @property
+    def reason(self) -> str:
+        return (self.record or {}).get("reason", "")
+
+    def step(self, name):
+        return self.lab.block(name) if self.lab else None
+
+    def recorded_cell(self, name):
+        """The transcript cell of block `name`, or None."""
+        if self.transcript is None:
+            return None
+        for c in self.transcript.cells:
+            if c.cell_type == "code" and c.metadata.get("lab", {}).get("name") == name:
+                return c
+        return None
+
+
+def labs_dir(settings) -> Path:
+    return Path(settings.get("LABS_DIR") or LABS_ROOT)
+
+
+def load_one(d: Path) -> LabInfo:
+    info = LabInfo(name=d.name, dir=d)
+    try:
+        info.lab = parse_lab(d)
+    except LabError as e:
+        info.error = e
+    try:
+        info.record = json.loads((d / "record.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        info.record = None
+    nb_path = d / "transcript.ipynb"
+    if nb_path.is_file():
+        try:
+            info.transcript = read_transcript(nb_path)
+        except Exception as e:  # a broken notebook: the page says so instead of failing
+            info.extra["transcript_error"] = f"{nb_path}: {str(e).splitlines()[0]}"
+    if info.record:
+        info.changed = info.record.get("source_hash") != source_hash(d)
+    return info
+
+
+class Node(dict):
+    """A notebook's JSON as nbformat gives it (a NotebookNode): keys read as attributes too."""
+
+    def __getattr__(self, name):
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+def read_transcript(path: Path) -> Node:
+    """transcript.ipynb as nbformat.read(path, as_version=4) gives it. Every build reads the
+    labs' transcripts; nbformat's import and its JSON Schema check (a tenth of a second for
+    six labs) are paid only for a file not read before: what nbformat made of it is cached
+    as JSON by the file's bytes (build_cache.cached). Raises what nbformat raises, and
+    ValueError for a notebook its JSON Schema check finds invalid (nbformat only logs it)."""
+    from cnnotes import build_cache
+    from cnnotes.build_cache.digest import sha1
+
+    text = path.read_text(encoding="utf-8")
+
+    def read():
+        import nbformat
+
+        with build_cache.watch_warnings() as warned:  # nbformat logs a schema error, and goes on
+            nb = nbformat.reads(text, as_version=4)
+        if warned:
+            raise ValueError(warned[0].getMessage())
+        return json.dumps(nb)
+
+    made = build_cache.cached("labs_site.transcript_read", sha1(text), read)
+    return json.loads(made, object_hook=Node)
+
+
+def load_all(settings) -> dict:
+    """{name: LabInfo} for every labs/<name>/lab.md."""
+    return {d.name: load_one(d) for d in find_labs(labs_dir(settings))}
