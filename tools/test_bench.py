@@ -102,7 +102,7 @@ def test_profile_groups_count_every_second_once(tmp_path):
 def test_categories_name_the_part_of_the_build():
     root = bench.ROOT
     site = "/x/.venv/lib/python3.11/site-packages"
-    assert bench.category((f"{root}/plugins/cnnotes/cnnotes/search/index.py", 1, "build")) == "plugin search (indexer)"
+    assert bench.category((f"{root}/plugins/cnnotes/search/index.py", 1, "build")) == "plugin search (indexer)"
     assert bench.category((f"{root}/plugins/cnnotes/cjk/summary.py", 1, "clean")) == "plugin cjk"
     assert bench.category((f"{root}/theme/templates/article.html", 1, "root")) == "Jinja (templates)"
     assert bench.category((f"{site}/markdown/core.py", 1, "convert")) == "Markdown"
