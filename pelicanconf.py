@@ -107,6 +107,9 @@ PLUGINS = [
 THEME_STATIC_DIR = "theme"
 MENU_PAGES = ("about",)  # page slugs shown in the header, in this order
 DELETE_OUTPUT_DIRECTORY = False  # tools/build.py always builds into a fresh dir
+# cnnotes.render_cache keeps what documents render to here, by content hash (plain
+# `pelican` and `make html` share it); Pelican's own content cache is off.
+CACHE_PATH = ".cache/pelican"
 CACHE_CONTENT = False
 LOAD_CONTENT_CACHE = False
 RELATIVE_URLS = False

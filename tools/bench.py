@@ -4,9 +4,9 @@ Measures this site's build against stock Pelican (same version, default theme, s
 Markdown extensions, no plugins) and Hugo on one synthetic corpus (tools/corpus.py):
 
 - full clean build, ours vs stock (and Hugo when installed): wall and CPU seconds;
-- one-post rebuilds after editing a post, ours (tools.build with its build cache: the
-  first after the clean build, then a second, the steady state) and stock with its
-  content cache;
+- warm build: ours with the render cache a build left, its output removed;
+- one-post rebuilds after editing a post, ours (tools.build with its render cache: the
+  first after the clean build, then a second) and stock with its content cache;
 - `make serve`'s save-to-reload: edit a post, wait for the server's reload event;
 - peak memory (ru_maxrss of each build process) and its growth with N;
 - a cProfile of our build, grouped by module (Markdown, Pygments, Jinja, each plugin, I/O);
@@ -161,7 +161,7 @@ class Setup:
         self.corpus = os.path.join(self.dir, "corpus")
         self.out = {k: os.path.join(self.dir, f"out-{k}") for k in ("ours", "stock", "stock-cache", "hugo")}
         self.stock_cache = os.path.join(self.dir, "stock-cache")
-        self.ours_cache = os.path.join(self.dir, "cache-ours")  # tools.build's build cache
+        self.ours_cache = os.path.join(self.dir, "cache-ours")  # tools.build's render cache
         self.seed = seed
 
     def write(self):
@@ -174,11 +174,11 @@ class Setup:
             with open(os.path.join(self.dir, name), "w") as f:
                 f.write(stock_settings(os.path.join(self.corpus, "stock"), out, cache))
 
-    def cmd(self, what, jobs=None):
+    def cmd(self, what):
         if what == "ours":
             return [PY, "-m", "tools.build", "pelicanconf.py", "--content",
                     os.path.join(self.corpus, "ours"), "--output", self.out["ours"], "-q",
-                    "--cache", self.ours_cache, *(["--jobs", str(jobs)] if jobs else [])]
+                    "--cache", self.ours_cache]
         if what == "stock":
             return [PY, "-m", "pelican", "-s", os.path.join(self.dir, "stock.py"), "-q"]
         if what == "stock-cache":
@@ -189,7 +189,7 @@ class Setup:
         raise ValueError(what)
 
     def clean(self, what):
-        """As `make clean`: no output, and for ours no build cache and no spare tree."""
+        """As `make clean`: no output, and for ours no render cache."""
         paths = [self.out[what], os.path.join(self.corpus, "hugo", "resources")]
         if what == "ours":
             paths += [self.ours_cache, *glob.glob(self.out["ours"] + ".*")]
@@ -250,6 +250,12 @@ def measure_size(setup, reps, with_hugo, rebuild=True) -> list:
             runs.append(r)
             say(f"  N={setup.n} run {k + 1}/{reps}: {what:6} full    {r.wall:7.2f} s wall "
                 f"{r.cpu:7.2f} s CPU {r.rss_mb:6.0f} MB")
+            if what == "ours":  # the render cache it left, no output: the warm build
+                shutil.rmtree(setup.out["ours"], ignore_errors=True)
+                r = run_child(setup.cmd("ours"), "ours warm", setup.n)
+                runs.append(r)
+                say(f"  N={setup.n} run {k + 1}/{reps}: ours   warm    {r.wall:7.2f} s wall "
+                    f"{r.cpu:7.2f} s CPU")
         if rebuild:  # the first edit after the full build, then a second one (the steady state)
             for step, label in ((0, "rebuild"), (1, "next rebuild")):
                 setup.edit(2 * k + step)
@@ -508,11 +514,10 @@ def top_functions(stats, limit=30) -> list:
 
 
 def run_profile(setup) -> dict:
-    """cProfile of a clean build in one process (--jobs 1: what the pool's processes do
-    would not be seen)."""
+    """cProfile of a clean build."""
     out_file = os.path.join(setup.dir, "profile.pstats")
     setup.clean("ours")
-    cmd = [PY, "-m", "cProfile", "-o", out_file] + setup.cmd("ours", jobs=1)[1:]
+    cmd = [PY, "-m", "cProfile", "-o", out_file] + setup.cmd("ours")[1:]
     run = run_child(cmd, "ours under cProfile", setup.n)
     stats = pstats.Stats(out_file)
     total, groups = profile_groups(stats)
@@ -584,10 +589,10 @@ def sampled_build(out_json, argv):
 
 
 def run_sampled(setup) -> dict:
-    """Sampled profile of a clean build in one process (--jobs 1)."""
+    """Sampled profile of a clean build."""
     out_file = os.path.join(setup.dir, "samples.json")
     setup.clean("ours")
-    argv = setup.cmd("ours", jobs=1)[3:]
+    argv = setup.cmd("ours")[3:]
     code = f"import sys; from tools import bench; sys.exit(bench.sampled_build({out_file!r}, {argv!r}))"
     run = run_child([PY, "-c", code], "ours, sampled", setup.n)
     with open(out_file) as f:
@@ -688,19 +693,20 @@ def report(results) -> str:
         f"Python {m['python']}, Pelican {m['pelican']}, Markdown {m['markdown']}, "
         f"Pygments {m['pygments']}, Jinja2 {m['jinja2']}; Hugo: {m['hugo']}.",
         "",
-        "**Full clean build** (as after `make clean`: no build cache, no previous output; seconds; "
-        "CPU = user + system of the build process and of the processes it starts, so ours, "
-        "which renders with one process per core, can show more CPU than wall time)",
+        "**Full clean build** (as after `make clean`: no render cache, no previous output; seconds; "
+        "CPU = user + system of the build process and of the processes it starts). *Warm*: ours "
+        "again with the render cache that build left and its output removed",
         "",
         "| posts | ours wall | stock wall | ours / stock | ours CPU | stock CPU | ours / stock CPU "
-        "| Hugo wall | Hugo CPU | stock / Hugo wall |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| ours warm wall | Hugo wall | Hugo CPU | ours warm / Hugo wall |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for n in sizes:
         ow, sw, hw = med(runs, "ours", n), med(runs, "stock", n), med(runs, "hugo", n)
         oc, sc, hc = (med(runs, w, n, "cpu") for w in ("ours", "stock", "hugo"))
+        warm = med(runs, "ours warm", n)
         lines.append(f"| {n} | {_f(ow)} | {_f(sw)} | **{_f(_ratio(ow, sw))}×** | {_f(oc)} | {_f(sc)} "
-                     f"| {_f(_ratio(oc, sc))}× | {_f(hw)} | {_f(hc)} | {_f(_ratio(sw, hw))}× |")
+                     f"| {_f(_ratio(oc, sc))}× | {_f(warm)} | {_f(hw)} | {_f(hc)} | {_f(_ratio(warm, hw))}× |")
     ratios = {n: run_ratios(runs, "ours", "stock", n) for n in sizes}
     pairs = [f"N={n}: " + ", ".join(f"{_f(r)}×" for r in ratios[n]) for n in sizes if len(ratios[n]) > 1]
     if pairs:
@@ -709,12 +715,11 @@ def report(results) -> str:
     if not results["hugo"]:
         lines += ["", f"Hugo: {HUGO_MISSING}."]
     lines += ["", "**One-post rebuild** (append a sentence to one post, rebuild with the previous "
-              "output in place; ours: the same `tools.build` command, with the build cache the "
-              "clean build left (documents rendered, the previous output); stock: Pelican's "
-              "content cache, `CACHE_CONTENT` + `LOAD_CONTENT_CACHE`. *First*: the first edit "
-              "after the clean build, when ours has no spare tree yet and links every unchanged "
-              "file from the previous output into the new one; *next*: a second edit and "
-              "rebuild, the steady state while writing, unchanged files kept in the spare tree)", "",
+              "output in place; ours: the same `tools.build` command, with the render cache the "
+              "clean build left, so only the edited post is rendered again, and every page is "
+              "written into a new tree swapped in at the end; stock: Pelican's content cache, "
+              "`CACHE_CONTENT` + `LOAD_CONTENT_CACHE`. *First*: the first edit after the clean "
+              "build; *next*: a second edit and rebuild)", "",
               "| posts | ours first rebuild wall | ours next rebuild wall | first rebuild / ours full "
               "| ours first rebuild CPU | ours next rebuild CPU | stock cached rebuild wall (first, next) "
               "| stock cached rebuild CPU (first) |",
@@ -733,7 +738,7 @@ def report(results) -> str:
                   f"{', '.join(f'{t:.2f} s' for t in s['times'])} from saving a post to the served "
                   "page showing the edit (the watcher polls every 0.2 s and waits 0.1 s for the "
                   "save to settle, then a child forked from its warm builder process builds, "
-                  "with the build cache; the browser's own reload is not counted)."]
+                  "with the render cache; the browser's own reload is not counted)."]
     lines += ["", "**Peak memory** (ru_maxrss of the build process, MB; median)", "",
               "| posts | ours | stock | Hugo |", "|---:|---:|---:|---:|"]
     for n in mem_sizes:
@@ -754,8 +759,8 @@ def report(results) -> str:
     smp = results.get("samples")
     if smp and smp["samples"]:
         count = smp["samples"]  # CPU seconds seen by the samples
-        lines += ["", f"**Where our build spends its time, sampled** (a clean build in one process, "
-                  f"`--jobs 1`, so the work the pool of processes shares is seen; N={smp['posts']}: the stack on "
+        lines += ["", f"**Where our build spends its time, sampled** (a clean build, "
+                  f"N={smp['posts']}: the stack on "
                   f"SIGPROF every {SAMPLE_EVERY * 1000:.0f} ms of CPU, each sample weighted by the CPU "
                   f"time since the last, {count:.1f} s sampled; no per-call cost, so these are the real "
                   "shares. Self: the innermost frame's group, a builtin or C call counting for its "
@@ -773,7 +778,7 @@ def report(results) -> str:
         pct = lambda t: f"{100 * t / total:.0f}%"
         plain = med(runs, "ours", prof["posts"], "cpu")
         slower = f", {total / plain:.1f}× the unprofiled CPU time" if plain else ""
-        lines += ["", f"**Where our build spends its time** (cProfile of a clean `tools.build --jobs 1`, N={prof['posts']}, "
+        lines += ["", f"**Where our build spends its time** (cProfile of a clean `tools.build`, N={prof['posts']}, "
                   f"{total:.1f} s profiled{slower}; every second is inflated, code made of many small calls most: trust the sampled shares above, use this for call counts and call paths)", "",
                   "Self time by group (each second counted once; a builtin's time goes to the group "
                   "that called it, file and directory calls to I/O):", "",

@@ -1,6 +1,6 @@
 """Serve the site while writing: `python -m tools.serve --host 127.0.0.1 --port 8000`.
 
-Builds (strict, atomic, incremental: tools.build), serves output/, watches content/,
+Builds (strict, atomic: tools.build, with the render cache), serves output/, watches content/,
 theme/, plugins/, labs/*/record.json and the settings file, rebuilds on change and
 makes open pages reload. A failed build keeps the last good output/ and shows its
 `path:line: message` list over the page until the next good build.
@@ -30,7 +30,7 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RELOAD_PATH = "/__reload__"
 RELOAD_SCRIPT_PATH = "/__reload__.js"
-# What the warm builder loaded (the code the build cache digests): editing one of these
+# What the warm builder loaded (the code the render cache digests): editing one of these
 # starts a new builder.
 CODE_DIRS = ("plugins", "tools")
 CODE_GLOBS = ("tools/*.py", "labs/*.py")
@@ -104,7 +104,6 @@ def builder_main(options):
     import importlib
     import json as json_lib
 
-    from cnnotes.build_cache.docs import preload
     from tools import build
 
     settings_file, overrides = _build_args(options)
@@ -116,8 +115,6 @@ def builder_main(options):
             importlib.import_module(str(name))
         for name in settings.get("MARKDOWN", {}).get("extension_configs", {}):
             importlib.import_module(name)
-        import cnnotes.build_cache.prerender  # noqa: F401
-        import cnnotes.build_cache.writer  # noqa: F401
     except Exception:  # the build itself reports what is wrong
         pass
     out = sys.stdout
@@ -128,16 +125,14 @@ def builder_main(options):
             os.close(read_end)
             os.dup2(os.open(os.devnull, os.O_WRONLY), 1)  # its "Done" line: not into the answers
             start = time.monotonic()
-            stats = {}
             try:
-                out = build.build(settings_file, overrides, quiet=False, stats=stats)
+                out = build.build(settings_file, overrides, quiet=False)
                 result = {"ok": True, "errors": [], "output": out}
             except build.BuildFailed as failed:
                 result = {"ok": False, "errors": failed.errors}
             except BaseException as e:  # noqa: BLE001 - a bug: say it, as a build error
                 result = {"ok": False, "errors": [f"tools.build: {type(e).__name__}: {e}"]}
             result["took"] = time.monotonic() - start
-            result["docs"] = stats.get("docs")
             with os.fdopen(write_end, "w") as f:
                 f.write(json_lib.dumps(result))
             os._exit(0)
@@ -145,14 +140,8 @@ def builder_main(options):
         with os.fdopen(read_end) as f:
             answer = f.read()
         os.waitpid(pid, 0)
-        try:  # the entries of the documents this build used, in memory for the next ones
-            folder = json_lib.loads(answer).get("docs")
-        except ValueError:
-            folder = None
         out.write((answer or json_lib.dumps({"ok": False, "errors": ["the build process died"]})) + "\n")
         out.flush()
-        if folder:
-            preload(folder)
     return 0
 
 

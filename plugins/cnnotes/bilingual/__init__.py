@@ -30,8 +30,6 @@ def add_template_helpers(generator):
         return term_name(term, lang, generator.settings.get("TERM_NAMES"),
                          generator.context.get("term_names_taken", ()))
 
-    # what it reads besides its arguments: a page calling it is fingerprinted with it (build_cache)
-    named_term.context_inputs = ("term_names_taken",)
     generator.env.globals.update(
         t=t,
         format_date=format_date,

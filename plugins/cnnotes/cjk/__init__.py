@@ -1,56 +1,33 @@
-"""CJK-aware text for posts and pages: summary and reading time on every content object.
+"""CJK-aware text for posts and pages: slugs, heading ids, summary and reading time.
 
 Slugs (`slugs.title_slug`) are used by the front-matter reader and heading ids
-(`headings.HeadingIds`) by the Markdown toc extension (see pelicanconf.py);
-this plugin fills in, for each article and page:
+(`headings.HeadingIds`) by the Markdown toc extension (see pelicanconf.py). The
+readers (front_matter, notebook) give every document, through `text_metadata`:
 
 - `summary`: front matter `summary` if given, else the text before
   `<!-- more -->`, else a cut by characters (CJK) / words (Latin); always
   without TOC, `[TOC]` or `{% %}` tags.
 - `reading_time` (minutes), `cjk_chars`, `word_count`.
 
-Both are kept in the build cache with the post (build_cache.derived, and the post's
-snapshot: build_cache.snapshots), and computed in the processes that read posts for a
-clean build (build_cache.prerender).
+They are metadata, so Pelican sets them on the post like any front-matter key.
 """
-from pelican import signals
-from pelican.contents import Article, Page
-
-from cnnotes import build_cache
-
 from .reading_time import count_content, reading_minutes
 from .summary import clean, summarize
 
 
-def summary_and_counts(source_path, html, metadata, settings):
-    """(summary HTML, (CJK characters, Latin words)) of a post's rendered content."""
-    if "summary" in metadata:
-        given = metadata["summary"] or ""
-        summary = build_cache.derived(source_path, "cjk.summary", ("given", given),
-                                      lambda: clean(given))
+def text_metadata(html, given_summary, settings) -> dict:
+    """summary (HTML), reading_time, cjk_chars and word_count of a document's rendered
+    body; given_summary: the rendered `summary:` of its front matter, or None."""
+    if given_summary is not None:
+        summary = clean(given_summary or "")
     else:
-        limits = (settings.get("SUMMARY_MAX_WORDS", 55), settings.get("SUMMARY_MAX_CJK_CHARS", 140),
-                  settings.get("SUMMARY_END_SUFFIX", "…"))
-        summary = build_cache.derived(
-            source_path, "cjk.summary", (f"auto {limits!r}", html),
-            lambda: summarize(html, max_words=limits[0], max_cjk=limits[1], suffix=limits[2]))
-    counts = build_cache.derived(source_path, "cjk.counts", html, lambda: count_content(html))
-    return summary, counts
-
-
-def add_summary_and_reading_time(content):
-    if not isinstance(content, (Article, Page)):
-        return
-    html = content._content or ""
-    summary, (cjk_chars, words) = summary_and_counts(
-        getattr(content, "source_path", None), html, content.metadata, content.settings)
-    content.metadata["summary"] = summary
-    content._summary = summary
-    content.cjk_chars, content.word_count = cjk_chars, words
-    content.reading_time = reading_minutes(content.cjk_chars, content.word_count)
+        summary = summarize(html, max_words=settings.get("SUMMARY_MAX_WORDS", 55),
+                            max_cjk=settings.get("SUMMARY_MAX_CJK_CHARS", 140),
+                            suffix=settings.get("SUMMARY_END_SUFFIX", "…"))
+    cjk_chars, words = count_content(html or "")
+    return {"summary": summary, "cjk_chars": cjk_chars, "word_count": words,
+            "reading_time": reading_minutes(cjk_chars, words)}
 
 
 def register():
-    signals.content_object_init.connect(add_summary_and_reading_time)
-    # it only sets values on the object, from its own HTML: kept in its snapshot
-    build_cache.snapshot_safe(add_summary_and_reading_time)
+    """Nothing to connect: the readers call text_metadata."""

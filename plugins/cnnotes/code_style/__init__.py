@@ -11,7 +11,6 @@ import re
 from pelican import signals
 from pygments.formatters import HtmlFormatter
 
-from cnnotes import build_cache
 
 LIGHT = ("default", "#f6f8fa")       # (Pygments style, code background in site.css)
 DARK = ("github-dark", "#161b22")
@@ -84,10 +83,6 @@ def stylesheet():
 def write_stylesheet(pelican):
     static_dir = pelican.settings.get("THEME_STATIC_DIR", "theme")
     rel = os.path.join(static_dir, "css", "pygments.css")
-    build = build_cache.active()
-    if build is not None:  # the same code gives the same sheet: made once, kept
-        build.tree.write(rel, build_cache.cached("code_style.css", "", stylesheet))
-        return
     path = os.path.join(pelican.output_path, rel)
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, "w", encoding="utf-8") as f:

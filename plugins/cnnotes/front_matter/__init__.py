@@ -10,10 +10,21 @@ in an `initialized` receiver by appending an Extension instance to
 `pelican.settings["MARKDOWN"]["extensions"]`. `{% ... %}` tag lines that no
 extension rendered are shown as code (liquid.py), never raw.
 
+What a file renders to is kept by the content hash of its text, the settings and
+the site's code (cnnotes.render_cache). An extension of this site may add two
+methods, which every reader of the site calls (`finish_document`):
+- `cache_key(text) -> str | None`: what its output depends on besides the text and
+  the settings (the labs' files, for a lab tag), so the kept rendering is not stale;
+- `finish_document(html, metadata, source_path) -> html`: checks against files
+  (reported through strict.error), text in the document's language, and assets in
+  the metadata (`extra_css`, `extra_js`), done at every build, after the cache.
+
 Besides Pelican's usual metadata it sets:
 - `front_matter_lines`: {key: line} for error messages (`strict.error_at`)
 - `toc_tokens`, `toc_html`, `heading_count`: headings from the toc extension,
   for the sidebar TOC
+- `summary`, `reading_time`, `cjk_chars`, `word_count` (cnnotes.cjk.text_metadata)
+- `intrasite_links`: the `{filename}` ... links in the body, which strict checks
 """
 import copy
 import logging
@@ -24,8 +35,9 @@ from pelican import signals
 from pelican.readers import BaseReader
 from pygments.formatters import HtmlFormatter
 
-from cnnotes import build_cache
 from cnnotes import strict
+from cnnotes.cjk import text_metadata
+from cnnotes.render_cache import RenderCache, settings_key
 
 from .fields import FieldError, to_metadata
 from .liquid import LiquidFallbackExtension
@@ -137,7 +149,7 @@ def render_document(text, settings, md, is_page, filename=""):
         return inline[source]
 
     try:
-        to_metadata(raw, settings, is_page, render_inline, filename)  # checks every field
+        checked = to_metadata(raw, settings, is_page, render_inline, filename)  # checks every field
     except FieldError as e:
         raise DocumentError(lines.get(e.key, 1), e.message) from None
     reset_heading_ids(settings)
@@ -145,11 +157,33 @@ def render_document(text, settings, md, is_page, filename=""):
     content = convert(md, "\n" * (body_line - 1) + body)
     return {"raw": raw, "lines": lines, "inline": inline, "content": content,
             "toc_tokens": copy.deepcopy(getattr(md, "toc_tokens", [])),
-            "toc_html": getattr(md, "toc", ""), "liquid_tags": list(getattr(md, "liquid_tags", []))}
+            "toc_html": getattr(md, "toc", ""), "liquid_tags": list(getattr(md, "liquid_tags", [])),
+            "text": text_metadata(content, checked.get("summary"), settings)}
+
+
+def extension_keys(settings, text) -> list:
+    """What the site's Markdown extensions say a text's rendering depends on (cache_key)."""
+    keys = []
+    for ext in settings.get("MARKDOWN", {}).get("extensions", []):
+        key = getattr(ext, "cache_key", None)
+        if key is not None:
+            keys.append(key(text))
+    return keys
+
+
+def finish_document(source_path, html, metadata, settings):
+    """(html, metadata) of a document after its extensions' finish_document (checks,
+    language, assets), with its intrasite links listed for the strict check."""
+    for ext in settings.get("MARKDOWN", {}).get("extensions", []):
+        finish = getattr(ext, "finish_document", None)
+        if finish is not None:
+            html = finish(html, metadata, source_path)
+    metadata["intrasite_links"] = strict.intrasite_links((html, metadata.get("summary")), settings)
+    return html, metadata
 
 
 class FrontMatterMarkdownReader(BaseReader):
-    """Reads `---` YAML front matter + Markdown body (through the build cache when on)."""
+    """Reads `---` YAML front matter + Markdown body, its rendering kept by content hash."""
 
     enabled = True
     file_extensions = MARKDOWN_EXTENSIONS
@@ -158,6 +192,12 @@ class FrontMatterMarkdownReader(BaseReader):
         if getattr(self, "_md", None) is None:
             self._md = new_markdown(self.settings)
         return self._md
+
+    def _cache(self):
+        if getattr(self, "_render_cache", None) is None:
+            self._render_cache = RenderCache(self.settings, "markdown")
+            self._settings_key = settings_key(self.settings)
+        return self._render_cache
 
     def render(self, source_path, text):
         """render_document for this file (raises DocumentError)."""
@@ -175,46 +215,26 @@ class FrontMatterMarkdownReader(BaseReader):
         metadata["toc_tokens"] = _copy_tokens(doc["toc_tokens"])
         metadata["toc_html"] = doc["toc_html"]
         metadata["heading_count"] = _count(metadata["toc_tokens"])
+        metadata.update(doc["text"])
         return metadata
 
     def read(self, source_path):
-        cache = build_cache.document_cache()
-        if cache is None:
-            with open(source_path, encoding="utf-8") as f:
-                text = f.read()
-            doc = None
-        else:  # the bytes, and the cache key they give
-            data, key = cache.read_source(source_path)
-            text = _decode(data)
-            doc = cache.get(source_path, key)
-            if doc is None and build_cache.active().wait_prerendered(source_path):
-                doc = cache.get(source_path, key)  # rendered meanwhile by build_cache.prerender
-        if doc is None:
-            try:
-                with build_cache.watch_warnings() as warned:
-                    doc = self.render(source_path, text)
-            except DocumentError as e:
-                strict.error(source_path, e.line, e.message)
-                return "", {"status": "skip", "title": os.path.basename(source_path)}
-            if cache is not None and not warned:
-                cache.put(source_path, key, doc)
+        with open(source_path, encoding="utf-8") as f:
+            text = f.read()
+        cache = self._cache()
+        key_parts = ["markdown", self._settings_key, extension_keys(self.settings, text),
+                     os.path.relpath(source_path, self.settings["PATH"]), text]
         try:
-            metadata = self.metadata(source_path, doc)
-        except FieldError as e:  # not after render_document's own check; to be safe
-            strict.error(source_path, doc["lines"].get(e.key, 1), e.message)
+            doc = cache.get_or_make(key_parts, lambda: self.render(source_path, text))
+        except DocumentError as e:
+            strict.error(source_path, e.line, e.message)
             return "", {"status": "skip", "title": os.path.basename(source_path)}
+        metadata = self.metadata(source_path, doc)
         for number, tag in doc["liquid_tags"]:
             # the body was padded to keep file line numbers
             log.warning("%s:%d: no plugin renders %s; shown as code",
                         strict.display_path(source_path), number, tag)
-        return doc["content"], metadata
-
-
-def _decode(data: bytes) -> str:
-    """The text of a file's bytes, as open(path, encoding="utf-8").read() gives it
-    (universal newlines)."""
-    text = data.decode("utf-8")
-    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+        return finish_document(source_path, doc["content"], metadata, self.settings)
 
 
 def _copy_tokens(tokens):

@@ -1,7 +1,7 @@
 """Labs on the site: the lab box on posts, a transcript page per lab, the Labs index, and
 the `{% lab NAME STEP [output] %}` tag. Read only: the site never runs a lab.
 
-- A post with `lab: NAME` gets `article.lab_box` (rendered by
+- A post with `lab: NAME` gets a `lab_box` (metadata its reader sets; rendered by
   theme/templates/partials/lab_box.html, which article.html includes): how to reproduce
   it (`make lab-NAME`), the last result with its date and duration, "changed since last
   verified" when the lab's source hash differs from its record, "not verified on this
@@ -19,6 +19,11 @@ the `{% lab NAME STEP [output] %}` tag. Read only: the site never runs a lab.
   naming a lab whose lab.md is malformed, a labrecord block without its end, for a lab
   without measurements, or with a placeholder naming nothing recorded.
 
+The labs are read once per build, by a LabsData object that the Markdown extension and
+the generator share (labs_of(settings)). A post's rendered lab tags are kept by the
+render cache with a digest of the labs' files (SiteLabExtension.cache_key); its checks,
+captions in its language and lab box are made at every build (finish_document).
+
 Settings: LABS_DIR (default: the repository's labs/).
 """
 from __future__ import annotations
@@ -30,7 +35,6 @@ from types import SimpleNamespace
 from pelican import signals
 from pelican.generators import Generator
 
-from cnnotes import build_cache
 from cnnotes import strict
 from cnnotes.bilingual.localized import add_menu_entry, localized_url, ui_langs, write_localized
 
@@ -48,14 +52,43 @@ MARKDOWN_SUFFIXES = (".md", ".markdown", ".mkd", ".mdown")
 RENDERED_MARKERS = ('class="lab-step"', 'class="lab-record"')
 TAG_MARKERS = (*RENDERED_MARKERS, 'class="lab-step-error"')
 
-_state = {"settings": None, "labs": None}
+class LabsData:
+    """The labs of one build, {name: LabInfo}, read when first asked for."""
+
+    def __init__(self, settings):
+        self.settings = settings
+        self._labs = None
+        self._digest = None
+
+    def __call__(self) -> dict:
+        if self._labs is None:
+            self._labs = data.load_all(self.settings)
+        return self._labs
+
+    def digest(self) -> str:
+        """A digest of every lab's files (lab.md, record.json ...): what lab tags show."""
+        if self._digest is None:
+            self._digest = data.labs_digest(self.settings)
+        return self._digest
 
 
-def labs() -> dict:
-    """{name: LabInfo}, read once per build."""
-    if _state["labs"] is None:
-        _state["labs"] = data.load_all(_state["settings"] or {})
-    return _state["labs"]
+class SiteLabExtension(LabTagExtension):
+    """The lab tags' Markdown extension, with what the render cache and the readers ask
+    of the site's extensions (see cnnotes.front_matter)."""
+
+    def cache_key(self, text):
+        return self.labs.digest() if "{%" in text and "lab" in text else None
+
+    def finish_document(self, html, metadata, source_path):
+        return finish_document(self.settings, self.labs(), html, metadata, source_path)
+
+
+def labs_of(settings) -> LabsData:
+    """The LabsData of this build (the one the Markdown extension holds)."""
+    for ext in settings.get("MARKDOWN", {}).get("extensions", []):
+        if isinstance(ext, SiteLabExtension):
+            return ext.labs
+    return LabsData(settings)
 
 
 def page_path(name=None):
@@ -70,10 +103,9 @@ def page_url(lang, settings, name=None):
 # --- set-up -----------------------------------------------------------------------------
 
 def initialized(pelican):
-    _state.update(settings=pelican.settings, labs=None)
     md = pelican.settings.setdefault("MARKDOWN", {})
     exts = [e for e in md.setdefault("extensions", []) if not isinstance(e, LabTagExtension)]
-    exts.append(LabTagExtension(settings=pelican.settings, labs=labs))
+    exts.append(SiteLabExtension(settings=pelican.settings, labs=LabsData(pelican.settings)))
     md["extensions"] = exts
     paths = pelican.settings.setdefault("THEME_TEMPLATES_OVERRIDES", [])
     if TEMPLATES not in paths:
@@ -86,21 +118,21 @@ def add_helpers(generator):
 
 # --- content checks -----------------------------------------------------------------------
 
-def check_content(content):
+def check_document(source, metadata, html, all_labs):
     """Report a bad `lab:` or `{% lab %}` tag at path:line (the strict plugin fails the build)."""
-    source = getattr(content, "source_path", None)
     if not source:
         return
-    name = content.metadata.get("lab")
-    all_labs = labs()
+    lines_of_keys = metadata.get("front_matter_lines")
+    name = metadata.get("lab")
     if name:
         info = all_labs.get(str(name))
         if info is None:
             known = ", ".join(sorted(all_labs)) or "none"
-            strict.error_at(content, "lab", f"unknown lab {name!r}: no labs/{name}/lab.md (labs: {known})")
+            strict.error_at_key(source, lines_of_keys, "lab",
+                            f"unknown lab {name!r}: no labs/{name}/lab.md (labs: {known})")
         elif info.lab is None:
-            strict.error_at(content, "lab", f"lab {name!r} cannot be read: {info.error}")
-    if not source.endswith(MARKDOWN_SUFFIXES) or not has_lab_tags(content):
+            strict.error_at_key(source, lines_of_keys, "lab", f"lab {name!r} cannot be read: {info.error}")
+    if not source.endswith(MARKDOWN_SUFFIXES) or not has_lab_tags(html, metadata):
         return
     try:
         with open(source, encoding="utf-8") as f:
@@ -119,25 +151,28 @@ def check_content(content):
         strict.error(source, i + 1, message)
 
 
-def has_lab_tags(content) -> bool:
-    """Whether the post's rendered body or `summary:` (both through the Markdown with the
-    lab tags) shows a lab tag: the check reads the file only then."""
-    rendered = (getattr(content, "_content", None) or "") + str(content.metadata.get("summary") or "")
+def has_lab_tags(html, metadata) -> bool:
+    """Whether the rendered body or `summary:` (both through the Markdown with the lab
+    tags) shows a lab tag: the check reads the file only then."""
+    rendered = (html or "") + str(metadata.get("summary") or "")
     return any(marker in rendered for marker in TAG_MARKERS)
 
 
-def localize(content):
-    """Lab captions in the post's language (the Markdown tags wrote the default one)."""
-    markup = getattr(content, "_content", None)
-    settings = _state["settings"] or {}
-    lang = getattr(content, "lang", None)
-    if markup and lang and "data-lab-caption" in markup:
-        content._content = caption.localize(markup, lang, caption.labs_url(settings, lang))
-
-
-def content_init(content):
-    check_content(content)
-    localize(content)
+def finish_document(settings, all_labs, html, metadata, source):
+    """Checks, captions in the document's language, its lab box and labs.css."""
+    check_document(source, metadata, html, all_labs)
+    lang = metadata.get("lang") or settings.get("DEFAULT_LANG", "en")
+    if html and "data-lab-caption" in html:
+        html = caption.localize(html, lang, caption.labs_url(settings, lang))
+    name = metadata.get("lab")
+    info = all_labs.get(str(name)) if name else None
+    if info is not None:
+        metadata["lab_box"] = box(info, lang, settings)
+    # the lab box, or a lab tag's step or table, is styled by labs.css
+    if info is not None or any(k in (html or "") for k in RENDERED_MARKERS):
+        static = f"{settings.get('SITEURL', '')}/{settings.get('THEME_STATIC_DIR', 'theme')}"
+        metadata["extra_css"] = [*metadata.get("extra_css", []), f"{static}/css/labs.css"]
+    return html
 
 
 # --- the box ------------------------------------------------------------------------------
@@ -172,24 +207,19 @@ def _all_contents(context):
 
 
 class LabsGenerator(Generator):
-    """Boxes on posts (context), then the Labs index and one transcript page per lab."""
+    """The Labs index and one transcript page per lab, linked to the posts."""
 
     def generate_context(self):
-        self.labs = labs()
+        self.labs = labs_of(self.settings)()
         static = f"{self.settings.get('SITEURL', '')}/{self.settings.get('THEME_STATIC_DIR', 'theme')}"
         self.css = f"{static}/css/labs.css"
         self.posts = {}            # (lab, lang) -> the post that reproduces it
         for c in _all_contents(self.context):
-            name = getattr(c, "lab", None) or c.metadata.get("lab")
+            name = c.metadata.get("lab")
             info = self.labs.get(str(name)) if name else None
-            if info is not None:
+            if info is not None and getattr(c, "status", "published") == "published":
                 lang = getattr(c, "lang", None) or self.settings.get("DEFAULT_LANG", "en")
-                c.lab_box = box(info, lang, self.settings)
-                if getattr(c, "status", "published") == "published":
-                    self.posts.setdefault((info.name, lang), c)
-            # the lab box, or a lab tag's step or table, is styled by labs.css
-            if info is not None or any(k in (getattr(c, "_content", "") or "") for k in RENDERED_MARKERS):
-                build_cache.add_once(c, "extra_css", self.css)
+                self.posts.setdefault((info.name, lang), c)
         add_menu_entry(self.context, self.settings, "labs", page_path(),
                        lambda lang: lab_t("labs", lang))
 
@@ -226,19 +256,7 @@ def get_generators(pelican):
     return LabsGenerator
 
 
-def _inputs_of(content):
-    """What content_init's effect on a post depends on besides the post's file (whose
-    `{% %}` tags the cache already keys with the labs): the labs, for a post naming one."""
-    return ("labs",) if content.metadata.get("lab") else ()
-
-
 def register():
-    from cnnotes.labs_site import transcript
-
-    build_cache.add_prerender_tasks(transcript.prerender_tasks)  # transcripts rendered in parallel
-    # content_init reports errors (a build with any is not kept) and sets values on the post
-    build_cache.snapshot_safe(content_init, uses=_inputs_of)
     signals.initialized.connect(initialized)
     signals.generator_init.connect(add_helpers)
-    signals.content_object_init.connect(content_init)
     signals.get_generators.connect(get_generators)

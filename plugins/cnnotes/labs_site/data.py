@@ -9,9 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-from labs import LABS_ROOT
-from labs.labfile import LabError, find_labs, parse_lab
-from labs.record import source_hash
+from labs.format import LABS_ROOT, LabError, find_labs, parse_lab, source_hash
 
 STATUSES = ("passed", "failed", "skipped", "never run")
 
@@ -74,7 +72,7 @@ def labs_dir(settings) -> Path:
     return Path(settings.get("LABS_DIR") or LABS_ROOT)
 
 
-def load_one(d: Path) -> LabInfo:
+def load_one(d: Path, cache=None) -> LabInfo:
     info = LabInfo(name=d.name, dir=d)
     try:
         info.lab = parse_lab(d)
@@ -87,7 +85,7 @@ def load_one(d: Path) -> LabInfo:
     nb_path = d / "transcript.ipynb"
     if nb_path.is_file():
         try:
-            info.transcript = read_transcript(nb_path)
+            info.transcript = read_transcript(nb_path, cache)
         except Exception as e:  # a broken notebook: the page says so instead of failing
             info.extra["transcript_error"] = f"{nb_path}: {str(e).splitlines()[0]}"
     if info.record:
@@ -105,30 +103,44 @@ class Node(dict):
             raise AttributeError(name) from None
 
 
-def read_transcript(path: Path) -> Node:
+def read_transcript(path: Path, cache=None) -> Node:
     """transcript.ipynb as nbformat.read(path, as_version=4) gives it. Every build reads the
-    labs' transcripts; nbformat's import and its JSON Schema check (a tenth of a second for
-    six labs) are paid only for a file not read before: what nbformat made of it is cached
-    as JSON by the file's bytes (build_cache.cached). Raises what nbformat raises, and
-    ValueError for a notebook its JSON Schema check finds invalid (nbformat only logs it)."""
-    from cnnotes import build_cache
-    from cnnotes.build_cache.digest import sha1
+    labs' transcripts; nbformat's import and its JSON Schema check are paid only for a file
+    not read before: what nbformat made of it is kept by the file's digest (cache: a
+    RenderCache). Raises what nbformat raises, and ValueError for a notebook its JSON
+    Schema check finds invalid (nbformat only logs it)."""
+    from cnnotes.render_cache import text_digest, warnings_logged
 
     text = path.read_text(encoding="utf-8")
 
     def read():
         import nbformat
 
-        with build_cache.watch_warnings() as warned:  # nbformat logs a schema error, and goes on
+        with warnings_logged() as warned:  # nbformat logs a schema error, and goes on
             nb = nbformat.reads(text, as_version=4)
-        if warned:
-            raise ValueError(warned[0].getMessage())
+        if warned.records:
+            raise ValueError(warned.records[0].getMessage())
         return json.dumps(nb)
 
-    made = build_cache.cached("labs_site.transcript_read", sha1(text), read)
+    made = cache.get_or_make(["nbformat.reads", text_digest(text)], read) if cache else read()
     return json.loads(made, object_hook=Node)
 
 
 def load_all(settings) -> dict:
     """{name: LabInfo} for every labs/<name>/lab.md."""
-    return {d.name: load_one(d) for d in find_labs(labs_dir(settings))}
+    from cnnotes.render_cache import RenderCache
+
+    cache = RenderCache(settings, "labs")
+    return {d.name: load_one(d, cache) for d in find_labs(labs_dir(settings))}
+
+
+def labs_digest(settings) -> str:
+    """A digest of every file of every lab (path and bytes), for the render cache."""
+    from cnnotes.render_cache import text_digest
+
+    parts = []
+    for d in find_labs(labs_dir(settings)):
+        for f in sorted(p for p in d.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+                        and ".cache" not in p.parts):
+            parts.append(f"{f.relative_to(d.parent)}\0{text_digest(f.read_bytes())}")
+    return text_digest("\n".join(parts))

@@ -1,7 +1,5 @@
 """The content check reads a post's file only when its HTML shows a lab tag: every tag
 the Markdown extension finds renders to one of labs_site.TAG_MARKERS, a bad one too."""
-from types import SimpleNamespace as NS
-
 import pytest
 from markdown import Markdown
 
@@ -10,11 +8,13 @@ from cnnotes.labs_site.markdown_ext import LabTagExtension
 
 
 @pytest.fixture
-def errors(monkeypatch):
-    found = []
-    monkeypatch.setattr(labs_site, "labs", lambda: {})
-    monkeypatch.setattr(labs_site.strict, "error", lambda path, line, msg: found.append((line, msg)))
-    return found
+def errors():
+    with labs_site.strict.collecting() as found:
+        yield found
+
+
+def lines_of(found):
+    return [e.line for e in found.errors]
 
 
 def rendered(body):
@@ -34,8 +34,8 @@ def test_every_tag_renders_to_a_marker_and_is_checked(tmp_path, errors, body):
     assert any(m in html for m in labs_site.TAG_MARKERS), html
     src = tmp_path / "p.md"
     src.write_text("---\ntitle: P\n---\n" + body, encoding="utf-8")
-    labs_site.check_content(NS(source_path=str(src), metadata={}, _content=html))
-    assert errors and all(line > 3 for line, _ in errors)
+    labs_site.check_document(str(src), {}, html, {})
+    assert errors.errors and all(line > 3 for line in lines_of(errors))
 
 
 def test_a_post_without_tags_is_not_read(tmp_path, errors, monkeypatch):
@@ -49,13 +49,13 @@ def test_a_post_without_tags_is_not_read(tmp_path, errors, monkeypatch):
         raise AssertionError("the file was read")
 
     monkeypatch.setattr(labs_site, "open", no_open, raising=False)
-    labs_site.check_content(NS(source_path=str(src), metadata={}, _content=html))
-    assert errors == []
+    labs_site.check_document(str(src), {}, html, {})
+    assert errors.errors == []
 
 
 def test_a_tag_in_the_summary_is_checked(tmp_path, errors):
     src = tmp_path / "p.md"
     src.write_text("---\ntitle: P\nsummary: |\n  {% lab nope step %}\n---\nBody.\n", encoding="utf-8")
     meta = {"summary": rendered("{% lab nope step %}\n")}
-    labs_site.check_content(NS(source_path=str(src), metadata=meta, _content="<p>Body.</p>"))
-    assert [line for line, _ in errors] == [4]
+    labs_site.check_document(str(src), meta, "<p>Body.</p>", {})
+    assert lines_of(errors) == [4]

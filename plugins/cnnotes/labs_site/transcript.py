@@ -2,7 +2,6 @@
 (nbconvert/lab_transcript): the page body of /labs/<name>/. Never executed."""
 from __future__ import annotations
 
-import functools
 import os
 
 from pygments import highlight
@@ -16,39 +15,20 @@ NB_TEMPLATES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "nbconve
 
 def never_run_notebook(info):
     """A transcript for a lab with none committed: its prose and blocks, nothing run."""
-    from labs.record import build_transcript
-    from labs.runner import BlockResult, RunResult
+    from labs.format import never_run_transcript
 
-    res = RunResult(lab=info.lab, run_id="", status="never run", date="", duration=0.0)
-    res.blocks = [BlockResult(b.name, b.role, b.line, transcript=b.is_transcript)
-                  for b in info.lab.blocks]
-    return build_transcript(res)
+    return never_run_transcript(info.lab)
 
 
 def to_html(nb, settings) -> str:
-    """The transcript as HTML. nbconvert takes most of a second per lab, so the build
+    """The transcript as HTML. nbconvert takes most of a second per lab, so the render
     cache keeps the result for the same notebook (and code and settings)."""
     import json
 
-    from cnnotes import build_cache
+    from cnnotes.render_cache import RenderCache, settings_key, text_digest
 
-    return build_cache.cached("labs_site.transcript", json.dumps(nb, sort_keys=True, default=str),
-                              lambda: _to_html(nb, settings))
-
-
-def prerender_tasks(settings):
-    """The transcripts to render, as one task (one process imports nbconvert, which
-    costs as much as a few transcripts) that build_cache.prerender runs with the posts.
-    The labs are loaded by that task, in the pool: loading them here, before the pool
-    starts, read every transcript with nbformat first (0.11 s of a clean build)."""
-    return [functools.partial(_render_all, settings)]
-
-
-def _render_all(settings):
-    from cnnotes import labs_site
-
-    return [to_html(info.transcript if info.transcript is not None else never_run_notebook(info), settings)
-            for info in labs_site.labs().values() if info.lab is not None]
+    key = ["transcript", settings_key(settings), text_digest(json.dumps(nb, sort_keys=True, default=str))]
+    return RenderCache(settings, "labs").get_or_make(key, lambda: _to_html(nb, settings))
 
 
 def _to_html(nb, settings) -> str:

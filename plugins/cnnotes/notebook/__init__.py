@@ -10,6 +10,9 @@
   as in content/).
 - A notebook that is not valid JSON or not a valid notebook fails the build
   with its path (and the line, for JSON errors).
+- The body is kept by the render cache (by the notebook's text, the settings and the
+  code); summary, reading time and the site's extension hooks come after, as for
+  Markdown (front_matter.finish_document).
 """
 import json
 import os
@@ -19,7 +22,9 @@ from pelican.contents import Static
 from pelican.readers import BaseReader
 
 from cnnotes import strict
-from cnnotes.front_matter import convert, in_page_paths, new_markdown, reset_heading_ids
+from cnnotes.cjk import text_metadata
+from cnnotes.front_matter import convert, finish_document, in_page_paths, new_markdown, reset_heading_ids
+from cnnotes.render_cache import RenderCache, settings_key
 from cnnotes.front_matter.fields import FieldError, to_metadata
 from cnnotes.front_matter.yaml_meta import FrontMatterError, parse
 
@@ -31,8 +36,6 @@ DOWNLOAD_LABEL = {
     "en": "Download this notebook ({name})",
     "zh": "下载这个 notebook（{name}）",
 }
-
-_notebooks = []  # content-relative paths of the notebooks read in this build
 
 
 class NotebookError(Exception):
@@ -127,32 +130,45 @@ class NotebookReader(BaseReader):
             strict.error(meta_path, lines.get(e.key, 1), e.message)
             return self._skip(source_path)
         metadata["front_matter_lines"] = lines
-        reset_heading_ids(self.settings)
-        content = to_html(nb, self.settings)
         name = os.path.basename(source_path)
         label = DOWNLOAD_LABEL.get(metadata.get("lang"), DOWNLOAD_LABEL["en"]).format(name=name)
-        content += (f'\n<p class="nb-download"><a href="{{static}}{name}" download '
-                    f'type="application/x-ipynb+json">{label}</a></p>')
+
+        def render():
+            reset_heading_ids(self.settings)
+            content = to_html(nb, self.settings)
+            content += (f'\n<p class="nb-download"><a href="{{static}}{name}" download '
+                        f'type="application/x-ipynb+json">{label}</a></p>')
+            return {"content": content,
+                    "text": text_metadata(content, metadata.get("summary"), self.settings)}
+
+        cache = RenderCache(self.settings, "notebook")
+        doc = cache.get_or_make(["notebook", settings_key(self.settings), label, text], render)
+        metadata.update(doc["text"])
         static = f"{self.settings['SITEURL']}/{self.settings['THEME_STATIC_DIR']}"
         metadata["extra_css"] = [f"{static}/css/notebook.css"]
-        rel = os.path.relpath(os.path.abspath(source_path), os.path.abspath(self.settings["PATH"]))
-        if rel not in _notebooks:
-            _notebooks.append(rel)
-        return content, metadata
+        return finish_document(source_path, doc["content"], metadata, self.settings)
 
 
 def add_reader(readers):
     readers.reader_classes["ipynb"] = NotebookReader
 
 
-def forget_notebooks(pelican):
-    _notebooks.clear()
+def notebooks_read(context) -> list:
+    """Content-relative paths of every notebook read in this build (any status)."""
+    found = set()
+    for key in ("articles", "translations", "hidden_articles", "hidden_translations", "drafts",
+                "drafts_translations", "pages", "hidden_pages", "draft_pages"):
+        for doc in context.get(key) or ():
+            for one in (doc, *getattr(doc, "translations", ())):
+                if str(one.source_path).endswith(".ipynb"):
+                    found.add(one.get_relative_source_path())
+    return sorted(found)
 
 
 def publish_notebooks(generator):
     """Make each notebook read a static file too, so {static} links to it
     resolve and the build copies it (Pelican skips content sources otherwise)."""
-    for rel in _notebooks:
+    for rel in notebooks_read(generator.context):
         if rel in generator.context["static_content"]:
             continue
         static = generator.readers.read_file(
@@ -163,6 +179,5 @@ def publish_notebooks(generator):
 
 
 def register():
-    signals.initialized.connect(forget_notebooks)
     signals.readers_init.connect(add_reader)
     signals.static_generator_finalized.connect(publish_notebooks)

@@ -20,10 +20,9 @@ from urllib.parse import unquote
 
 import lxml.html
 from pelican import signals
+from pelican.generators import Generator
 
-from cnnotes import build_cache
 from cnnotes import strict
-
 from cnnotes.pdf import assets, tag
 from cnnotes.pdf.markdown_ext import PdfExtension
 
@@ -31,15 +30,20 @@ MARKDOWN_SUFFIXES = (".md", ".markdown", ".mkd", ".mdown")
 RAW_TAG_RE = re.compile(r"\{%\s*pdf\b")
 MIRROR_CACHE = os.path.join(assets.ROOT, ".cache", "pdf-mirror")
 
-_state = {"used": False, "mirrors": {}}
+
+class SitePdfExtension(PdfExtension):
+    """The tag's Markdown extension, with the checks and assets of a document that has one
+    (front_matter.finish_document calls finish_document for every document)."""
+
+    def finish_document(self, html, metadata, source_path):
+        return check_document(self.settings, source_path, html, metadata)
 
 
 def add_extension(pelican):
-    _state.update(used=False, mirrors={})
     md = pelican.settings.setdefault("MARKDOWN", {})
     extensions = md.setdefault("extensions", [])
     if not any(isinstance(e, PdfExtension) for e in extensions):
-        extensions.append(PdfExtension(settings=pelican.settings))
+        extensions.append(SitePdfExtension(settings=pelican.settings))
 
 
 def _local_file(settings, source_path, pdf):
@@ -49,8 +53,10 @@ def _local_file(settings, source_path, pdf):
     return os.path.join(os.path.dirname(source_path), path)
 
 
-def check_tags(settings, source_path, lines):
-    """Report every bad tag in a Markdown file at its line; fetch mirrored PDFs."""
+def check_tags(settings, source_path, lines) -> dict:
+    """Report every bad tag in a Markdown file at its line; fetch mirrored PDFs.
+    Returns {file name: the mirrored copy} for the PDFs to copy into the output."""
+    mirrors = {}
     for index, args in tag.find_tags(lines):
         line = index + 1
         try:
@@ -68,11 +74,10 @@ def check_tags(settings, source_path, lines):
         elif pdf.kind == "mirror":
             name = os.path.basename(pdf.href)
             try:
-                _state["mirrors"][name] = assets.mirror(pdf.source_url, MIRROR_CACHE, name)
+                mirrors[name] = assets.mirror(pdf.source_url, MIRROR_CACHE, name)
             except assets.AssetError as e:
                 strict.error(source_path, line, str(e))
-
-
+    return mirrors
 def _raw_tag_shown(content):
     """True when rendered HTML shows `{% pdf` as text (outside code)."""
     if not RAW_TAG_RE.search(content):
@@ -90,55 +95,68 @@ def _raw_tag_shown(content):
     return False
 
 
-def check_content(instance):
-    source = getattr(instance, "source_path", None)
-    content = getattr(instance, "_content", None)
+def check_document(settings, source, content, metadata):
+    """A document's HTML with its viewers in its language, after checking its tags
+    against its file; a viewer's script and stylesheet go into its metadata."""
     if not source or not content:
-        return
+        return content
     if "pdf-embed" not in content and not RAW_TAG_RE.search(content):
-        return  # no tag: every tag outside code renders as a pdf-embed figure
-    settings = instance.settings
+        return content  # no tag: every tag outside code renders as a pdf-embed figure
     lines = []
     if source.endswith(MARKDOWN_SUFFIXES):
         with open(source, encoding="utf-8") as fh:
             lines = fh.read().split("\n")
-        check_tags(settings, source, lines)
+        metadata["pdf_mirrors"] = check_tags(settings, source, lines)
     if _raw_tag_shown(content):
         tag_lines = {i for i, _ in tag.find_tags(lines)}
         line = next((i + 1 for i, text in enumerate(lines)
                      if RAW_TAG_RE.search(text) and i not in tag_lines), None)
         strict.error(source, line, "a {% pdf URL %} tag must be alone on its line, "
                                    "as a paragraph of its own (it would show as raw text)")
-    content = tag.localize(content, getattr(instance, "lang", "en"))
-    instance._content = content
+    content = tag.localize(content, metadata.get("lang") or settings.get("DEFAULT_LANG", "en"))
     if "data-pdf-viewer" in content:
         static = f"{settings['SITEURL']}/{settings['THEME_STATIC_DIR']}"
-        # once: a post restored from the build cache's snapshot has them already
-        build_cache.add_once(instance, "extra_js", f"{static}/js/pdf-viewer.js")
-        build_cache.add_once(instance, "extra_css", f"{static}/css/pdf-viewer.css")
-        _state["used"] = True
+        metadata["extra_js"] = [*metadata.get("extra_js", []), f"{static}/js/pdf-viewer.js"]
+        metadata["extra_css"] = [*metadata.get("extra_css", []), f"{static}/css/pdf-viewer.css"]
+        metadata["pdf_viewer"] = True
+    return content
 
 
-def copy_assets(pelican):
+def documents(context):
+    """Every post and page of the build, in every language and status."""
+    seen = {}
+    for key in ("articles", "translations", "hidden_articles", "hidden_translations", "drafts",
+                "drafts_translations", "pages", "hidden_pages", "draft_pages"):
+        for doc in context.get(key) or ():
+            for one in (doc, *getattr(doc, "translations", ())):
+                seen.setdefault(id(one), one)
+    return list(seen.values())
+
+
+class PdfAssetsGenerator(Generator):
     """pdf.js and mirrored PDFs into the output, when a page has a viewer."""
-    out = pelican.output_path
-    build = build_cache.active()
-    copy = None
-    if build is not None:  # unchanged files are linked from the previous output
-        copy = lambda source, target: build.tree.copy(source, os.path.relpath(target, out))  # noqa: E731
-    if _state["used"]:
-        try:
-            assets.copy_pdfjs(os.path.join(out, pelican.settings["THEME_STATIC_DIR"]), copy=copy)
-        except assets.AssetError as e:
-            strict.error(os.path.join(assets.ROOT, "package.json"), None, str(e))
-    if _state["mirrors"]:
-        target = os.path.join(out, tag.MIRROR_DIR)
-        os.makedirs(target, exist_ok=True)
-        for name, cached in _state["mirrors"].items():
-            (copy or shutil.copy2)(cached, os.path.join(target, name))
+
+    def generate_output(self, writer):
+        docs = documents(self.context)
+        if any(getattr(d, "pdf_viewer", False) for d in docs):
+            try:
+                assets.copy_pdfjs(os.path.join(self.output_path, self.settings["THEME_STATIC_DIR"]))
+            except assets.AssetError as e:
+                strict.error(os.path.join(assets.ROOT, "package.json"), None, str(e))
+        mirrors = {}
+        for d in docs:
+            mirrors.update(getattr(d, "pdf_mirrors", None) or {})
+        if mirrors:
+            target = os.path.join(self.output_path, tag.MIRROR_DIR)
+            os.makedirs(target, exist_ok=True)
+            for name, cached in sorted(mirrors.items()):
+                shutil.copy2(cached, os.path.join(target, name))
+
+
+def get_generators(pelican):
+    return PdfAssetsGenerator
 
 
 def register():
     signals.initialized.connect(add_extension)
-    signals.content_object_init.connect(check_content)
-    signals.finalized.connect(copy_assets)
+    signals.get_generators.connect(get_generators)

@@ -43,17 +43,15 @@ def pdfjs_dir(root=ROOT):
     return where
 
 
-def copy_pdfjs(static_output_dir, root=ROOT, copy=None):
-    """Copy pdf.js into <output>/<THEME_STATIC_DIR>/pdfjs/; returns that path.
-    copy(source, target) copies one file (default shutil.copy2)."""
+def copy_pdfjs(static_output_dir, root=ROOT):
+    """Copy pdf.js into <output>/<THEME_STATIC_DIR>/pdfjs/; returns that path."""
     source = pdfjs_dir(root)
     target = os.path.join(static_output_dir, OUTPUT_SUBDIR)
-    if copy is None:
-        os.makedirs(target, exist_ok=True)
-        copy = shutil.copy2
-        for name in PDFJS_DIRS:
-            if os.path.isdir(os.path.join(target, name)):
-                shutil.rmtree(os.path.join(target, name))
+    os.makedirs(target, exist_ok=True)
+    copy = shutil.copy2
+    for name in PDFJS_DIRS:
+        if os.path.isdir(os.path.join(target, name)):
+            shutil.rmtree(os.path.join(target, name))
     for name in PDFJS_FILES:
         copy(os.path.join(source, name), os.path.join(target, os.path.basename(name)))
     for name in PDFJS_DIRS:

@@ -11,7 +11,6 @@ under <output>/search-index/:
 
 A page's id is its position in meta.json's list (newest first).
 """
-import bisect
 import json
 import math
 import os
@@ -21,7 +20,7 @@ import shutil
 from lxml import etree
 from lxml import html as lxml_html
 
-from cnnotes.build_cache.digest import sha1
+from cnnotes.render_cache import text_digest
 from cnnotes.search import tokens
 
 INDEX_DIR = "search-index"
@@ -251,16 +250,13 @@ def _put_file(output_dir, rel, data):
         fh.write(data)
 
 
-def write(output_dir, meta, shards, texts, put=None):
+def write(output_dir, meta, shards, texts):
     """Write the index under output_dir/search-index/ (replacing an old one).
-    put(rel, bytes) writes one file (the build cache's, which keeps unchanged ones).
     Returns the total size in bytes."""
-    if put is None:
-        target = os.path.join(output_dir, INDEX_DIR)
-        if os.path.isdir(target):
-            shutil.rmtree(target)
-        os.makedirs(os.path.join(target, "text"))
-        put = lambda rel, data: _put_file(output_dir, rel, data)  # noqa: E731
+    target = os.path.join(output_dir, INDEX_DIR)
+    if os.path.isdir(target):
+        shutil.rmtree(target)
+    os.makedirs(os.path.join(target, "text"))
     files = {"meta.json": _dump(meta)}
     for k, shard in enumerate(shards):
         files[f"terms-{k}.json"] = _dump(shard)
@@ -269,7 +265,7 @@ def write(output_dir, meta, shards, texts, put=None):
     total = 0
     for name, content in files.items():
         data = content.encode("utf-8")
-        put(f"{INDEX_DIR}/{name}", data)
+        _put_file(output_dir, f"{INDEX_DIR}/{name}", data)
         total += len(data)
     return total
 
@@ -277,170 +273,27 @@ def write(output_dir, meta, shards, texts, put=None):
 def text_and_terms(document):
     """(page_text, its term set as one newline-separated string) of a page."""
     text = page_text(document)
-    return text, "\n".join(tokens.term_set(text))
+    return text, "\n".join(sorted(tokens.term_set(text)))
 
 
-def index_site(output_dir, records, known=None, tree=None, with_texts=True):
+def index_site(output_dir, records, cache=None):
     """records: dicts with path (the page's file, relative to output_dir), url,
-    title, date, lang. Reads each page (unless known(path) gives its text_and_terms;
-    terms None: not known),
-    writes the index; returns its stats. With tree (build_cache's OutputTree), files
-    are written through it, and the previous build's index is updated when only some
-    pages' text or title changed (update). with_texts=False, for a tree with no previous
-    index: all but the pages' text files, which write_texts writes (in parts, elsewhere)."""
-    pages = _pages(output_dir, records, known)
-    if tree is not None and with_texts:
-        stats = update(tree, pages)
-        if stats is not None:
-            return stats
-    meta, shards, texts, size = _build(_with_texts(output_dir, pages, tree))
-    total = write(output_dir, meta, shards, texts if with_texts else [],
-                  tree.write if tree is not None else None)
-    if tree is not None:
-        tree.set_extra(f"{INDEX_DIR}/meta.json", "postings_size", size)
-    return {"pages": len(pages), "shards": len(shards), "bytes": total,
-            "terms": sum(len(s) for s in shards)}
-
-
-def write_texts(output_dir, records, known, tree, part, parts):
-    """The text files of index_site(..., with_texts=False): those of pages part,
-    part + parts, part + 2 × parts ... in the index's page order (so that several
-    processes can share them: a file each, the slowest part of a first build's index)."""
-    pages = _sorted(_pages(output_dir, records, known))
-    for page_id in range(part, len(pages), parts):
-        page = pages[page_id]  # its digest, made with its text, is the file's fingerprint
-        tree.write(f"{INDEX_DIR}/text/{page_id}.txt", page["text"].encode("utf-8"),
-                   "bytes:" + page["digest"] if page.get("digest") else None)
-
-
-def text_digest(text) -> str:
-    """The digest of a page's text: its text file's fingerprint is "bytes:" + this."""
-    return sha1(text.encode("utf-8"))
-
-
-def _pages(output_dir, records, known):
-    """The records with their pages' text (None for a page the build kept: see
-    _with_texts) and, where known, its digest and terms."""
+    title, date, lang. Reads each page, writes the index; returns its stats.
+    cache (a RenderCache): a page's text and terms are kept by the digest of its bytes."""
     pages = []
     for rec in records:
-        found = known(rec["path"]) if known else None
-        if found is None:
-            with open(os.path.join(output_dir, rec["path"]), "rb") as fh:
-                pages.append(dict(rec, text=page_text(fh.read())))
+        with open(os.path.join(output_dir, rec["path"]), "rb") as fh:
+            document = fh.read()
+        if cache is None:
+            text, terms = text_and_terms(document)
         else:
-            text, terms, digest = found
-            page = dict(rec, text=text, digest=digest)
-            if terms is not None:
-                page["terms"] = terms
-            pages.append(page)
-    return pages
-
-
-def _with_texts(output_dir, pages, tree):
-    """pages, each with its text: a kept page's is read from the previous index's text
-    file holding it (by digest), or, if none is intact, from the page itself."""
-    if all(page["text"] is not None for page in pages):
-        return pages
-    files = tree.previous_fingerprints(f"{INDEX_DIR}/text/")
-    out = []
-    for page in pages:
-        if page["text"] is None:
-            found = tree.previous(files.get("bytes:" + page["digest"], ""))
-            if found is not None and found[1] == "bytes:" + page["digest"]:
-                with open(found[0], encoding="utf-8") as fh:
-                    page = dict(page, text=fh.read())
-            else:
-                with open(os.path.join(output_dir, page["path"]), "rb") as fh:
-                    page = dict(page, text=page_text(fh.read()))
-        out.append(page)
-    return out
-
-
-def update(tree, pages):
-    """Write the index of `pages` by changing the previous build's where only some pages'
-    text or title changed: the same result as _build, touching only the shards whose
-    terms changed. None (nothing written for good) when it cannot: other pages or
-    another order, another shard count, or the previous index not as it was written."""
-    pages = _sorted(pages)
-    meta_rel = f"{INDEX_DIR}/meta.json"
-    found = tree.previous(meta_rel)
-    if found is None or "postings_size" not in found[2]:
-        return None
-    with open(found[0], encoding="utf-8") as fh:
-        old = json.load(fh)
-    if old.get("v") != FORMAT_VERSION or len(old["pages"]) != len(pages):
-        return None
-    count, size = old["shards"], found[2]["postings_size"]
-    changes = {}  # shard -> [(term, page id, +1 | -1)]
-    text_files = []  # (a page's text, None if kept, and its text file's fingerprint)
-    for page_id, (page, was) in enumerate(zip(pages, old["pages"])):
-        if [page["url"], page["date"] or "", page["lang"]] != [was[0], was[2], was[3]]:
-            return None
-        text_rel = f"{INDEX_DIR}/text/{page_id}.txt"
-        text_file = tree.previous(text_rel)
-        if text_file is None:
-            return None
-        # a kept page is known by its text's digest only; a rendered one has both
-        text_files.append((page["text"], "bytes:" + (page.get("digest") or text_digest(page["text"]))))
-        if page["title"] == was[1] and text_file[1] == text_files[-1][1]:
-            continue
-        if page["text"] is None:  # a kept page whose text file is another: start afresh
-            return None
-        with open(text_file[0], encoding="utf-8") as fh:
-            old_terms = tokens.term_set(was[1] + "\n" + fh.read())
-        new_terms = _terms(page)
-        for term, sign in [*((t, -1) for t in old_terms - new_terms),
-                           *((t, +1) for t in new_terms - old_terms)]:
-            changes.setdefault(tokens.shard_of(term, count), []).append((term, page_id, sign))
-    shards = {}
-    for k, edits in changes.items():
-        found = tree.previous(f"{INDEX_DIR}/terms-{k}.json")
-        if found is None:
-            return None
-        with open(found[0], encoding="utf-8") as fh:
-            shard = json.load(fh)
-        for term, page_id, sign in edits:
-            ids = shard.get(term)
-            if sign > 0:
-                if ids is None:
-                    ids = shard[term] = []
-                    size += _term_size(term)
-                bisect.insort(ids, page_id)
-                size += 4
-            elif ids is None or page_id not in ids:  # not the index it should be
-                return None
-            else:
-                ids.remove(page_id)
-                size -= 4
-                if not ids:
-                    del shard[term]
-                    size -= _term_size(term)
-        shards[k] = dict(sorted(shard.items()))
-    if _shard_count(size) != count:
-        return None
-    for k in range(count):
-        rel = f"{INDEX_DIR}/terms-{k}.json"
-        if k in shards:
-            tree.write(rel, _dump(shards[k]))
-        elif not tree.keep(rel):
-            return None
-    meta = {"v": FORMAT_VERSION, "shards": count,
-            "pages": [[p["url"], p["title"], p["date"] or "", p["lang"]] for p in pages]}
-    data = _dump(meta).encode("utf-8")
-    tree.write(meta_rel, data)
-    total = len(data)
-    for page_id, (text, fingerprint) in enumerate(text_files):
-        rel = f"{INDEX_DIR}/text/{page_id}.txt"
-        if tree.reuse(rel, fingerprint):  # as tree.write(rel, data) does, with the digest known
-            total += tree.files[rel][1]  # its size
-        elif text is None:  # a kept page's text file, gone meanwhile: start afresh
-            return None
-        else:
-            data = text.encode("utf-8")
-            tree.write(rel, data, fingerprint)
-            total += len(data)
-    tree.set_extra(meta_rel, "postings_size", size)
-    return {"pages": len(pages), "shards": count, "bytes": total, "terms": None}
+            text, terms = cache.get_or_make(["page text", text_digest(document)],
+                                            lambda: list(text_and_terms(document)))
+        pages.append(dict(rec, text=text, terms=terms))
+    meta, shards, texts, size = _build(pages)
+    total = write(output_dir, meta, shards, texts)
+    return {"pages": len(pages), "shards": len(shards), "bytes": total,
+            "terms": sum(len(s) for s in shards)}
 
 
 def record_from_html(output_dir, path):

@@ -58,61 +58,27 @@ def test_every_term_is_in_the_shard_its_first_character_names(monkeypatch, tmp_p
     assert (tmp_path / "search-index" / "text" / "0.txt").read_text() == texts[0]
 
 
-class _Tree:
-    """What index_site needs of build_cache's OutputTree: a first build's (nothing before)."""
+def test_the_index_is_the_same_with_the_render_cache_and_takes_kept_texts(tmp_path):
+    """A page's text and terms are kept by the digest of its bytes: a second build reads
+    them from the cache, and the index is byte for byte the one made without it."""
+    from cnnotes.render_cache import RenderCache
 
-    def __init__(self):
-        self.files = {}
+    records = []
+    for i in range(5):
+        page = tmp_path / "site" / f"p{i}" / "index.html"
+        page.parent.mkdir(parents=True)
+        page.write_text(f'<html><body><div class="post__body"><p>集群网络 第{i}篇 etcd{i}</p>'
+                        f'</div></body></html>', encoding="utf-8")
+        records.append({"path": f"p{i}/index.html", "url": f"p{i}/", "title": f"第{i}篇",
+                        "date": f"2016-07-1{i}", "lang": "zh"})
 
-    def write(self, rel, data, fingerprint=None):
-        assert rel not in self.files, f"{rel} written twice"
-        self.files[rel] = data
+    def index_files(cache):
+        index.index_site(str(tmp_path / "site"), records, cache)
+        folder = tmp_path / "site" / index.INDEX_DIR
+        return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
-    def previous(self, rel):
-        return None
-
-    def set_extra(self, rel, name, value):
-        pass
-
-
-def test_texts_written_in_parts_make_the_same_index():
-    records = [{"path": f"p{i}/index.html", "url": f"p{i}/", "title": f"第{i}篇", "date": f"2016-07-{10 + i % 3}",
-                "lang": "zh" if i % 2 else "en"} for i in range(11)]
-    texts = {r["path"]: (f"集群网络 {r['title']} etcd{i}", None, index.text_digest(f"集群网络 {r['title']} etcd{i}"))
-             for i, r in enumerate(records)}
-    whole, split = _Tree(), _Tree()
-    index.index_site("unused", records, known=texts.get, tree=whole)
-    index.index_site("unused", records, known=texts.get, tree=split, with_texts=False)
-    assert not any("/text/" in rel for rel in split.files)
-    for part in range(3):
-        index.write_texts("unused", records, texts.get, split, part, 3)
-    assert split.files == whole.files
-    assert sum("/text/" in rel for rel in whole.files) == 11
-
-
-def test_a_kept_pages_text_comes_from_the_previous_text_file_or_the_page(tmp_path):
-    """A page the build kept is known by its text's digest only: when the whole index is
-    made again (a post added), its text is the previous index's file with that digest,
-    or, when none is intact, the page's own."""
-    kept, gone = "集群网络 kept etcd", "网络 gone page"
-    text_file = tmp_path / "old-text-7.txt"
-    text_file.write_text(kept, encoding="utf-8")
-    (tmp_path / "gone").mkdir()
-    (tmp_path / "gone" / "index.html").write_text(
-        f'<html><body><div class="post__body"><p>{gone}</p></div></body></html>', encoding="utf-8")
-
-    class Tree:  # build_cache's OutputTree, whose previous output holds kept's text file only
-        files = {f"{index.INDEX_DIR}/text/7.txt": "bytes:" + index.text_digest(kept)}
-
-        def previous_fingerprints(self, folder):
-            return {fp: rel for rel, fp in self.files.items() if rel.startswith(folder)}
-
-        def previous(self, rel):
-            found = self.files.get(rel)
-            return None if found is None else (str(text_file), found, {})
-
-    pages = [{"path": "kept/index.html", "text": None, "digest": index.text_digest(kept)},
-             {"path": "gone/index.html", "text": None, "digest": index.text_digest("another text")},
-             {"path": "new/index.html", "text": "new text", "digest": index.text_digest("new text")}]
-    texts = [p["text"] for p in index._with_texts(str(tmp_path), pages, Tree())]
-    assert texts == [kept, gone, "new text"]
+    plain = index_files(None)
+    cache = RenderCache({"CACHE_PATH": str(tmp_path / "cache")}, "search")
+    assert index_files(cache) == plain and (cache.hits, cache.misses) == (0, 5)
+    again = RenderCache({"CACHE_PATH": str(tmp_path / "cache")}, "search")
+    assert index_files(again) == plain and (again.hits, again.misses) == (5, 0)

@@ -1,26 +1,33 @@
-"""Strict builds: content errors as `path:line: message`, collected, then the build fails.
+"""Strict builds: content errors as `path:line: message`; the build stops before writing.
 
-Pelican only logs most content problems and carries on; `tools/build.py`
-turns whatever is collected here into exit status 1 and keeps the previous
-output/. Other plugins report their own content errors the same way:
+Pelican only logs most content problems and carries on. Plugins report their own
+content errors through this one function, which logs them at ERROR level:
 
     from cnnotes import strict
     strict.error("content/posts/x.md", 7, "unknown lab 'flanel' (labs: flannel, netns)")
-    # or, with a content object and the front-matter key the error is about:
+    # or, with the front-matter key the error is about:
     strict.error_at(article, "lab", "unknown lab 'flanel'")
+    # in a reader, before there is a content object:
+    strict.error_at_key(source_path, front_matter_lines, "lab", "unknown lab 'flanel'")
 
-`path` may be absolute or relative; it is shown relative to the current
-directory. `line` is 1-based (None or 0 when unknown). Report, don't raise:
-the build goes on, so one run lists every error.
+`path` may be absolute or relative; it is shown relative to the current directory.
+`line` is 1-based (None or 0 when unknown). Report, don't raise: the build goes on, so
+one run lists every error. Being log records, the errors reach whoever listens:
+`tools/build.py` (which exits 1 and keeps the previous output/), or plain
+`pelican --fatal errors`.
 
-This plugin checks, after all content is read: duplicate slugs within one
-language, and `{filename}` / `{static}` / `{attach}` links that point nowhere.
-The front-matter reader reports bad dates and unknown languages.
+This plugin checks, after all content is read: duplicate slugs within one language,
+and `{filename}` / `{static}` / `{attach}` links that point nowhere (the readers list a
+document's links in its `intrasite_links` metadata). The front-matter reader reports
+bad dates and unknown languages.
 
-When errors were reported by the time all content is read (after every
-plugin's `all_generators_finalized` receiver), `StopBuild` ends the build
-before anything is written. Errors found while writing still count.
+When any ERROR was logged by the time all content is read (after every plugin's
+`all_generators_finalized` receiver), `StopBuild` ends the build before anything is
+written, so no follow-on failure hides the real cause. The count lives on an
+ErrorCounter, a logging handler made for each build.
 """
+import contextlib
+import logging
 import os
 import re
 from dataclasses import dataclass
@@ -41,7 +48,7 @@ class ContentError:
         return f"{self.path}:{self.line or 1}: {self.message}"
 
 
-_errors: list[ContentError] = []
+log = logging.getLogger(__name__)
 
 
 def display_path(path: str) -> str:
@@ -54,26 +61,47 @@ def display_path(path: str) -> str:
 
 
 def error(path: str, line: int | None, message: str) -> None:
-    """Record a content error; the build fails at its end and lists them all."""
+    """Report a content error: logged at ERROR, the record carrying it as `content_error`."""
     err = ContentError(display_path(path), line, message)
-    if err not in _errors:
-        _errors.append(err)
+    log.error("%s", err, extra={"content_error": err})
 
 
 def error_at(content, key: str, message: str) -> None:
-    """Record an error at the front-matter line of `key` in a content object's file
-    (the `title` line, then line 1, when the file has no such key)."""
-    lines = getattr(content, "front_matter_lines", None) or {}
-    error(content.source_path, lines.get(key) or lines.get("title") or 1, message)
+    """Report an error at the front-matter line of `key` in a content object's file."""
+    lines = getattr(content, "front_matter_lines", None) or content.metadata.get("front_matter_lines")
+    error_at_key(content.source_path, lines, key, message)
 
 
-def errors() -> list[ContentError]:
-    return list(_errors)
+def error_at_key(source_path: str, lines: dict, key: str, message: str) -> None:
+    """Report an error at the front-matter line of `key` ({key: line}: a document's
+    `front_matter_lines`, for a reader), else at its `title` line, else at line 1."""
+    lines = lines or {}
+    error(source_path, lines.get(key) or lines.get("title") or 1, message)
 
 
-def reset() -> None:
-    """Forget recorded errors (tools/build.py calls it before each build)."""
-    _errors.clear()
+class ErrorLog(logging.Handler):
+    """The content errors logged while it is attached, each once, in order."""
+
+    def __init__(self):
+        super().__init__(logging.ERROR)
+        self.errors: list[ContentError] = []
+
+    def emit(self, record):
+        err = getattr(record, "content_error", None)
+        if err is not None and err not in self.errors:
+            self.errors.append(err)
+
+
+@contextlib.contextmanager
+def collecting():
+    """`with collecting() as found:` the content errors reported inside, in found.errors."""
+    handler = ErrorLog()
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        yield handler
+    finally:
+        root.removeHandler(handler)
 
 
 def line_of(path: str, needle: str, default: int = 1) -> int:
@@ -165,11 +193,10 @@ def _resolve(content, what, value, context, content_root):
 
 
 def check_links(generators) -> None:
-    """Report intrasite links whose target Pelican will not find. Most texts have no
-    link: may_link's cheap search rules them out before the link regex runs."""
+    """Report intrasite links whose target Pelican will not find: the links a reader
+    found in a document (its `intrasite_links` metadata: (what, value) pairs)."""
     context = generators[0].context
     settings = generators[0].settings
-    regex = link_pattern(_link_regex(settings), settings)
     contents = []
     for gen in generators:
         if hasattr(gen, "hidden_articles"):
@@ -177,20 +204,28 @@ def check_links(generators) -> None:
         elif hasattr(gen, "hidden_pages"):
             contents += _all_pages(gen)
     for content in contents:
-        texts = [content._content or "", content.metadata.get("summary") or ""]
-        for text in texts:
-            if not may_link(text, settings):
-                continue
-            for m in regex.finditer(text):
-                what, value = m.group("what"), m.group("value")
-                if not _resolve(content, what, value, context, settings["PATH"]):
-                    needle = "{%s}%s" % (what, value)
-                    line = line_of(content.source_path, needle, 0) or line_of(
-                        content.source_path, value.split("#")[0] or value, 1)
-                    kind = "post or page" if what == "filename" else "static file"
-                    error(content.source_path, line,
-                          f"broken link {needle}: no {kind} at that path "
-                          f"(paths are relative to this file, or to content/ with a leading /)")
+        for what, value in content.metadata.get("intrasite_links") or ():
+            if not _resolve(content, what, value, context, settings["PATH"]):
+                needle = "{%s}%s" % (what, value)
+                line = line_of(content.source_path, needle, 0) or line_of(
+                    content.source_path, value.split("#")[0] or value, 1)
+                kind = "post or page" if what == "filename" else "static file"
+                error(content.source_path, line,
+                      f"broken link {needle}: no {kind} at that path "
+                      f"(paths are relative to this file, or to content/ with a leading /)")
+
+
+def intrasite_links(texts, settings) -> list:
+    """The (what, value) of every intrasite link ({filename}x.md ...) in these HTML texts,
+    as Pelican's pattern finds them: for a reader's `intrasite_links` metadata."""
+    found = []
+    regex = None
+    for text in texts:
+        if not text or not may_link(text, settings):
+            continue
+        regex = regex or link_pattern(_link_regex(settings), settings)
+        found += [(m.group("what"), m.group("value")) for m in regex.finditer(text)]
+    return found
 
 
 class StopBuild(Exception):
@@ -198,18 +233,41 @@ class StopBuild(Exception):
     and no follow-on failure (two files written to one URL ...) hides the real cause."""
 
 
-def stop_if_errors(generators):
-    if _errors:
-        raise StopBuild(f"{len(_errors)} content error(s)")
+class ErrorCounter(logging.Handler):
+    """Counts the ERRORs logged during one build (Pelican's, a plugin's, a content
+    error); the build stops before writing when there are any once all is read."""
+
+    def __init__(self):
+        super().__init__(logging.ERROR)
+        self.count = 0
+
+    def emit(self, record):
+        self.count += 1
+
+    def stop_if_errors(self, generators):
+        if self.count:
+            raise StopBuild(f"{self.count} error(s)")
+
+    def detach(self, *args):
+        """At the end of its build: no longer counting, nor connected."""
+        logging.getLogger().removeHandler(self)
+        signals.all_generators_finalized.disconnect(self.stop_if_errors)
+        signals.finalized.disconnect(self.detach)
 
 
-def _connect_stop(pelican):
-    # connected here, after every plugin registered, so it runs after their receivers
-    signals.all_generators_finalized.connect(stop_if_errors)
+def _start_counting(pelican):
+    root = logging.getLogger()
+    for handler in [h for h in root.handlers if isinstance(h, ErrorCounter)]:
+        root.removeHandler(handler)  # a previous build's, in this process
+    counter = ErrorCounter()
+    root.addHandler(counter)
+    # connected now, after every plugin registered: it runs after their receivers
+    signals.all_generators_finalized.connect(counter.stop_if_errors, weak=False)
+    signals.finalized.connect(counter.detach, weak=False)
 
 
 def register():
     signals.article_generator_finalized.connect(_on_articles)
     signals.page_generator_finalized.connect(_on_pages)
     signals.all_generators_finalized.connect(check_links)
-    signals.initialized.connect(_connect_stop)
+    signals.initialized.connect(_start_counting)

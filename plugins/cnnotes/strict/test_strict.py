@@ -1,4 +1,4 @@
-"""The error registry other plugins report through."""
+"""The content errors other plugins report through, and the links check."""
 import os
 
 from cnnotes import strict
@@ -6,33 +6,38 @@ from cnnotes import strict
 
 def test_errors_are_path_line_message_and_deduplicated(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    strict.reset()
     post = tmp_path / "content" / "posts" / "x.md"
     post.parent.mkdir(parents=True)
     post.write_text("---\ntitle: x\nlab: nope\n---\n")
-    strict.error(str(post), 3, "unknown lab 'nope'")
-    strict.error(str(post), 3, "unknown lab 'nope'")
-    strict.error("/elsewhere/y.md", None, "no line")
-    assert [str(e) for e in strict.errors()] == [
+    with strict.collecting() as found:
+        strict.error(str(post), 3, "unknown lab 'nope'")
+        strict.error(str(post), 3, "unknown lab 'nope'")
+        strict.error("/elsewhere/y.md", None, "no line")
+    strict.error("/elsewhere/z.md", 1, "after")
+    assert [str(e) for e in found.errors] == [
         "content/posts/x.md:3: unknown lab 'nope'",
         "/elsewhere/y.md:1: no line",
     ]
-    strict.reset()
-    assert strict.errors() == []
+
+
+def test_errors_are_logged_at_error_level(caplog):
+    with caplog.at_level("ERROR"):
+        strict.error("a.md", 2, "bad")
+    assert [(r.levelname, r.getMessage()) for r in caplog.records] == [("ERROR", "a.md:2: bad")]
 
 
 def test_error_at_uses_front_matter_line(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    strict.reset()
 
     class Content:
         source_path = os.path.join(str(tmp_path), "a.md")
         front_matter_lines = {"title": 2, "lab": 5}
 
-    strict.error_at(Content, "lab", "bad lab")
-    strict.error_at(Content, "slug", "dup")
-    assert [str(e) for e in strict.errors()] == ["a.md:5: bad lab", "a.md:2: dup"]
-    strict.reset()
+    with strict.collecting() as found:
+        strict.error_at(Content, "lab", "bad lab")
+        strict.error_at(Content, "slug", "dup")
+        strict.error_at_key(Content.source_path, {"title": 3}, "lab", "in a reader")
+    assert [str(e) for e in found.errors] == ["a.md:5: bad lab", "a.md:2: dup", "a.md:3: in a reader"]
 
 
 def test_line_of(tmp_path):
@@ -51,7 +56,6 @@ def _check_links(tmp_path, monkeypatch, posts):
     from pelican.settings import DEFAULT_CONFIG
 
     monkeypatch.chdir(tmp_path)
-    strict.reset()
     content = tmp_path / "content"
     settings = dict(DEFAULT_CONFIG, PATH=str(content))
     articles = []
@@ -60,16 +64,16 @@ def _check_links(tmp_path, monkeypatch, posts):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("---\ntitle: t\n---\n\n" + html + "\n")
         metadata = {"title": "t", "summary": summary} if summary else {"title": "t"}
+        metadata["intrasite_links"] = strict.intrasite_links((html, summary), settings)
         articles.append(Article(html, metadata, settings=settings, source_path=str(path)))
     context = {"generated_content": {rel: a for rel, a in zip(posts, articles)},
                "static_content": {}}
     generator = SimpleNamespace(
         context=context, settings=settings, articles=articles, translations=[],
         hidden_articles=[], hidden_translations=[], drafts=[], drafts_translations=[])
-    strict.check_links([generator])
-    found = [str(e) for e in strict.errors()]
-    strict.reset()
-    return found
+    with strict.collecting() as found:
+        strict.check_links([generator])
+    return [str(e) for e in found.errors]
 
 
 BROKEN = ("broken link {filename}missing.md: no post or page at that path "

@@ -1,0 +1,161 @@
+"""What a build renders, kept on disk by the content hash of what it was made from.
+
+The contract, for every plugin that caches:
+
+- A `RenderCache(settings, namespace)` is an object of one reader, generator or build:
+  it holds no state but its folder, and nothing is shared through module globals.
+- `cache.get_or_make(key_parts, make)` returns what `make()` returns, a JSON value.
+  `key_parts` must name *everything* the result depends on besides the code: the
+  source text, the settings it reads, the files it reads (their digests). The key is
+  the SHA-256 of those parts, of the site's code (every file of the cnnotes package)
+  and of the versions of the renderers (Markdown, Pygments, nbconvert, Pelican). So an
+  entry can never be stale: when an input changes, the key does.
+- `make()` runs when no entry exists. An entry is written only when `make()` logged no
+  warning or error, so a problem is reported again at every build until it is fixed.
+- Entries of older code are removed when a cache for newer code is first opened; `make
+  clean` removes everything. Concurrent builds are safe: entries are written to a
+  temporary name and renamed into place.
+
+The folder is `<CACHE_PATH>/render/<namespace>/<code digest>/`; CACHE_PATH is Pelican's
+own setting, so plain `pelican` and `make html` share the cache.
+"""
+import contextlib
+import datetime
+import functools
+import hashlib
+import json
+import logging
+import os
+import shutil
+import tempfile
+from importlib import metadata
+
+RENDERERS = ("markdown", "pygments", "nbconvert", "nbformat", "pelican", "jinja2")
+
+
+@functools.lru_cache(maxsize=1)
+def code_digest() -> str:
+    """SHA-256 of every file of the cnnotes package and of the renderers' versions."""
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    digest = hashlib.sha256()
+    for folder, dirs, files in sorted(os.walk(package)):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__" and not d.startswith("."))
+        for name in sorted(files):
+            if name.endswith((".pyc", ".pyo")) or name.startswith("test_"):
+                continue
+            path = os.path.join(folder, name)
+            digest.update(os.path.relpath(path, package).encode() + b"\0")
+            with open(path, "rb") as f:
+                digest.update(f.read())
+    for name in RENDERERS:
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            digest.update(f"{name}={metadata.version(name)}\0".encode())
+    return digest.hexdigest()
+
+
+def text_digest(text) -> str:
+    """SHA-256 of a text or bytes, for key parts."""
+    return hashlib.sha256(text.encode("utf-8") if isinstance(text, str) else text).hexdigest()
+
+
+# Settings that say where or how a build runs, not what a document renders to.
+NOT_RENDERING = frozenset({"OUTPUT_PATH", "CACHE_PATH", "DEBUG", "JINJA_ENVIRONMENT", "LOG_FILTER",
+                           "WRITE_SELECTED", "DELETE_OUTPUT_DIRECTORY", "OUTPUT_RETENTION",
+                           "CACHE_CONTENT", "LOAD_CONTENT_CACHE", "CONTENT_CACHING_LAYER",
+                           "CHECK_MODIFIED_METHOD", "GZIP_CACHE", "PLUGINS", "PLUGIN_PATHS"})
+
+
+def _describe(value):
+    """value as plain JSON data that is the same in every process: an object other than
+    data (an extension, a slugify function) by its type's name."""
+    if isinstance(value, dict):
+        return {str(k): _describe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_describe(v) for v in value]
+    if isinstance(value, (set, frozenset)):
+        return sorted((_describe(v) for v in value), key=repr)
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    if isinstance(value, (datetime.date, datetime.time, os.PathLike)):
+        return str(value)
+    kind = type(value)
+    return f"<{kind.__module__}.{kind.__qualname__}>"
+
+
+def settings_key(settings) -> str:
+    """A digest of every setting a rendering may read, for key parts."""
+    plain = {k: v for k, v in settings.items() if k not in NOT_RENDERING}
+    return text_digest(json.dumps(_describe(plain), sort_keys=True, ensure_ascii=False))
+
+
+class _Warnings(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.records = []
+
+    def emit(self, record):
+        self.records.append(record)
+
+
+@contextlib.contextmanager
+def warnings_logged():
+    """`with warnings_logged() as seen:` the warnings and errors logged inside, in
+    seen.records (a result made with a warning is not kept)."""
+    seen = _Warnings()
+    root = logging.getLogger()
+    root.addHandler(seen)
+    try:
+        yield seen
+    finally:
+        root.removeHandler(seen)
+
+
+class RenderCache:
+    def __init__(self, settings, namespace: str):
+        root = settings.get("CACHE_PATH") or "cache"
+        self.parent = os.path.join(os.path.abspath(root), "render", namespace)
+        self.folder = os.path.join(self.parent, code_digest()[:16])
+        self.hits = self.misses = 0
+        self._prune_older_code()
+
+    def _prune_older_code(self):
+        if os.path.isdir(self.folder) or not os.path.isdir(self.parent):
+            return
+        for name in os.listdir(self.parent):
+            shutil.rmtree(os.path.join(self.parent, name), ignore_errors=True)
+
+    def key(self, key_parts) -> str:
+        return hashlib.sha256(json.dumps(key_parts, sort_keys=True, ensure_ascii=False,
+                                         default=str).encode("utf-8")).hexdigest()
+
+    def _path(self, key: str) -> str:
+        return os.path.join(self.folder, key[:2], key[2:] + ".json")
+
+    def get(self, key: str):
+        """The entry under key, or None."""
+        try:
+            with open(self._path(key), encoding="utf-8") as f:
+                return json.load(f)
+        except (OSError, ValueError):  # absent, or cut short by a crash: made again
+            return None
+
+    def put(self, key: str, value) -> None:
+        path = self._path(key)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".tmp-")
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(value, f, ensure_ascii=False)
+        os.replace(tmp, path)
+
+    def get_or_make(self, key_parts, make):
+        key = self.key(key_parts)
+        found = self.get(key)
+        if found is not None:
+            self.hits += 1
+            return found
+        self.misses += 1
+        with warnings_logged() as seen:
+            value = make()
+        if not seen.records:
+            self.put(key, value)
+        return value
