@@ -1,16 +1,15 @@
-"""strict.links gives exactly Pelican's link matches, from fewer places."""
+"""strict.links gives exactly the link pattern's own matches, from fewer places."""
 import random
 import re
-import types
 
-from pelican.contents import Content
 from pelican.settings import DEFAULT_CONFIG
 
+from cnnotes.strict import _link_regex
 from cnnotes.strict.links import LinkPattern, link_pattern, may_link
 
 SETTINGS = {"INTRASITE_LINK_REGEX": DEFAULT_CONFIG["INTRASITE_LINK_REGEX"]}
-# Pelican's own pattern, as its Content objects make it
-PELICAN = Content._get_intrasite_link_regex(types.SimpleNamespace(settings=SETTINGS))
+# the link pattern (Pelican's INTRASITE_LINK_REGEX in a quoted attribute), tried everywhere
+PELICAN = _link_regex(SETTINGS)
 
 TRICKY = [
     '<p>See <a href="{filename}a.md">a</a> and <img src=\'{static}/b c.png\'></p>',
