@@ -2,7 +2,10 @@
 
 One plain module: every value a plugin or the theme reads is here, with why.
 """
+import os
+
 from cnnotes.cjk.headings import HeadingIds  # the plugins are a package: `make deps` installs it
+from cnnotes.render_cache import TemplateBytecodeCache
 
 AUTHOR = "Cloud Native Notes"
 SITENAME = "Cloud Native Notes"
@@ -104,6 +107,15 @@ PLUGINS = [
 ]
 
 # --- theme --------------------------------------------------------------------
+JINJA_ENVIRONMENT = {
+    "trim_blocks": True,
+    "lstrip_blocks": True,
+    "extensions": [],
+    "auto_reload": False,  # templates do not change during a build: no stat at every include
+    # compiled templates kept between builds, by their source (Jinja's own cache)
+    "bytecode_cache": TemplateBytecodeCache(
+        os.path.join(os.path.dirname(os.path.abspath(__file__)), ".cache", "jinja")),
+}
 THEME_STATIC_DIR = "theme"
 MENU_PAGES = ("about",)  # page slugs shown in the header, in this order
 DELETE_OUTPUT_DIRECTORY = False  # tools/build.py always builds into a fresh dir

@@ -30,6 +30,8 @@ import shutil
 import tempfile
 from importlib import metadata
 
+from jinja2 import FileSystemBytecodeCache
+
 RENDERERS = ("markdown", "pygments", "nbconvert", "nbformat", "pelican", "jinja2")
 
 
@@ -159,3 +161,16 @@ class RenderCache:
         if not seen.records:
             self.put(key, value)
         return value
+
+
+class TemplateBytecodeCache(FileSystemBytecodeCache):
+    """Jinja's own compiled-template cache (keyed by each template's source), in a folder
+    made when first written: for JINJA_ENVIRONMENT["bytecode_cache"] in the settings."""
+
+    def __init__(self, directory):
+        self.folder = os.path.abspath(directory)
+        super().__init__(self.folder)
+
+    def dump_bytecode(self, bucket):
+        os.makedirs(self.folder, exist_ok=True)
+        super().dump_bytecode(bucket)
