@@ -87,12 +87,14 @@ SUMMARY_MAX_WORDS = 55       # Latin words in an automatic summary
 SUMMARY_MAX_CJK_CHARS = 140  # CJK characters in an automatic summary
 SUMMARY_END_SUFFIX = "…"
 SIDEBAR_TOC_MIN_HEADINGS = 3
+RENDER_WORKERS = None  # processes rendering ahead what the render cache lacks (None: cores - 1)
 
 # --- plugins ------------------------------------------------------------------
 PLUGIN_PATHS = []  # the plugins are the installed package cnnotes
 # Order matters only for strict (first: it collects the errors of the others).
 PLUGINS = [
     "cnnotes.strict",
+    "cnnotes.render_cache",  # renders ahead in worker processes what the cache lacks
     "cnnotes.front_matter",
     "cnnotes.cjk",
     "cnnotes.bilingual",

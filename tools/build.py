@@ -162,16 +162,17 @@ def make_readable(tree: str) -> None:
 
 
 def disconnect_plugins():
-    """Disconnect every receiver from Pelican's signals.
+    """Disconnect every receiver from Pelican's signals and the plugins' own (blinker's
+    named signals).
 
     Signals are process-wide: without this, a second build in the same process
     (tests, tools) would still run the plugins of the first one, even ones its
     PLUGINS no longer lists. Each build's plugins connect again in register().
     """
-    from blinker import Signal
+    from blinker import Signal, default_namespace
     from pelican.plugins import signals
 
-    for value in vars(signals).values():
+    for value in [*vars(signals).values(), *default_namespace.values()]:
         if isinstance(value, Signal):
             for receiver in list(value.receivers_for(Signal.ANY)):
                 value.disconnect(receiver)

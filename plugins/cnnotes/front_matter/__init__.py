@@ -187,6 +187,7 @@ class FrontMatterMarkdownReader(BaseReader):
 
     enabled = True
     file_extensions = MARKDOWN_EXTENSIONS
+    prerenderer = None  # cnnotes.render_cache.pool: workers rendering ahead into the cache
 
     def _markdown(self):
         if getattr(self, "_md", None) is None:
@@ -218,14 +219,37 @@ class FrontMatterMarkdownReader(BaseReader):
         metadata.update(doc["text"])
         return metadata
 
+    def key_parts(self, source_path, text) -> list:
+        """What a file's rendering depends on, besides the code (render_cache)."""
+        self._cache()
+        return ["markdown", self._settings_key, extension_keys(self.settings, text),
+                os.path.relpath(source_path, self.settings["PATH"]), text]
+
+    def missing(self, source_path) -> bool:
+        """Whether the render cache lacks this file's rendering."""
+        with open(source_path, encoding="utf-8") as f:
+            return not self._cache().has(self.key_parts(source_path, f.read()))
+
+    @staticmethod
+    def render_ahead(settings, paths):
+        """In a worker process: put these files' renderings into the render cache."""
+        reader = FrontMatterMarkdownReader(settings)
+        for path in paths:
+            with open(path, encoding="utf-8") as f:
+                text = f.read()
+            try:
+                reader._cache().get_or_make(reader.key_parts(path, text), lambda: reader.render(path, text))
+            except DocumentError:
+                pass  # the build reports it when it reads the file
+
     def read(self, source_path):
+        if self.prerenderer is not None:
+            self.prerenderer.claim(source_path)
         with open(source_path, encoding="utf-8") as f:
             text = f.read()
-        cache = self._cache()
-        key_parts = ["markdown", self._settings_key, extension_keys(self.settings, text),
-                     os.path.relpath(source_path, self.settings["PATH"]), text]
         try:
-            doc = cache.get_or_make(key_parts, lambda: self.render(source_path, text))
+            doc = self._cache().get_or_make(self.key_parts(source_path, text),
+                                            lambda: self.render(source_path, text))
         except DocumentError as e:
             strict.error(source_path, e.line, e.message)
             return "", {"status": "skip", "title": os.path.basename(source_path)}

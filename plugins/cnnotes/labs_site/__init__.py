@@ -39,6 +39,7 @@ from cnnotes import strict
 from cnnotes.bilingual.localized import add_menu_entry, localized_url, ui_langs, write_localized
 
 from cnnotes.labs_site import caption, data, record_tag, tag
+from cnnotes.labs_site.data import LabsData, labs_of
 from cnnotes.labs_site.caption import PAGE
 from cnnotes.labs_site.markdown_ext import LabTagExtension
 from cnnotes.labs_site.strings import duration, lab_t
@@ -52,26 +53,6 @@ MARKDOWN_SUFFIXES = (".md", ".markdown", ".mkd", ".mdown")
 RENDERED_MARKERS = ('class="lab-step"', 'class="lab-record"')
 TAG_MARKERS = (*RENDERED_MARKERS, 'class="lab-step-error"')
 
-class LabsData:
-    """The labs of one build, {name: LabInfo}, read when first asked for."""
-
-    def __init__(self, settings):
-        self.settings = settings
-        self._labs = None
-        self._digest = None
-
-    def __call__(self) -> dict:
-        if self._labs is None:
-            self._labs = data.load_all(self.settings)
-        return self._labs
-
-    def digest(self) -> str:
-        """A digest of every lab's files (lab.md, record.json ...): what lab tags show."""
-        if self._digest is None:
-            self._digest = data.labs_digest(self.settings)
-        return self._digest
-
-
 class SiteLabExtension(LabTagExtension):
     """The lab tags' Markdown extension, with what the render cache and the readers ask
     of the site's extensions (see cnnotes.front_matter)."""
@@ -81,14 +62,6 @@ class SiteLabExtension(LabTagExtension):
 
     def finish_document(self, html, metadata, source_path):
         return finish_document(self.settings, self.labs(), html, metadata, source_path)
-
-
-def labs_of(settings) -> LabsData:
-    """The LabsData of this build (the one the Markdown extension holds)."""
-    for ext in settings.get("MARKDOWN", {}).get("extensions", []):
-        if isinstance(ext, SiteLabExtension):
-            return ext.labs
-    return LabsData(settings)
 
 
 def page_path(name=None):
@@ -228,7 +201,7 @@ class LabsGenerator(Generator):
             (p for (n, _), p in self.posts.items() if n == name), None)
 
     def generate_output(self, writer):
-        from cnnotes.labs_site.transcript import never_run_notebook, to_html
+        from cnnotes.labs_site.transcript import notebook_of, to_html
 
         langs = ui_langs(self.settings)
         rows = {lang: [] for lang in langs}
@@ -243,7 +216,7 @@ class LabsGenerator(Generator):
             if info.lab is None:
                 log.warning("labs_site: %s is malformed, no transcript page: %s", name, info.error)
                 continue
-            nb = info.transcript if info.transcript is not None else never_run_notebook(info)
+            nb = notebook_of(info)
             write_localized(self, writer, "lab", page_path(name),
                             each=lambda lang, name=name, info=info: {
                                 "lab_box": box(info, lang, self.settings),
@@ -257,6 +230,10 @@ def get_generators(pelican):
 
 
 def register():
+    from cnnotes.labs_site.transcript import prerender_tasks as transcripts_ahead
+    from cnnotes.render_cache.pool import prerender_tasks
+
+    prerender_tasks.connect(transcripts_ahead)
     signals.initialized.connect(initialized)
     signals.generator_init.connect(add_helpers)
     signals.get_generators.connect(get_generators)

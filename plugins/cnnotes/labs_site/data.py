@@ -144,3 +144,31 @@ def labs_digest(settings) -> str:
                         and ".cache" not in p.parts):
             parts.append(f"{f.relative_to(d.parent)}\0{text_digest(f.read_bytes())}")
     return text_digest("\n".join(parts))
+
+
+class LabsData:
+    """The labs of one build, {name: LabInfo}, read when first asked for."""
+
+    def __init__(self, settings):
+        self.settings = settings
+        self._labs = None
+        self._digest = None
+
+    def __call__(self) -> dict:
+        if self._labs is None:
+            self._labs = load_all(self.settings)
+        return self._labs
+
+    def digest(self) -> str:
+        """A digest of every lab's files (lab.md, record.json ...): what lab tags show."""
+        if self._digest is None:
+            self._digest = labs_digest(self.settings)
+        return self._digest
+
+
+def labs_of(settings) -> LabsData:
+    """The LabsData of this build: the one the lab tags' Markdown extension holds."""
+    for ext in settings.get("MARKDOWN", {}).get("extensions", []):
+        if isinstance(getattr(ext, "labs", None), LabsData):
+            return ext.labs
+    return LabsData(settings)

@@ -20,15 +20,46 @@ def never_run_notebook(info):
     return never_run_transcript(info.lab)
 
 
+def transcript_key(nb, settings) -> list:
+    import json
+
+    from cnnotes.render_cache import settings_key, text_digest
+
+    return ["transcript", settings_key(settings), text_digest(json.dumps(nb, sort_keys=True, default=str))]
+
+
 def to_html(nb, settings) -> str:
     """The transcript as HTML. nbconvert takes most of a second per lab, so the render
     cache keeps the result for the same notebook (and code and settings)."""
-    import json
+    from cnnotes.render_cache import RenderCache
 
-    from cnnotes.render_cache import RenderCache, settings_key, text_digest
+    return RenderCache(settings, "labs").get_or_make(transcript_key(nb, settings), lambda: _to_html(nb, settings))
 
-    key = ["transcript", settings_key(settings), text_digest(json.dumps(nb, sort_keys=True, default=str))]
-    return RenderCache(settings, "labs").get_or_make(key, lambda: _to_html(nb, settings))
+
+def notebook_of(info):
+    return info.transcript if info.transcript is not None else never_run_notebook(info)
+
+
+def render_all(settings):
+    """In a worker process: every lab's transcript page body into the render cache."""
+    from cnnotes.labs_site.data import load_all
+
+    for info in load_all(settings).values():
+        if info.lab is not None:
+            to_html(notebook_of(info), settings)
+
+
+def prerender_tasks(settings):
+    """cnnotes.render_cache.pool's signal: render the transcripts ahead when the cache
+    lacks one of them."""
+    from cnnotes.labs_site.data import labs_of
+    from cnnotes.render_cache import RenderCache
+
+    cache = RenderCache(settings, "labs")
+    if any(info.lab is not None and not cache.has(transcript_key(notebook_of(info), settings))
+           for info in labs_of(settings)().values()):
+        return [render_all]
+    return []
 
 
 def _to_html(nb, settings) -> str:

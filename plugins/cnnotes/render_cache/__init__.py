@@ -18,6 +18,9 @@ The contract, for every plugin that caches:
 
 The folder is `<CACHE_PATH>/render/<namespace>/<code digest>/`; CACHE_PATH is Pelican's
 own setting, so plain `pelican` and `make html` share the cache.
+
+As a plugin (`cnnotes.render_cache` in PLUGINS), it also renders ahead, in worker
+processes, what a build is about to read and the cache lacks (pool.py).
 """
 import contextlib
 import datetime
@@ -149,6 +152,9 @@ class RenderCache:
             json.dump(value, f, ensure_ascii=False)
         os.replace(tmp, path)
 
+    def has(self, key_parts) -> bool:
+        return os.path.exists(self._path(self.key(key_parts)))
+
     def get_or_make(self, key_parts, make):
         key = self.key(key_parts)
         found = self.get(key)
@@ -174,3 +180,13 @@ class TemplateBytecodeCache(FileSystemBytecodeCache):
     def dump_bytecode(self, bucket):
         os.makedirs(self.folder, exist_ok=True)
         super().dump_bytecode(bucket)
+
+
+def register():
+    from pelican import signals
+
+    from cnnotes.render_cache.pool import start_prerendering, stop_prerendering
+
+    signals.article_generator_preread.connect(start_prerendering)
+    signals.page_generator_preread.connect(start_prerendering)
+    signals.all_generators_finalized.connect(stop_prerendering)

@@ -1,0 +1,149 @@
+"""Rendering ahead, in other processes, what the render cache does not hold yet.
+
+A clean build renders every document. With more than one core, worker processes
+(started with spawn, never fork) put documents and lab transcripts into the render cache
+while Pelican reads; the reader then finds them there. The contract:
+
+- A reader class that can render ahead has `render_ahead(settings, paths)`, a static
+  method that puts each file's rendering into the cache, and `missing(path) -> bool`,
+  whether the cache lacks it. When a generator starts reading, the files its readers
+  lack are shared out: the workers take chunks from the end of Pelican's order, the
+  build's own process reads from the start, and before reading a file it calls
+  `claim(path)`: it waits for the chunk that holds the file if a worker took it, and
+  takes the chunk back if none did.
+- Plugins add other work through the `prerender_tasks` signal: `receiver(settings) ->
+  [task, ...]`, a task being a picklable callable `task(settings)` that puts results into
+  the cache.
+- A worker gets the settings pickled, and gives back nothing but the cache's files: a
+  result made with a warning is not kept, so the build makes it again itself and shows
+  the warning. A build with workers therefore writes what a build without them writes.
+"""
+import logging
+import multiprocessing
+import os
+import pickle
+from concurrent.futures import ProcessPoolExecutor
+
+from blinker import signal
+
+prerender_tasks = signal("cnnotes.prerender_tasks")
+MIN_DOCUMENTS = 24  # fewer missing documents than this: starting a worker costs more
+CHUNKS_PER_WORKER = 8
+
+
+def _quiet_worker():
+    logging.getLogger().addHandler(logging.NullHandler())  # the build reports, not workers
+
+
+def _render_chunk(settings_blob, reader_class, paths):
+    reader_class.render_ahead(pickle.loads(settings_blob), paths)
+
+
+def _run_task(settings_blob, task):
+    task(pickle.loads(settings_blob))
+
+
+def workers_wanted(settings) -> int:
+    """Worker processes beside the build's own: RENDER_WORKERS, else one per other core."""
+    if settings.get("RENDER_WORKERS") is not None:
+        return max(0, int(settings["RENDER_WORKERS"]))
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return max(0, cores - 1)
+
+
+class Prerenderer:
+    """The workers of one generator's reading, and which chunk of files each future holds."""
+
+    def __init__(self, settings, workers):
+        self.settings = settings
+        self.workers = workers
+        self.executor = None
+        self.chunk_of = {}     # path -> future of the chunk holding it
+        self.paths_of = {}     # future -> its paths
+        self.ahead = 0         # files a worker rendered before the build read them
+        self.taken_back = 0    # files shared out that the build rendered itself
+
+    def _executor(self):
+        if self.executor is None:
+            self.blob = pickle.dumps(self.settings)
+            self.executor = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
+                                                initializer=_quiet_worker)
+        return self.executor
+
+    def start(self, reader_class, paths, tasks=()):
+        """Share out paths (in Pelican's order) and run the tasks; False: not worth it."""
+        if self.workers < 1 or len(paths) < MIN_DOCUMENTS:
+            return False
+        executor = self._executor()
+        for task in tasks:
+            executor.submit(_run_task, self.blob, task)
+        size = max(1, len(paths) // (self.workers * CHUNKS_PER_WORKER * 2))
+        chunks = [paths[i:i + size] for i in range(0, len(paths), size)]
+        for chunk in reversed(chunks):  # the workers start from the end
+            future = executor.submit(_render_chunk, self.blob, reader_class, chunk)
+            self.paths_of[future] = chunk
+            for path in chunk:
+                self.chunk_of[path] = future
+        return True
+
+    def claim(self, path):
+        """Before reading path: its rendering is in the cache, or it is the caller's to make."""
+        future = self.chunk_of.pop(path, None)
+        if future is None:
+            return
+        if future.cancel():  # no worker started it: the caller renders the whole chunk
+            for other in self.paths_of.pop(future, ()):
+                self.chunk_of.pop(other, None)
+                self.taken_back += 1
+            return
+        try:
+            future.result()
+            self.ahead += 1
+        except Exception:  # noqa: BLE001 - the caller renders it and reports what is wrong
+            pass
+
+    def close(self):
+        if self.executor is not None:
+            self.executor.shutdown(wait=True, cancel_futures=True)
+            self.executor = None
+        self.chunk_of.clear()
+        self.paths_of.clear()
+
+
+def start_prerendering(generator):
+    """article_generator_preread / page_generator_preread: at a generator's first read,
+    the files its readers lack go to workers, with the plugins' tasks (the articles'
+    generator only)."""
+    readers = [r for r in generator.readers.readers.values() if hasattr(r, "render_ahead")]
+    if not readers or any(r.prerenderer is not None for r in readers):
+        return
+    prerenderer = Prerenderer(generator.settings, workers_wanted(generator.settings))
+    for reader in readers:
+        reader.prerenderer = prerenderer
+    if prerenderer.workers < 1:
+        return
+    settings = generator.settings
+    paths_key = "ARTICLE" if hasattr(generator, "articles") else "PAGE"
+    files = generator.get_files(settings[f"{paths_key}_PATHS"], exclude=settings[f"{paths_key}_EXCLUDES"])
+    by_class = {}
+    for rel in files:
+        reader = generator.readers.readers.get(os.path.splitext(rel)[1][1:])
+        path = os.path.join(generator.path, rel)
+        if reader in readers and reader.missing(path):
+            by_class.setdefault(type(reader), []).append(path)
+    tasks = []
+    if paths_key == "ARTICLE":
+        for _, found in prerender_tasks.send(settings):
+            tasks += found or []
+    for reader_class, paths in by_class.items():
+        if prerenderer.start(reader_class, paths, tasks):
+            tasks = []
+
+
+def stop_prerendering(generators):
+    """all_generators_finalized: every worker has stopped before anything is written."""
+    for generator in generators:
+        readers = getattr(generator, "readers", None)
+        for reader in (readers.readers.values() if readers is not None else ()):
+            if getattr(reader, "prerenderer", None) is not None:
+                reader.prerenderer.close()
