@@ -53,8 +53,8 @@ publish: deps ## Build for publishing with publishconf.py (absolute URLs, feeds)
 serve: deps ## Build, serve on http://127.0.0.1:8000 (HOST= PORT=), rebuild and reload on changes
 	$(PY) -m tools.serve --host $(HOST) --port $(PORT)
 
-clean: ## Remove output/ and build caches
-	rm -rf output output.* .cache/pelican
+clean: ## Remove output/ and the build's caches (rendered documents, compiled templates)
+	rm -rf output output.* .cache/pelican .cache/jinja
 
 # --- authoring ------------------------------------------------------------
 

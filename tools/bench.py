@@ -191,8 +191,8 @@ class Setup:
     def clean(self, what):
         """As `make clean`: no output, and for ours no render cache."""
         paths = [self.out[what], os.path.join(self.corpus, "hugo", "resources")]
-        if what == "ours":
-            paths += [self.ours_cache, *glob.glob(self.out["ours"] + ".*")]
+        if what == "ours":  # as `make clean`: its compiled templates too
+            paths += [self.ours_cache, os.path.join(ROOT, ".cache", "jinja"), *glob.glob(self.out["ours"] + ".*")]
         for path in paths:
             shutil.rmtree(path, ignore_errors=True)
 

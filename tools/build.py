@@ -134,19 +134,23 @@ def _exchange(a: str, b: str) -> bool:
         return False
 
 
-def swap_into_place(new_dir: str, final_dir: str) -> None:
-    """Put new_dir at final_dir, atomically where the kernel can; the old tree is removed."""
+def swap_into_place(new_dir: str, final_dir: str) -> str | None:
+    """Put new_dir at final_dir, atomically where the kernel can. Returns where the old
+    tree now is (for the caller to remove), or None when there was none."""
     if not os.path.isdir(final_dir):
         os.rename(new_dir, final_dir)
-        return
+        return None
     if _exchange(new_dir, final_dir):
-        shutil.rmtree(new_dir, ignore_errors=True)  # the old tree, now at new_dir's path
-        return
+        return new_dir  # the old tree, now at new_dir's path
     old = tempfile.mkdtemp(prefix=os.path.basename(final_dir) + ".old-", dir=os.path.dirname(final_dir))
     os.rmdir(old)
     os.rename(final_dir, old)
     os.rename(new_dir, final_dir)
-    shutil.rmtree(old, ignore_errors=True)
+    return old
+
+
+def remove_tree(path):
+    shutil.rmtree(path, ignore_errors=True)
 
 
 def make_readable(tree: str) -> None:
@@ -192,11 +196,13 @@ def _read_settings(settings_file, overrides):
         raise BuildFailed([f"{where}: cannot read settings: {type(exc).__name__}: {exc}"]) from None
 
 
-def build(settings_file="pelicanconf.py", overrides=None, quiet=True, cache=DEFAULT_CACHE):
+def build(settings_file="pelicanconf.py", overrides=None, quiet=True, cache=DEFAULT_CACHE,
+          discard=remove_tree):
     """Build the site; return the output path. Raises BuildFailed listing every error.
 
     cache: the render cache's folder (Pelican's CACHE_PATH); None: a fresh one, removed
-    after the build, so everything is rendered."""
+    after the build, so everything is rendered. discard(path) removes the output the new
+    one replaced (tools.serve does it after telling the browser)."""
     from pelican import Pelican
 
     from cnnotes.strict import StopBuild
@@ -230,8 +236,10 @@ def build(settings_file="pelicanconf.py", overrides=None, quiet=True, cache=DEFA
         if collector.errors:
             raise BuildFailed(collector.errors)
         make_readable(tmp)
-        swap_into_place(tmp, final)
+        old = swap_into_place(tmp, final)
         tmp = None
+        if old is not None:
+            discard(old)
         done = " ".join(chatter.getvalue().split())
         if done and not quiet:
             print(done)

@@ -125,8 +125,9 @@ def builder_main(options):
             os.close(read_end)
             os.dup2(os.open(os.devnull, os.O_WRONLY), 1)  # its "Done" line: not into the answers
             start = time.monotonic()
+            replaced = []  # the previous output: removed once the answer is out
             try:
-                out = build.build(settings_file, overrides, quiet=False)
+                out = build.build(settings_file, overrides, quiet=False, discard=replaced.append)
                 result = {"ok": True, "errors": [], "output": out}
             except build.BuildFailed as failed:
                 result = {"ok": False, "errors": failed.errors}
@@ -135,13 +136,15 @@ def builder_main(options):
             result["took"] = time.monotonic() - start
             with os.fdopen(write_end, "w") as f:
                 f.write(json_lib.dumps(result))
+            for path in replaced:
+                build.remove_tree(path)
             os._exit(0)
         os.close(write_end)
         with os.fdopen(read_end) as f:
             answer = f.read()
-        os.waitpid(pid, 0)
         out.write((answer or json_lib.dumps({"ok": False, "errors": ["the build process died"]})) + "\n")
         out.flush()
+        os.waitpid(pid, 0)  # after the answer: the child removes the replaced output meanwhile
     return 0
 
 
