@@ -1,5 +1,5 @@
 """Helpers for tests that cannot use tests/conftest.py's fixtures (plugins/*/test_*.py):
-import them as `from tests.helpers import run_build, shown` (`.` is on pytest's pythonpath).
+import them as `from tests.helpers import run_build, shown` (`python -m pytest` from the top folder).
 """
 import os
 from pathlib import Path
