@@ -60,12 +60,13 @@ class Prerenderer:
         self.executor = None
         self.chunk_of = {}     # path -> future of the chunk holding it
         self.paths_of = {}     # future -> its paths
+        # the settings as the build started reading (before it loads more into them)
+        self.blob = pickle.dumps(settings)
         self.ahead = 0         # files a worker rendered before the build read them
         self.taken_back = 0    # files shared out that the build rendered itself
 
     def _executor(self):
         if self.executor is None:
-            self.blob = pickle.dumps(self.settings)
             self.executor = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
                                                 initializer=_quiet_worker)
         return self.executor
