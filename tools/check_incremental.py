@@ -1,12 +1,13 @@
-"""Check the build cache on a bench corpus: random edits, each followed by an incremental
-build that must equal a build without any cache, byte for byte.
+"""Check the render cache on a bench corpus: random edits, each followed by a build with
+the cache the previous builds left, which must equal a build without any cache, byte for
+byte (a cache key that misses an input would show here).
 
     python -m tools.check_incremental [--posts 100] [--edits 20] [--seed 7]
 
-plugins/build_cache/test_incremental.py checks one of each kind of edit on the small
-fixture site in `make test`; this walks many more, on the corpus `make bench` uses
-(translations, labs, PDFs, links between posts), for a change to the cache's rules.
-Exit status 1 and the differing files when a build differs.
+tools/test_check_incremental.py runs a few edits in `make test`; this walks many more, on
+the corpus `make bench` uses (translations, labs, PDFs, links between posts), for a
+change to what a rendering depends on. Exit status 1 and the differing files when a
+build differs.
 """
 from __future__ import annotations
 

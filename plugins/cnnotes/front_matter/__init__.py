@@ -131,7 +131,7 @@ class DocumentError(ValueError):
 
 def render_document(text, settings, md, is_page, filename=""):
     """What reading a Markdown file gives, as plain data (no Pelican object, so the
-    build cache can keep it and other processes can make it): front matter with its
+    render cache can keep it and worker processes can make it): front matter with its
     lines, the rendered body, its TOC, the `{% %}` tags left unrendered, and the
     rendered `summary:` (inline). Raises DocumentError for a content error."""
     try:
