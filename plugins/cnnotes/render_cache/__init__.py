@@ -35,23 +35,34 @@ from importlib import metadata
 
 from jinja2 import FileSystemBytecodeCache
 
-RENDERERS = ("markdown", "pygments", "nbconvert", "nbformat", "pelican", "jinja2")
+RENDERERS = ("markdown", "pygments", "nbconvert", "nbformat", "pelican", "jinja2", "pyyaml", "lxml")
+
+
+def _code_files():
+    """Every file of the cnnotes package, and the harness's own modules (labs/*.py: the
+    lab format and transcripts that lab tags and pages show)."""
+    from labs import format as lab_format
+
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    for folder, dirs, files in sorted(os.walk(package)):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__" and not d.startswith("."))
+        for name in sorted(files):
+            if not name.endswith((".pyc", ".pyo")) and not name.startswith("test_"):
+                yield os.path.join(folder, name), os.path.relpath(os.path.join(folder, name), package)
+    harness = os.path.dirname(os.path.abspath(lab_format.__file__))
+    for name in sorted(os.listdir(harness)):
+        if name.endswith(".py") and not name.startswith("test_"):
+            yield os.path.join(harness, name), f"labs/{name}"
 
 
 @functools.lru_cache(maxsize=1)
 def code_digest() -> str:
-    """SHA-256 of every file of the cnnotes package and of the renderers' versions."""
-    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    """SHA-256 of the site's code (_code_files) and of the renderers' versions."""
     digest = hashlib.sha256()
-    for folder, dirs, files in sorted(os.walk(package)):
-        dirs[:] = sorted(d for d in dirs if d != "__pycache__" and not d.startswith("."))
-        for name in sorted(files):
-            if name.endswith((".pyc", ".pyo")) or name.startswith("test_"):
-                continue
-            path = os.path.join(folder, name)
-            digest.update(os.path.relpath(path, package).encode() + b"\0")
-            with open(path, "rb") as f:
-                digest.update(f.read())
+    for path, name in _code_files():
+        digest.update(name.encode() + b"\0")
+        with open(path, "rb") as f:
+            digest.update(f.read())
     for name in RENDERERS:
         with contextlib.suppress(metadata.PackageNotFoundError):
             digest.update(f"{name}={metadata.version(name)}\0".encode())
