@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.site.test_strict_build import GOOD
 from tools.build import BuildFailed, build
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -86,13 +87,6 @@ def test_a_warm_build_writes_what_a_clean_build_writes(tmp_path):
 
 # --- a failed build never touches output/ ---------------------------------------------------
 
-GOOD = """---
-title: Good post
-date: 2016-07-19 10:00
-lang: en
----
-Fine.
-"""
 FAILURES = {
     "a content error": {"posts/bad.md": "---\ntitle: Bad date\ndate: 2016-13-45\nlang: en\n---\nx\n"},
     "a template that raises": {"theme": "{{ raise_here() }}"},
