@@ -107,7 +107,7 @@ What I read during week 17 of 2016 (2016-04-25 to 2016-05-01).
 
 ## go
 
-- [Fetched \\[title\\] &lt;b&gt;](https://go.example/perf) — zero-copy
+- [Fetched \\[title\\] &lt;b>](https://go.example/perf) — zero-copy
 
 ## Other
 
