@@ -9,6 +9,10 @@ this plugin fills in, for each article and page:
   without TOC, `[TOC]` or `{% %}` tags.
 - `reading_time` (minutes), `cjk_chars`, `word_count`.
 
+It also adds a Markdown extension (line_join.py) that drops a line break between two
+CJK characters, so a hard-wrapped Chinese paragraph reads as one line: in the post,
+and in everything made from its HTML (summary, feeds, search text, social card).
+
 Both are kept in the build cache with the post (build_cache.derived, and the post's
 snapshot: build_cache.snapshots), and computed in the processes that read posts for a
 clean build (build_cache.prerender).
@@ -18,6 +22,7 @@ from pelican.contents import Article, Page
 
 from cnnotes import build_cache
 
+from .line_join import CjkLineJoinExtension
 from .reading_time import count_content, reading_minutes
 from .summary import clean, summarize
 
@@ -50,7 +55,16 @@ def add_summary_and_reading_time(content):
     content.reading_time = reading_minutes(content.cjk_chars, content.word_count)
 
 
+def add_line_join(pelican):
+    """Every Markdown converter the readers make joins hard-wrapped CJK lines."""
+    md = pelican.settings.setdefault("MARKDOWN", {})
+    extensions = md.setdefault("extensions", [])
+    if not any(isinstance(e, CjkLineJoinExtension) for e in extensions):
+        extensions.append(CjkLineJoinExtension())
+
+
 def register():
+    signals.initialized.connect(add_line_join)
     signals.content_object_init.connect(add_summary_and_reading_time)
     # it only sets values on the object, from its own HTML: kept in its snapshot
     build_cache.snapshot_safe(add_summary_and_reading_time)
