@@ -5,7 +5,8 @@
     feeds/tags/<tag>.atom.xml
 
 Entries carry the summary (never a TOC, `[TOC]` or `{% %}` tag) and the full
-content without its table of contents (its links only work on the page).
+content without its table of contents (its links only work on the page), every
+link and image URL in them absolute (absolute.py).
 Pelican's own feeds are switched off in pelicanconf.py.
 """
 import datetime
@@ -23,6 +24,7 @@ from pelican.utils import set_date_tzinfo
 from cnnotes import build_cache
 from cnnotes.bilingual.localized import ui_langs
 from cnnotes.cjk.summary import clean
+from cnnotes.feeds.absolute import absolute_urls
 
 
 EMPTY_FEED_DATE = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
@@ -150,7 +152,7 @@ class FeedsGenerator(Generator):
         tz = settings.get("TIMEZONE")
         for a in items:
             link = urljoin(base, a.url)
-            summary = a.summary or None
+            summary = absolute_urls(a.summary or None, link)  # read away from the site
             feed.add_item(
                 entry_key=id(a),
                 title=a.title,
@@ -158,7 +160,8 @@ class FeedsGenerator(Generator):
                 unique_id=get_tag_uri(link, a.date),
                 description=summary,
                 # a post whose <entry> another feed already wrote needs no content again
-                content=None if id(a) in self._entries else feed_content(a, settings.get("SITEURL", "")),
+                content=None if id(a) in self._entries else absolute_urls(
+                    feed_content(a, settings.get("SITEURL", "")), link),
                 categories=[t.name for t in getattr(a, "tags", []) or []] or None,
                 author_name=getattr(getattr(a, "author", None), "name", None)
                 or settings.get("AUTHOR"),

@@ -29,6 +29,7 @@ from cnnotes import strict
 
 from .fields import FieldError, to_metadata
 from .liquid import LiquidFallbackExtension
+from .problems import every_problem
 from .yaml_meta import FrontMatterError, parse, split
 
 MARKDOWN_EXTENSIONS = ["md", "markdown", "mkd", "mdown"]
@@ -194,7 +195,11 @@ class FrontMatterMarkdownReader(BaseReader):
                 with build_cache.watch_warnings() as warned:
                     doc = self.render(source_path, text)
             except DocumentError as e:
-                strict.error(source_path, e.line, e.message)
+                # every front-matter problem of the file at once (else the one met first)
+                for line, message in every_problem(text, self.settings,
+                                                   in_page_paths(source_path, self.settings),
+                                                   os.path.basename(source_path)) or [(e.line, e.message)]:
+                    strict.error(source_path, line, message)
                 return "", {"status": "skip", "title": os.path.basename(source_path)}
             if cache is not None and not warned:
                 cache.put(source_path, key, doc)

@@ -14,8 +14,12 @@ directory. `line` is 1-based (None or 0 when unknown). Report, don't raise:
 the build goes on, so one run lists every error.
 
 This plugin checks, after all content is read: duplicate slugs within one
-language, and `{filename}` / `{static}` / `{attach}` links that point nowhere.
-The front-matter reader reports bad dates and unknown languages.
+language (reported at the newer file, naming both), and `{filename}` / `{static}` /
+`{attach}` links that point nowhere: Markdown image and link targets written as
+`/images/x.png`, `x.png` or `x.md` become such links (targets.py), so they are
+checked too. The front-matter reader reports bad dates and unknown languages; a
+link to a file with errors of its own is not reported again (one cause, one message).
+Pelican's own warnings are shown in the same `path:line: message` form (pelican_log.py).
 
 When errors were reported by the time all content is read (after every
 plugin's `all_generators_finalized` receiver), `StopBuild` ends the build
@@ -29,6 +33,8 @@ from urllib.parse import unquote, urlparse
 from pelican import signals
 
 from cnnotes.strict.links import link_pattern, may_link
+from cnnotes.strict.pelican_log import install_filters, release
+from cnnotes.strict.targets import LocalTargetsExtension
 
 
 @dataclass(frozen=True)
@@ -67,6 +73,12 @@ def error_at(content, key: str, message: str) -> None:
     error(content.source_path, lines.get(key) or lines.get("title") or 1, message)
 
 
+def has_errors(path: str) -> bool:
+    """Whether an error was recorded for the file at `path`."""
+    shown = display_path(path)
+    return any(e.path == shown for e in _errors)
+
+
 def errors() -> list[ContentError]:
     return list(_errors)
 
@@ -77,14 +89,19 @@ def reset() -> None:
 
 
 def line_of(path: str, needle: str, default: int = 1) -> int:
-    """1-based line of the first occurrence of `needle` in the file at `path`."""
+    """1-based line of the first occurrence of `needle` in the file at `path`: as a
+    whole link target (`](needle`, `"needle`, `'needle`, `<needle`) if it is one
+    somewhere, else anywhere (so `x.png` is not found inside `/images/x.png`)."""
     try:
         with open(path, encoding="utf-8") as f:
-            for number, line in enumerate(f, 1):
-                if needle in line:
-                    return number
-    except OSError:
-        pass
+            lines = f.readlines()
+    except (OSError, UnicodeDecodeError):
+        return default
+    for targets in ([f"]({needle}", f'"{needle}', f"'{needle}", f"<{needle}", f"]: {needle}"],
+                    [needle]):
+        for number, line in enumerate(lines, 1):
+            if any(t in line for t in targets):
+                return number
     return default
 
 
@@ -106,20 +123,45 @@ def _all_pages(generator):
     ]
 
 
+def _age(content):
+    """Sort key, oldest first: the post's date, then the file's modification time."""
+    date = getattr(content, "date", None)
+    try:
+        stamp = os.stat(content.source_path).st_mtime
+    except OSError:
+        stamp = 0.0
+    return (date.timestamp() if date is not None and hasattr(date, "timestamp") else 0.0,
+            stamp, content.source_path)
+
+
+def _slug_line(content) -> int:
+    lines = getattr(content, "front_matter_lines", None) or {}
+    return lines.get("slug") or lines.get("title") or 1
+
+
 def check_duplicate_slugs(contents, kind: str) -> None:
-    """Two files with one slug in one language would share a URL and break translations."""
-    seen = {}
-    for content in sorted(contents, key=lambda c: c.source_path):
+    """Two files with one slug in one language would share a URL and break translations.
+    One message per extra file, at the newer file's `slug` (or `title`) line, naming the
+    older one: the newer post is the one to change."""
+    groups, reported = {}, set()
+    for content in contents:
         key = (getattr(content, "lang", None), getattr(content, "slug", None))
-        if key in seen:
-            first = seen[key]
+        groups.setdefault(key, []).append(content)
+    for (lang, slug), group in groups.items():
+        if len(group) < 2:
+            continue
+        group.sort(key=_age)
+        reported.update(c.source_path for c in group)
+        oldest = group[0]
+        for newer in group[1:]:
             error_at(
-                content, "slug",
-                f"duplicate slug '{key[1]}' for lang '{key[0]}' "
-                f"(also {display_path(first.source_path)}); a translation needs the other lang",
+                newer, "slug",
+                f"duplicate slug '{slug}' for lang '{lang}': "
+                f"{display_path(oldest.source_path)}:{_slug_line(oldest)} has it too; change it "
+                f"here, in the newer {'post' if kind == 'article' else kind} (a translation "
+                f"keeps the slug and takes the other lang)",
             )
-        else:
-            seen[key] = content
+    release([c.source_path for c in contents], reported)
 
 
 def _on_articles(generator):
@@ -161,7 +203,18 @@ def _resolve(content, what, value, context, content_root):
             if c in context.get(key, {}):
                 # Pelican also registers linked static paths that do not exist
                 return key != "static_content" or os.path.exists(os.path.join(content_root, c))
+    if what == "filename":
+        # a file that could not be read has its own error: that is the cause
+        return any(has_errors(os.path.join(content_root, c)) for c in candidates)
     return False
+
+
+def _looked_for(content, value, content_root) -> str:
+    """Where a static target was looked for, as shown in messages."""
+    path = unquote(urlparse(value).path)
+    if path.startswith("/"):
+        return display_path(os.path.join(content_root, path[1:]))
+    return display_path(os.path.join(os.path.dirname(content.source_path), path))
 
 
 def check_links(generators) -> None:
@@ -185,11 +238,18 @@ def check_links(generators) -> None:
                 what, value = m.group("what"), m.group("value")
                 if not _resolve(content, what, value, context, settings["PATH"]):
                     needle = "{%s}%s" % (what, value)
-                    line = line_of(content.source_path, needle, 0) or line_of(
-                        content.source_path, value.split("#")[0] or value, 1)
-                    kind = "post or page" if what == "filename" else "static file"
+                    line = line_of(content.source_path, needle, 0)
+                    written = needle
+                    if not line:  # written without {...} (targets.py): show it so
+                        line = line_of(content.source_path, value.split("#")[0] or value, 0)
+                        written = value if line else needle
+                        line = line or 1
+                    if what == "filename":
+                        kind = "post or page at that path"
+                    else:
+                        kind = f"file at that path (looked for {_looked_for(content, value, settings['PATH'])})"
                     error(content.source_path, line,
-                          f"broken link {needle}: no {kind} at that path "
+                          f"broken link {written}: no {kind} "
                           f"(paths are relative to this file, or to content/ with a leading /)")
 
 
@@ -203,6 +263,15 @@ def stop_if_errors(generators):
         raise StopBuild(f"{len(_errors)} content error(s)")
 
 
+def add_targets_extension(pelican):
+    """Markdown image and link targets become checked {static} / {filename} links."""
+    settings = pelican.settings
+    md = settings.setdefault("MARKDOWN", {})
+    extensions = md.setdefault("extensions", [])
+    if not any(isinstance(e, LocalTargetsExtension) for e in extensions):
+        extensions.append(LocalTargetsExtension(static_paths=list(settings.get("STATIC_PATHS", []))))
+
+
 def _connect_stop(pelican):
     # connected here, after every plugin registered, so it runs after their receivers
     signals.all_generators_finalized.connect(stop_if_errors)
@@ -213,3 +282,5 @@ def register():
     signals.page_generator_finalized.connect(_on_pages)
     signals.all_generators_finalized.connect(check_links)
     signals.initialized.connect(_connect_stop)
+    signals.initialized.connect(add_targets_extension)
+    signals.initialized.connect(install_filters)

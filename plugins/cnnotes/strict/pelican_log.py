@@ -1,0 +1,135 @@
+"""Pelican's own warnings, as `path:line: message` like every other content message.
+
+Pelican words its warnings for its own log: absolute paths, a tab-indented second
+line, no line number ("Cannot get modification stamp for /home/.../x.md\\n\\t[Errno 2]
+..."). A logging filter on Pelican's loggers (public `logging` API: Pelican itself is
+not changed) rewrites each warning it logs:
+
+- the file it names (an argument that is a path of the site) comes first, relative
+  to the working directory (the project root when building), with the line of the
+  text the warning quotes from it when that can be found, else 1;
+- the rest on one line, with the project's absolute paths made relative;
+- Pelican's warnings about several files with one slug ("There are N items ...
+  with lang", "There are N original (not translated) items") are held until the
+  strict plugin's duplicate slug check has run: when it reported those files (at the
+  newer one, naming both), they are dropped (one cause, one message); otherwise they
+  are shown, rewritten as above (`release`).
+
+Records at ERROR and above are left as they are: tools/build.py collects them as
+errors and recognises some of them by their format.
+"""
+import logging
+import os
+
+# Pelican's loggers (one per module); the filter goes on each: a logger's filters do
+# not apply to its children's records.
+PELICAN_LOGGERS = ("pelican", "pelican.cache", "pelican.contents", "pelican.generators",
+                   "pelican.paginator", "pelican.readers", "pelican.settings",
+                   "pelican.urlwrappers", "pelican.utils", "pelican.writers",
+                   "pelican.plugins._utils")
+# message formats about files sharing a slug (the format, as Pelican passes it, starts so)
+SLUG_WARNINGS = ('There are %s items "%s" with lang %s', "There are %s original (not translated) items")
+_held = []  # (paths the warning names, its record), until the duplicate slug check ran
+
+
+def _shown(path: str) -> str:
+    path = os.path.abspath(path)
+    rel = os.path.relpath(path)
+    return path if rel.startswith("..") else rel
+
+
+def _site_file(value, content_root):
+    """The path of a file of the site that `value` names, or None."""
+    if not isinstance(value, (str, os.PathLike)):
+        return None
+    text = os.fspath(value)
+    if not text or "\n" in text or len(text) > 4096:
+        return None
+    for candidate in (text, os.path.join(content_root, text)):
+        if os.path.isabs(candidate) and os.path.isfile(candidate):
+            return candidate
+    if os.path.isabs(text) and text.startswith(os.path.abspath(content_root) + os.sep):
+        return text  # a file of the site that is gone: still the one to name
+    return None
+
+
+def _line_quoting(path, values) -> int:
+    """The line of `path` holding the first of `values` (texts the warning quotes), else 1."""
+    needles = [str(v) for v in values if isinstance(v, str) and v.strip() and "\n" not in v]
+    if not needles:
+        return 1
+    try:
+        with open(path, encoding="utf-8") as f:
+            for number, line in enumerate(f, 1):
+                if any(n in line for n in needles):
+                    return number
+    except (OSError, UnicodeDecodeError):
+        pass
+    return 1
+
+
+def as_path_line(record, content_root) -> str:
+    """The record's message in `path:line: message` form (`pelican: message` when it
+    names no file of the site)."""
+    try:
+        message = record.getMessage()
+    except Exception:  # a badly formatted call: show its format
+        message = str(record.msg)
+    args = record.args if isinstance(record.args, tuple) else ()
+    path = next((p for p in (_site_file(a, content_root) for a in args) if p), None)
+    text = " ".join(message.split())
+    for root in sorted({os.getcwd(), os.path.abspath(content_root)}, key=len, reverse=True):
+        text = text.replace(root + os.sep, "" if root == os.getcwd() else _shown(root) + os.sep)
+    if path is None:
+        return f"pelican: {text}"
+    shown = _shown(path)
+    others = [a for a in args if _site_file(a, content_root) is None]
+    return f"{shown}:{_line_quoting(path, others)}: {text}"
+
+
+class PelicanWarnings(logging.Filter):
+    """Rewrites Pelican's warnings in place (see the module's docstring)."""
+
+    def __init__(self, content_root):
+        super().__init__()
+        self.content_root = content_root
+
+    def filter(self, record):
+        if record.levelno >= logging.ERROR or getattr(record, "cnnotes_shown", False):
+            return True
+        record.msg_format = record.msg
+        args = record.args if isinstance(record.args, tuple) else ()
+        paths = frozenset(os.path.abspath(p) for p in (_site_file(a, self.content_root) for a in args) if p)
+        record.msg = as_path_line(record, self.content_root)
+        record.args = ()
+        record.cnnotes_shown = True
+        if isinstance(record.msg_format, str) and record.msg_format.startswith(SLUG_WARNINGS):
+            _held.append((paths, record))
+            return False
+        return True
+
+
+def release(checked_paths, reported_paths) -> None:
+    """After a duplicate slug check over `checked_paths`: show the held slug warnings
+    about those files, except those whose files it reported (`reported_paths`)."""
+    checked = {os.path.abspath(p) for p in checked_paths}
+    reported = {os.path.abspath(p) for p in reported_paths}
+    for item in list(_held):
+        paths, record = item
+        if paths and paths <= checked:
+            _held.remove(item)
+            if not paths <= reported:
+                logging.getLogger(record.name).handle(record)
+
+
+def install_filters(pelican):
+    """Put one PelicanWarnings filter (for this build's content) on Pelican's loggers."""
+    content_root = pelican.settings.get("PATH", ".")
+    _held.clear()
+    names = set(PELICAN_LOGGERS) | {name for name in logging.root.manager.loggerDict
+                                    if name == "pelican" or name.startswith("pelican.")}
+    for name in sorted(names):
+        logger = logging.getLogger(name)
+        for old in [f for f in logger.filters if isinstance(f, PelicanWarnings)]:
+            logger.removeFilter(old)
+        logger.addFilter(PelicanWarnings(content_root))

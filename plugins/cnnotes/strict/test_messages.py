@@ -1,0 +1,159 @@
+"""What an author sees for mistakes made on purpose: one cause, one `path:line: message`,
+at the line to change; Pelican's own warnings in the same form; every local image and
+link target checked, and absolute in the feeds."""
+import logging
+import os
+import re
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from tools.build import BuildFailed, build
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def post(title, date="2016-07-19 10:00", lang="en", slug=None, body="Body.\n", extra=""):
+    lines = ["---", f"title: {title}", f"date: {date}", f"lang: {lang}"]
+    if slug:
+        lines.append(f"slug: {slug}")
+    return "\n".join(lines) + "\n" + extra + "---\n" + textwrap.dedent(body)
+
+
+def make_site(tmp_path, files, binary=()):
+    content = tmp_path / "content"
+    for rel, text in files.items():
+        (content / rel).parent.mkdir(parents=True, exist_ok=True)
+        (content / rel).write_text(text, encoding="utf-8")
+    for rel in binary:
+        (content / rel).parent.mkdir(parents=True, exist_ok=True)
+        (content / rel).write_bytes(b"\x89PNG\r\n\x1a\n")
+    content.mkdir(exist_ok=True)
+    return content
+
+
+def build_errors(tmp_path, monkeypatch, files, binary=()):
+    """The error lines of a build that must fail (run from tmp_path: paths are relative)."""
+    make_site(tmp_path, files, binary)
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(BuildFailed) as failed:
+        build(str(ROOT / "pelicanconf.py"), {"PATH": "content", "OUTPUT_PATH": "output"},
+              quiet=True)
+    return failed.value.errors
+
+
+def test_a_duplicate_slug_is_one_message_at_the_newer_file_naming_both(tmp_path, monkeypatch,
+                                                                       caplog):
+    old = post("Old post", date="2016-01-01 10:00", slug="same")
+    new = post("New post", date="2017-03-04 10:00", slug="same")
+    caplog.set_level(logging.WARNING)
+    # the newer post sorts first by name: the date decides, not the path
+    errors = build_errors(tmp_path, monkeypatch, {"posts/a-new.md": new, "posts/z-old.md": old})
+    assert errors == [
+        "content/posts/a-new.md:5: duplicate slug 'same' for lang 'en': "
+        "content/posts/z-old.md:5 has it too; change it here, in the newer post "
+        "(a translation keeps the slug and takes the other lang)"]
+    # Pelican's own "There are 2 items ... with lang en" is not shown besides
+    assert not [r for r in caplog.records if "There are" in r.getMessage()]
+
+
+def test_a_bad_date_is_not_also_a_broken_link_in_the_post_linking_to_it(tmp_path, monkeypatch):
+    errors = build_errors(tmp_path, monkeypatch, {
+        "posts/bad.md": post("Bad", date="2016-13-45"),
+        "posts/linking.md": post("Linking", body="See [bad]({filename}bad.md) and [it](bad.md).\n"),
+    })
+    assert errors == ["content/posts/bad.md:3: bad date '2016-13-45': month must be in 1..12"]
+
+
+def test_every_front_matter_error_of_a_file_is_shown_together(tmp_path, monkeypatch):
+    text = ("---\ntitle: Docker: the runtime\ndate: 2016-13-45\nlang: fr\n---\nBody\n")
+    errors = build_errors(tmp_path, monkeypatch, {"posts/x.md": text})
+    assert len(errors) == 3
+    assert errors[0].startswith("content/posts/x.md:2: front matter is not valid YAML "
+                                "(mapping values are not allowed here)")
+    assert errors[0].endswith('quote the value, title: "Docker: the runtime"')
+    assert errors[1] == "content/posts/x.md:3: bad date '2016-13-45': month must be in 1..12"
+    assert errors[2] == "content/posts/x.md:4: unknown lang 'fr': use one of en, zh"
+
+
+HINT = "(paths are relative to this file, or to content/ with a leading /)"
+
+
+def test_every_missing_image_or_file_is_an_error_at_its_line(tmp_path, monkeypatch):
+    body = """\
+        ![root-relative](/images/missing.png)
+
+        ![beside the post](missing.png)
+
+        ![up and over](../images/nope.png)
+
+        ![static]({static}/images/gone.png)
+
+        [a file](/files/absent.pdf) and [a post](absent.md)
+
+        ![fine](/images/there.png) ![fine too](diagram.png) [outside](https://example.org/x.png)
+        """
+    errors = build_errors(tmp_path, monkeypatch, {"posts/p.md": post("P", body=body)},
+                          binary=["images/there.png", "posts/diagram.png"])
+    assert errors == [
+        f"content/posts/p.md:6: broken link /images/missing.png: no file at that path "
+        f"(looked for content/images/missing.png) {HINT}",
+        f"content/posts/p.md:8: broken link missing.png: no file at that path "
+        f"(looked for content/posts/missing.png) {HINT}",
+        f"content/posts/p.md:10: broken link ../images/nope.png: no file at that path "
+        f"(looked for content/images/nope.png) {HINT}",
+        f"content/posts/p.md:12: broken link {{static}}/images/gone.png: no file at that path "
+        f"(looked for content/images/gone.png) {HINT}",
+        f"content/posts/p.md:14: broken link /files/absent.pdf: no file at that path "
+        f"(looked for content/files/absent.pdf) {HINT}",
+        f"content/posts/p.md:14: broken link absent.md: no post or page at that path {HINT}",
+    ]
+
+
+@pytest.fixture(scope="module")
+def bundle_site(tmp_path_factory):
+    """A post with an image in each style, all present; built (publish-like SITEURL unset)."""
+    tmp = tmp_path_factory.mktemp("bundle")
+    body = """\
+        ![a](/images/a.png) ![b]({static}/images/b.png) ![c](../images/c.png)
+        ![d](diagram.png) [the other post](other.md)
+
+        <!-- more -->
+        """
+    content = make_site(tmp, {"posts/p.md": post("P", slug="p", body=body),
+                               "posts/other.md": post("Other", slug="other")},
+                        binary=["images/a.png", "images/b.png", "images/c.png", "posts/diagram.png"])
+    from tests.helpers import run_build
+
+    return run_build(content, tmp / "output")
+
+
+def test_each_image_style_is_published_and_linked_where_it_is(bundle_site):
+    page = (bundle_site / "en/2016/07/19/p/index.html").read_text(encoding="utf-8")
+    for url in ("/images/a.png", "/images/b.png", "/images/c.png", "/posts/diagram.png"):
+        assert f'src="{url}"' in page, url
+        assert (bundle_site / url.lstrip("/")).is_file(), url
+    assert 'href="/en/2016/07/19/other/"' in page
+
+
+def test_feeds_carry_absolute_image_and_link_urls(bundle_site):
+    base = "http://127.0.0.1:8000"  # SITEMAP_FALLBACK_URL: the feeds' base without SITEURL
+    feed = (bundle_site / "feeds/all.atom.xml").read_text(encoding="utf-8")
+    for url in ("/images/a.png", "/images/b.png", "/images/c.png", "/posts/diagram.png",
+                "/en/2016/07/19/other/"):
+        assert f"{base}{url}" in feed, url
+    # nothing root-relative is left in an entry's HTML (escaped in the XML)
+    assert not re.search(r'(src|href)=&quot;/', feed)
+
+
+def test_pelicans_warnings_are_shown_as_path_line_message(tmp_path, monkeypatch, caplog):
+    body = "Text.\n\n![](/images/x.png)\n"
+    content = make_site(tmp_path, {"posts/alt.md": post("Alt", body=body)}, binary=["images/x.png"])
+    monkeypatch.chdir(tmp_path)
+    caplog.set_level(logging.WARNING)
+    build(str(ROOT / "pelicanconf.py"), {"PATH": "content", "OUTPUT_PATH": "output"}, quiet=True)
+    shown = [r.getMessage() for r in caplog.records if "alt attribute" in r.getMessage()]
+    assert shown == ["content/posts/alt.md:8: Empty alt attribute for image x.png in "
+                     "content/posts/alt.md"]
+    assert not any(str(tmp_path) in r.getMessage() for r in caplog.records)
