@@ -60,22 +60,23 @@ clean: ## Remove output/ and build caches
 # What the author types reaches the tools byte for byte: each value is taken unexpanded
 # ($(value): `$HOME`, `$(...)` stay text), exported to the recipe as ARG_<NAME>, and
 # quoted there as "$$ARG_<NAME>" (the shell substitutes it once and never evaluates
-# backticks, quotes, `&` or `;` inside). The raw variables themselves are not exported:
+# backticks, quotes, `&` or `;` inside), as --option="..." so a value starting with "-"
+# stays a value. The raw variables themselves are not exported:
 # make would expand them to build the recipe's environment. The tools refuse newlines.
 AUTHOR_TEXT := URL COMMENT TAGS TITLE WEEK YEAR NOTES_LANG APPEND POST_LANG SLUG LAB FROM
 $(foreach name,$(AUTHOR_TEXT),$(eval export ARG_$(name) := $$(value $(name)))$(eval unexport $(name)))
 
 notes: deps ## Write this week's reading notes from the inbox (WEEK= YEAR= NOTES_LANG=zh APPEND=1)
-	$(PY) -m tools.notes write --week "$$ARG_WEEK" --year "$$ARG_YEAR" --lang "$$ARG_NOTES_LANG" \
-	  --append "$$ARG_APPEND"
+	$(PY) -m tools.notes write --week="$$ARG_WEEK" --year="$$ARG_YEAR" --lang="$$ARG_NOTES_LANG" \
+	  --append="$$ARG_APPEND"
 
 note: deps ## Add a link to the reading-notes inbox (URL= COMMENT= TAGS=a,b TITLE=)
-	$(PY) -m tools.notes add "$$ARG_URL" --comment "$$ARG_COMMENT" --tags "$$ARG_TAGS" \
-	  --title "$$ARG_TITLE"
+	$(PY) -m tools.notes add --comment="$$ARG_COMMENT" --tags="$$ARG_TAGS" --title="$$ARG_TITLE" \
+	  -- "$$ARG_URL"
 
 newpost: deps ## Start a post (TITLE= POST_LANG=en|zh SLUG= LAB=), or the other language of one (FROM=content/posts/x.md)
-	$(PY) -m tools.newpost --title "$$ARG_TITLE" --lang "$$ARG_POST_LANG" --slug "$$ARG_SLUG" \
-	  --lab "$$ARG_LAB" --from "$$ARG_FROM"
+	$(PY) -m tools.newpost --title="$$ARG_TITLE" --lang="$$ARG_POST_LANG" --slug="$$ARG_SLUG" \
+	  --lab="$$ARG_LAB" --from="$$ARG_FROM"
 
 # --- labs -----------------------------------------------------------------
 

@@ -83,6 +83,16 @@ def test_make_note_stores_what_was_typed_verbatim(project):
     assert not marker.exists()  # neither make nor the shell ran anything
 
 
+def test_values_that_look_like_options_stay_values(project):
+    result = make(project, "note", "URL=https://example.com/dash", "COMMENT=--help -x",
+                  "TITLE=-t", "TAGS=-")
+    assert result.returncode == 0, result.stderr
+    assert inbox_entries(project) == ["- https://example.com/dash | -t | tags: - | --help -x"]
+    result = make(project, "newpost", "TITLE=--version", "SLUG=version")
+    assert result.returncode == 0, result.stderr
+    assert 'title: "--version"\n' in (project / "content/posts/version.md").read_text()
+
+
 def test_make_note_takes_values_from_the_environment_too(project):
     result = make(project, "note", env={"URL": "https://example.com/env", "COMMENT": TRICKY,
                                         "TITLE": "$HOME", "TAGS": ""})
