@@ -33,7 +33,7 @@ from urllib.parse import unquote, urlparse
 from pelican import signals
 
 from cnnotes.strict.links import link_pattern, may_link
-from cnnotes.strict.pelican_log import install_filters, release
+from cnnotes.strict.pelican_log import flush, install_filters, release
 from cnnotes.strict.targets import LocalTargetsExtension
 
 
@@ -259,6 +259,7 @@ class StopBuild(Exception):
 
 
 def stop_if_errors(generators):
+    flush(bool(_errors))
     if _errors:
         raise StopBuild(f"{len(_errors)} content error(s)")
 

@@ -9,11 +9,14 @@ not changed) rewrites each warning it logs:
   to the working directory (the project root when building), with the line of the
   text the warning quotes from it when that can be found, else 1;
 - the rest on one line, with the project's absolute paths made relative;
-- Pelican's warnings about several files with one slug ("There are N items ...
-  with lang", "There are N original (not translated) items") are held until the
-  strict plugin's duplicate slug check has run: when it reported those files (at the
-  newer one, naming both), they are dropped (one cause, one message); otherwise they
-  are shown, rewritten as above (`release`).
+- warnings that are often the echo of a content error are held (one cause, one
+  message): Pelican's warnings about files sharing a slug ("There are N items ...
+  with lang", "... original (not translated) items", "All items ... are
+  translations": a post that failed to read leaves its translation alone), and
+  "Cannot get modification stamp" for a file that does not exist (a post links it:
+  the link check reports that). The duplicate slug check drops those about files it
+  reported (`release`); once all content is read, the rest are dropped when the build
+  has errors and shown otherwise (`flush`).
 
 Records at ERROR and above are left as they are: tools/build.py collects them as
 errors and recognises some of them by their format.
@@ -28,8 +31,10 @@ PELICAN_LOGGERS = ("pelican", "pelican.cache", "pelican.contents", "pelican.gene
                    "pelican.urlwrappers", "pelican.utils", "pelican.writers",
                    "pelican.plugins._utils")
 # message formats about files sharing a slug (the format, as Pelican passes it, starts so)
-SLUG_WARNINGS = ('There are %s items "%s" with lang %s', "There are %s original (not translated) items")
-_held = []  # (paths the warning names, its record), until the duplicate slug check ran
+SLUG_WARNINGS = ('There are %s items "%s" with lang %s', "There are %s original (not translated) items",
+                 'All items ("%s") "%s" are translations')
+MISSING_FILE_WARNINGS = ("Cannot get modification stamp for %s",)
+_held = []  # (kind, paths the warning names, its record), until `release` or `flush`
 
 
 def _shown(path: str) -> str:
@@ -103,8 +108,12 @@ class PelicanWarnings(logging.Filter):
         record.msg = as_path_line(record, self.content_root)
         record.args = ()
         record.cnnotes_shown = True
-        if isinstance(record.msg_format, str) and record.msg_format.startswith(SLUG_WARNINGS):
-            _held.append((paths, record))
+        fmt = record.msg_format if isinstance(record.msg_format, str) else ""
+        if fmt.startswith(SLUG_WARNINGS):
+            _held.append(("slug", paths, record))
+            return False
+        if fmt.startswith(MISSING_FILE_WARNINGS) and paths and not any(map(os.path.exists, paths)):
+            _held.append(("missing", paths, record))
             return False
         return True
 
@@ -115,11 +124,21 @@ def release(checked_paths, reported_paths) -> None:
     checked = {os.path.abspath(p) for p in checked_paths}
     reported = {os.path.abspath(p) for p in reported_paths}
     for item in list(_held):
-        paths, record = item
-        if paths and paths <= checked:
+        kind, paths, record = item
+        if kind == "slug" and paths and paths <= checked and paths <= reported:
             _held.remove(item)
-            if not paths <= reported:
-                logging.getLogger(record.name).handle(record)
+
+
+def flush(build_has_errors: bool) -> None:
+    """Once all content is read: the held warnings are dropped when the build has errors
+    (they are most likely echoes of them; a later build shows them if they are not),
+    shown otherwise."""
+    held = list(_held)
+    _held.clear()
+    if build_has_errors:
+        return
+    for _kind, _paths, record in held:
+        logging.getLogger(record.name).handle(record)
 
 
 def install_filters(pelican):

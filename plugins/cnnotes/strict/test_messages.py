@@ -58,12 +58,26 @@ def test_a_duplicate_slug_is_one_message_at_the_newer_file_naming_both(tmp_path,
     assert not [r for r in caplog.records if "There are" in r.getMessage()]
 
 
-def test_a_bad_date_is_not_also_a_broken_link_in_the_post_linking_to_it(tmp_path, monkeypatch):
+def test_a_bad_date_is_not_also_a_broken_link_in_the_post_linking_to_it(tmp_path, monkeypatch,
+                                                                      caplog):
+    caplog.set_level(logging.WARNING)
     errors = build_errors(tmp_path, monkeypatch, {
-        "posts/bad.md": post("Bad", date="2016-13-45"),
+        "posts/bad.md": post("Bad", date="2016-13-45", slug="bad"),
+        # its translation, left without an original, is no second message either
+        "posts/bad.zh.md": post("坏", lang="zh", slug="bad", extra="translation: true\n"),
         "posts/linking.md": post("Linking", body="See [bad]({filename}bad.md) and [it](bad.md).\n"),
     })
     assert errors == ["content/posts/bad.md:3: bad date '2016-13-45': month must be in 1..12"]
+    assert [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING] == []
+
+
+def test_a_missing_image_is_one_error_and_no_pelican_warning(tmp_path, monkeypatch, caplog):
+    caplog.set_level(logging.WARNING)
+    errors = build_errors(tmp_path, monkeypatch, {"posts/p.md": post("P", body="![x](nope.png)\n")})
+    assert errors == [f"content/posts/p.md:6: broken link nope.png: no file at that path "
+                      f"(looked for content/posts/nope.png) {HINT}"]
+    # not Pelican's "Cannot get modification stamp for .../nope.png" besides
+    assert [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING] == []
 
 
 def test_every_front_matter_error_of_a_file_is_shown_together(tmp_path, monkeypatch):
@@ -160,12 +174,14 @@ def test_pelicans_warnings_are_shown_as_path_line_message(tmp_path, monkeypatch,
     assert not any(str(tmp_path) in r.getMessage() for r in caplog.records)
 
 
-def test_a_warning_about_a_vanished_file_names_it_relative_with_a_line(tmp_path, monkeypatch):
-    """Pelican's cache logs this when a file goes while it reads (an editor's save):
-    its exact call, through the filter the plugin installs."""
+def test_a_warning_about_a_vanished_file_is_held_then_shown_as_path_line(tmp_path, monkeypatch):
+    """Pelican's cache logs this when a file it was told about is gone (a link to a missing
+    file, an editor's save): its exact call, through the filter the plugin installs. It
+    waits until all content is read: dropped if the build has errors (the link check
+    reported the cause), else shown relative, with a line."""
     from types import SimpleNamespace
 
-    from cnnotes.strict.pelican_log import install_filters
+    from cnnotes.strict.pelican_log import flush, install_filters
 
     monkeypatch.chdir(tmp_path)
     gone = tmp_path / "content" / "posts" / "gone.md"
@@ -180,9 +196,19 @@ def test_a_warning_about_a_vanished_file_names_it_relative_with_a_line(tmp_path,
     logger = logging.getLogger("pelican.cache")
     handler = Keep()
     logger.addHandler(handler)
+
+    def log_it(path):  # (Pelican's LimitFilter drops a message logged twice: two paths)
+        err = FileNotFoundError(2, "No such file or directory", str(path))
+        logger.warning("Cannot get modification stamp for %s\n\t%s", str(path), err)
+
     try:
-        err = FileNotFoundError(2, "No such file or directory", str(gone))
-        logger.warning("Cannot get modification stamp for %s\n\t%s", str(gone), err)
+        log_it(gone.with_name("other.md"))
+        assert seen == []
+        flush(build_has_errors=True)
+        assert seen == []
+        log_it(gone)
+        assert seen == []
+        flush(build_has_errors=False)
     finally:
         logger.removeHandler(handler)
     assert seen == ["content/posts/gone.md:1: Cannot get modification stamp for "
