@@ -328,10 +328,11 @@ def post_path(year: int, week: int, lang: str) -> Path:
 
 
 def markdown_link(title: str, url: str) -> str:
-    """A Markdown link showing `title` as the text it is: Markdown syntax escaped, `<`
-    as `&lt;` (else it would start a tag); `&` stays `&` (Markdown shows a lone `&` as
-    such), except where it would read as a character reference (`&copy;`)."""
-    text = re.sub(r"&(?=#?\w+;)", "&amp;", title.replace("\\", "\\\\")).replace("<", "&lt;")
+    """A Markdown link showing `title` as the text it is: Markdown syntax escaped; `&`
+    and `<` stay as they are (Markdown shows them as such), except where they would
+    read as a character reference (`&copy;`) or start a tag (`<b>`)."""
+    text = re.sub(r"&(?=#?\w+;)", "&amp;", title.replace("\\", "\\\\"))
+    text = re.sub(r"<(?=[A-Za-z/!?])", "&lt;", text)
     text = re.sub(r"([\[\]*_`])", r"\\\1", text)
     target = f"<{url}>" if re.search(r"[()<>\s]", url) else url
     return f"[{text}]({target})"
