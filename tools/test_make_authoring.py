@@ -74,7 +74,7 @@ def local_site():
 
 def test_make_note_stores_what_was_typed_verbatim(project):
     marker = project / "evaluated"
-    title = f"It's \"quoted\"; $(shell touch {marker}) & `touch {marker}` 云原生"
+    title = f"It's \"quoted\"; $(shell touch {marker}) & `touch {marker}` 云原生 # not a comment \\ $$"
     result = make(project, "note", "URL=https://example.com/a?b=1&c=$x", f"COMMENT={TRICKY}",
                   f"TITLE={title}", "TAGS=k8s,$PATH;x&y,网络")
     assert result.returncode == 0, result.stderr
