@@ -157,20 +157,3 @@ def _raise_every_problem(front, first_line):
         problems.append(_yaml_problem(front, first_line) or
                         (first_line, "front matter is not valid YAML (refused by libyaml)"))
     raise FrontMatterError(*problems[0], problems=problems, partial=(raw, lines, broken))
-
-
-def _compose_for_error(front, first_line):
-    """Raise FrontMatterError for YAML that libyaml refused, worded by PyYAML."""
-    try:
-        yaml.compose(front, Loader=_Loader)
-        yaml.load(front, Loader=_Loader)
-    except yaml.MarkedYAMLError as e:
-        # the context (e.g. the flow list left open) is nearer the mistake than the
-        # problem, which YAML often only notices at the end of the block
-        mark = e.context_mark or e.problem_mark
-        line = first_line + (mark.line if mark else 0)
-        what = f"{e.context}: {e.problem}" if e.context else e.problem
-        raise FrontMatterError(line, f"front matter is not valid YAML ({what})") from None
-    except yaml.YAMLError as e:  # a problem without a position
-        raise FrontMatterError(first_line, f"front matter is not valid YAML ({e})") from None
-    raise FrontMatterError(first_line, "front matter is not valid YAML (refused by libyaml)")
