@@ -15,6 +15,10 @@ Markdown extension rewrites, in the rendered tree:
 - a root-relative target under a STATIC_PATHS folder (`/images/x.png`), and any
   root-relative image, to `{static}/...`: a file under content/.
 
+An `<img src="...">` written as raw HTML gets the same treatment (no plugin writes
+`<img>` tags, so every one in a post's HTML is the author's); other raw HTML is left
+as written: `{static}` works there.
+
 The strict plugin's link check then reports a missing target at its line, and the
 feeds make every link absolute. Other root-relative links (`/en/...`, `/labs/`) are
 URLs of generated pages and are left as written.
@@ -23,6 +27,7 @@ import posixpath
 import re
 
 from markdown import Extension
+from markdown.postprocessors import Postprocessor
 from markdown.treeprocessors import Treeprocessor
 
 # element -> attributes holding a URL of a file or page
@@ -67,6 +72,30 @@ class LocalTargets(Treeprocessor):
                         el.set(attribute, new)
 
 
+_IMG_RE = re.compile(r"<img\b[^>]*>", re.I)
+_SRC_RE = re.compile(r"""(\ssrc\s*=\s*)(["'])(.*?)\2""", re.I | re.S)
+
+
+class RawImageTargets(Postprocessor):
+    """`<img src>` in the finished HTML (raw HTML included; code is escaped by now)."""
+
+    def __init__(self, md, static_dirs):
+        super().__init__(md)
+        self.static_dirs = static_dirs
+
+    def run(self, text):
+        if "<img" not in text and "<IMG" not in text:
+            return text
+
+        def tag(match):
+            def src(m):
+                new = rewritten(m.group(3).strip(), "img", self.static_dirs)
+                return f"{m.group(1)}{m.group(2)}{new}{m.group(2)}"
+            return _SRC_RE.sub(src, match.group(0), count=1)
+
+        return _IMG_RE.sub(tag, text)
+
+
 class LocalTargetsExtension(Extension):
     """Added to MARKDOWN's extensions by the strict plugin, with the site's settings."""
 
@@ -78,3 +107,5 @@ class LocalTargetsExtension(Extension):
         static_dirs = {str(p).strip("/").split("/", 1)[0] for p in self.getConfig("static_paths")}
         # after "inline" (20), which makes the <img> and <a> elements
         md.treeprocessors.register(LocalTargets(md, static_dirs), "local_targets", 14)
+        # after "raw_html" (30), which puts raw HTML back
+        md.postprocessors.register(RawImageTargets(md, static_dirs), "raw_image_targets", 5)

@@ -106,6 +106,8 @@ def test_every_missing_image_or_file_is_an_error_at_its_line(tmp_path, monkeypat
 
         [a file](/files/absent.pdf) and [a post](absent.md)
 
+        <p><img src="/images/raw.png" alt="raw HTML"></p>
+
         ![fine](/images/there.png) ![fine too](diagram.png) [outside](https://example.org/x.png)
         """
     errors = build_errors(tmp_path, monkeypatch, {"posts/p.md": post("P", body=body)},
@@ -122,6 +124,8 @@ def test_every_missing_image_or_file_is_an_error_at_its_line(tmp_path, monkeypat
         f"content/posts/p.md:14: broken link /files/absent.pdf: no file at that path "
         f"(looked for content/files/absent.pdf) {HINT}",
         f"content/posts/p.md:14: broken link absent.md: no post or page at that path {HINT}",
+        f"content/posts/p.md:16: broken link /images/raw.png: no file at that path "
+        f"(looked for content/images/raw.png) {HINT}",
     ]
 
 
@@ -133,11 +137,14 @@ def bundle_site(tmp_path_factory):
         ![a](/images/a.png) ![b]({static}/images/b.png) ![c](../images/c.png)
         ![d](diagram.png) [the other post](other.md)
 
+        <p><img src="raw.png" alt="raw HTML, beside the post"></p>
+
         <!-- more -->
         """
     content = make_site(tmp, {"posts/p.md": post("P", slug="p", body=body),
                                "posts/other.md": post("Other", slug="other")},
-                        binary=["images/a.png", "images/b.png", "images/c.png", "posts/diagram.png"])
+                        binary=["images/a.png", "images/b.png", "images/c.png", "posts/diagram.png",
+                                "posts/raw.png"])
     from tests.helpers import run_build
 
     return run_build(content, tmp / "output")
@@ -145,7 +152,8 @@ def bundle_site(tmp_path_factory):
 
 def test_each_image_style_is_published_and_linked_where_it_is(bundle_site):
     page = (bundle_site / "en/2016/07/19/p/index.html").read_text(encoding="utf-8")
-    for url in ("/images/a.png", "/images/b.png", "/images/c.png", "/posts/diagram.png"):
+    for url in ("/images/a.png", "/images/b.png", "/images/c.png", "/posts/diagram.png",
+                "/posts/raw.png"):
         assert f'src="{url}"' in page, url
         assert (bundle_site / url.lstrip("/")).is_file(), url
     assert 'href="/en/2016/07/19/other/"' in page
