@@ -151,3 +151,20 @@ def test_make_newpost_from_starts_the_translation(project):
                           .split("---\n")[1])
     assert (meta["slug"], meta["lang"], meta["translation"], meta["status"]) == \
         ("play", "zh", True, "draft")
+
+
+def test_make_notes_options_reach_the_tool(project):
+    assert make(project, "note", "URL=https://example.com/1", "TITLE=一", "TAGS=k8s").returncode == 0
+    result = make(project, "notes", "WEEK=17", "YEAR=2016", "NOTES_LANG=zh")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "content/reading-notes/2016-week-17.zh.md"
+    assert make(project, "note", "URL=https://example.com/2", "TITLE=二", "TAGS=k8s").returncode == 0
+    refused = make(project, "notes", "WEEK=17", "YEAR=2016", "NOTES_LANG=zh")
+    assert refused.returncode != 0 and "not overwritten" in refused.stderr
+    result = make(project, "notes", "WEEK=17", "YEAR=2016", "NOTES_LANG=zh", "APPEND=1")
+    assert result.returncode == 0, result.stderr
+    week = (project / "content/reading-notes/2016-week-17.zh.md").read_text(encoding="utf-8")
+    assert "- [一](https://example.com/1)" in week and "- [二](https://example.com/2)" in week
+    assert "title: 第17周阅读笔记" in week
+    bad = make(project, "notes", "WEEK=seventeen")
+    assert bad.returncode != 0 and "WEEK (--week) must be a number, got 'seventeen'" in bad.stderr
