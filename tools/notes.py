@@ -458,15 +458,18 @@ def read_text(path: Path) -> str:
 
 # --- commands -----------------------------------------------------------------------
 
-ADD_FIELDS = (("URL", "url"), ("COMMENT", "--comment"), ("TAGS", "--tags"), ("TITLE", "--title"))
+# add()'s values: how the author names them (make variable, option)
+ADD_FIELDS = {"url": ("URL", "url"), "comment": ("COMMENT", "--comment"),
+              "tags": ("TAGS", "--tags"), "title": ("TITLE", "--title")}
 
 
-def refuse_line_breaks(values: dict[str, str]) -> None:
+def refuse_line_breaks(**values: str) -> None:
     """NotesError naming the first value (by its make variable and option) holding a
     line break: an inbox entry is one line, and joining the lines silently would store
     something other than what was typed."""
-    for (name, option), value in zip(ADD_FIELDS, values.values()):
+    for key, value in values.items():
         if re.search(r"[\r\n\v\f\x85\u2028\u2029]", value or ""):
+            name, option = ADD_FIELDS[key]
             raise NotesError(f"{name} ({option}) contains a line break; an inbox entry is one "
                              f"line: write it on one line. Got: {value!r}")
 
@@ -474,7 +477,7 @@ def refuse_line_breaks(values: dict[str, str]) -> None:
 def add(root: Path, url: str, comment: str = "", tags: str = "", title: str = "",
         fetch: Fetcher = read_title) -> str:
     """Append one entry to the inbox; returns the line written."""
-    refuse_line_breaks({"url": url, "comment": comment, "tags": tags, "title": title})
+    refuse_line_breaks(url=url, comment=comment, tags=tags, title=title)
     url = url.strip()
     if not url:
         raise NotesError("no URL given: make note URL=https://... COMMENT=\"...\" TAGS=a,b")
