@@ -20,6 +20,8 @@ language (reported at the newer file, naming both), and `{filename}` / `{static}
 checked too. The front-matter reader reports bad dates and unknown languages; a
 link to a file with errors of its own is not reported again (one cause, one message).
 Pelican's own warnings are shown in the same `path:line: message` form (pelican_log.py).
+Root-relative page links (`/en/2016/...`) are checked against the written site
+(page_links.py).
 
 When errors were reported by the time all content is read (after every
 plugin's `all_generators_finalized` receiver), `StopBuild` ends the build
@@ -32,6 +34,7 @@ from urllib.parse import unquote, urlparse
 
 from pelican import signals
 
+from cnnotes.strict import page_links
 from cnnotes.strict.links import link_pattern, may_link
 from cnnotes.strict.pelican_log import flush, install_filters, release
 from cnnotes.strict.targets import LocalTargetsExtension
@@ -229,6 +232,7 @@ def check_links(generators) -> None:
             contents += _all_articles(gen)
         elif hasattr(gen, "hidden_pages"):
             contents += _all_pages(gen)
+    _read[:] = contents  # for check_page_links, once they are written
     for content in contents:
         texts = [content._content or "", content.metadata.get("summary") or ""]
         for text in texts:
@@ -251,6 +255,16 @@ def check_links(generators) -> None:
                     error(content.source_path, line,
                           f"broken link {written}: no {kind} "
                           f"(paths are relative to this file, or to content/ with a leading /)")
+
+
+_read = []  # the articles and pages of this build, once all are read
+
+
+def check_page_links(pelican):
+    """After writing: root-relative page links must name something the build wrote."""
+    page_links.check(_read, pelican.output_path, pelican.settings.get("SITEURL", ""),
+                     error, line_of)
+    _read.clear()
 
 
 class StopBuild(Exception):
@@ -283,5 +297,6 @@ def register():
     signals.page_generator_finalized.connect(_on_pages)
     signals.all_generators_finalized.connect(check_links)
     signals.initialized.connect(_connect_stop)
+    signals.finalized.connect(check_page_links)
     signals.initialized.connect(add_targets_extension)
     signals.initialized.connect(install_filters)

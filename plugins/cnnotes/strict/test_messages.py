@@ -256,3 +256,20 @@ def test_feed_urls_are_made_absolute_against_the_post():
         '<a href="https://site.example/en/2016/07/19/p/#top">t</a> '
         '<a href="https://x.org/">x</a> <a href="https://site.example/q?a=1&amp;b=2">q</a>')
     assert absolute_urls(None, page) is None
+
+
+def test_a_root_relative_page_link_must_name_a_built_page(tmp_path, monkeypatch):
+    body = """\
+        [the other post](/en/2016/07/19/other/) and [home](/) and [the feed](/feeds/all.atom.xml)
+
+        [gone](/en/2016/07/19/gone/#part) and [typo](/en/2016/7/19/other/)
+        """
+    errors = build_errors(tmp_path, monkeypatch, {"posts/p.md": post("P", slug="p", body=body),
+                                                  "posts/other.md": post("Other", slug="other")})
+    why = "(link a post as its .md file, a file under content/ by its path)"
+    assert errors == [
+        f"content/posts/p.md:9: broken link /en/2016/07/19/gone/#part: the built site has no "
+        f"page or file at that URL {why}",
+        f"content/posts/p.md:9: broken link /en/2016/7/19/other/: the built site has no "
+        f"page or file at that URL {why}"]
+    assert not (tmp_path / "output").exists()  # nothing swapped in
