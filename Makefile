@@ -57,17 +57,26 @@ clean: ## Remove output/ and the build's caches (rendered documents, compiled te
 	rm -rf output output.* .cache/pelican .cache/jinja
 
 # --- authoring ------------------------------------------------------------
+# What the author types reaches the tools byte for byte: each value is taken unexpanded
+# ($(value): `$HOME`, `$(...)` stay text), exported to the recipe as ARG_<NAME>, and
+# quoted there as "$$ARG_<NAME>" (the shell substitutes it once and never evaluates
+# backticks, quotes, `&` or `;` inside), as --option="..." so a value starting with "-"
+# stays a value. The raw variables themselves are not exported:
+# make would expand them to build the recipe's environment. The tools refuse newlines.
+AUTHOR_TEXT := URL COMMENT TAGS TITLE WEEK YEAR NOTES_LANG APPEND POST_LANG SLUG LAB FROM
+$(foreach name,$(AUTHOR_TEXT),$(eval export ARG_$(name) := $$(value $(name)))$(eval unexport $(name)))
 
 notes: deps ## Write this week's reading notes from the inbox (WEEK= YEAR= NOTES_LANG=zh APPEND=1)
-	$(PY) -m tools.notes write $(if $(WEEK),--week $(WEEK)) $(if $(YEAR),--year $(YEAR)) \
-	  $(if $(NOTES_LANG),--lang $(NOTES_LANG)) $(if $(APPEND),--append)
+	$(PY) -m tools.notes write --week="$$ARG_WEEK" --year="$$ARG_YEAR" --lang="$$ARG_NOTES_LANG" \
+	  --append="$$ARG_APPEND"
 
 note: deps ## Add a link to the reading-notes inbox (URL= COMMENT= TAGS=a,b TITLE=)
-	$(PY) -m tools.notes add "$(URL)" --comment "$(COMMENT)" --tags "$(TAGS)" $(if $(TITLE),--title "$(TITLE)")
+	$(PY) -m tools.notes add --comment="$$ARG_COMMENT" --tags="$$ARG_TAGS" --title="$$ARG_TITLE" \
+	  -- "$$ARG_URL"
 
-newpost: deps ## Start a post (TITLE= POST_LANG=en|zh SLUG= LAB=)
-	$(PY) -m tools.newpost --title "$(TITLE)" $(if $(POST_LANG),--lang $(POST_LANG)) \
-	  $(if $(SLUG),--slug $(SLUG)) $(if $(LAB),--lab $(LAB))
+newpost: deps ## Start a post (TITLE= POST_LANG=en|zh SLUG= LAB=), or the other language of one (FROM=content/posts/x.md)
+	$(PY) -m tools.newpost --title="$$ARG_TITLE" --lang="$$ARG_POST_LANG" --slug="$$ARG_SLUG" \
+	  --lab="$$ARG_LAB" --from="$$ARG_FROM"
 
 # --- labs -----------------------------------------------------------------
 

@@ -1,9 +1,16 @@
-"""Start a post: `make newpost TITLE=... POST_LANG=en|zh SLUG=... LAB=...`.
+"""Start a post: `make newpost TITLE=... POST_LANG=en|zh SLUG=... LAB=...`, or the other
+language's version of one: `make newpost FROM=content/posts/x.md`.
 
 Writes content/posts/<slug>.md with the YAML front matter README.md describes, and
 prints its path. It never overwrites: when <slug>.md exists in the other language, the
 new file is its translation (<slug>.<lang>.md, `translation: true`); otherwise it stops
 with a message. Without SLUG the slug comes from the title (Chinese as pinyin words).
+
+FROM starts a translation of an existing post: the same slug, the other `lang`, its
+front matter and body copied (to translate in place), `translation: true`, and
+`status: draft` so it stays off the site until the author removes that line. The
+title is left as it was, marked to translate. Values are taken as typed (make passes
+them unexpanded); a line break in one is refused.
 """
 from __future__ import annotations
 
@@ -97,8 +104,16 @@ def render(title: str, lang: str, slug: str, date: str, lab: Optional[str], tran
     return "\n".join(lines)
 
 
+def refuse_line_breaks(values: dict[str, Optional[str]]) -> None:
+    """NewPostError for the first value (named by its make variable) with a line break."""
+    for name, value in values.items():
+        if value and re.search(r"[\r\n\v\f\x85\u2028\u2029]", value):
+            raise NewPostError(f"{name} contains a line break; write it on one line. Got: {value!r}")
+
+
 def new_post(root: Path, title: str, lang: str = "en", slug: Optional[str] = None,
              lab: Optional[str] = None, now: Optional[dt.datetime] = None) -> Path:
+    refuse_line_breaks({"TITLE": title, "SLUG": slug, "LAB": lab})
     title = " ".join((title or "").split())
     if not title:
         raise NewPostError('no title: make newpost TITLE="..." [POST_LANG=zh] [SLUG=...] [LAB=...]')
@@ -126,16 +141,123 @@ def new_post(root: Path, title: str, lang: str = "en", slug: Optional[str] = Non
     return path
 
 
+# --- the other language's version of a post ------------------------------------------
+
+_FRONT_RE = re.compile(r"\A(\ufeff?---[ \t]*\n)(.*?\n)(---[ \t]*\n)", re.S)
+_KEY_RE = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*:(.*)$")
+TRANSLATE_MARK = "  # translate this title, then delete the status: draft line"
+
+
+def _source_path(root: Path, source: str) -> tuple[Path, Path]:
+    """(path as shown, absolute path) of the FROM file; NewPostError if it is no post."""
+    given = Path(source)
+    absolute = given if given.is_absolute() else root / given
+    try:
+        shown = absolute.resolve().relative_to(root.resolve())
+    except ValueError:
+        shown = absolute
+    if not absolute.is_file():
+        raise NewPostError(f"FROM={source}: no such file")
+    if absolute.suffix != ".md":
+        raise NewPostError(f"FROM={source}: not a Markdown post (.md)")
+    return shown, absolute
+
+
+def start_translation(root: Path, source: str, lang: Optional[str] = None) -> Path:
+    """Write the other language's version of the post at `source` (see the module's
+    docstring); returns its path. Never overwrites; the source is left as it is."""
+    import yaml
+
+    shown, absolute = _source_path(root, source)
+    text = absolute.read_text(encoding="utf-8")
+    match = _FRONT_RE.match(text)
+    if not match:
+        raise NewPostError(f"{shown}:1: no YAML front matter (--- ... ---) to copy")
+    try:
+        meta = yaml.safe_load(match.group(2)) or {}
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = 2 + mark.line if mark else 1
+        raise NewPostError(f"{shown}:{line}: its front matter is not valid YAML; fix it first") from None
+    if not isinstance(meta, dict) or not str(meta.get("title") or "").strip():
+        raise NewPostError(f"{shown}:1: its front matter has no title")
+    source_lang = str(meta.get("lang") or "en")
+    others = [l for l in LANGS if l != source_lang]
+    if lang is None:
+        lang = others[0]
+    if lang not in others:
+        raise NewPostError(f"POST_LANG={lang}: {shown} is in {source_lang}; its other "
+                           f"language is {' or '.join(others)}")
+    slug = str(meta.get("slug") or "").strip() or slug_from_title(str(meta["title"]))
+    stem = absolute.name[:-len(".md")]
+    if stem.endswith(tuple(f".{l}" for l in LANGS)):
+        stem = stem.rsplit(".", 1)[0]
+    target = shown.parent / f"{stem}.{lang}.md"
+    for other in sorted((root / POSTS).glob("*.md")) if (root / POSTS).is_dir() else []:
+        if other.resolve() == absolute.resolve():
+            continue
+        if front_matter_field(other, "slug") == slug and \
+                (front_matter_field(other, "lang") or "en") == lang:
+            raise NewPostError(f"{POSTS / other.name} is already the {lang} version of slug "
+                               f"{slug!r}; not overwritten")
+    front = translated_front_matter(match.group(2), lang, slug)
+    body = text[match.end():]
+    (root / target).parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with open(root / target, "x", encoding="utf-8") as out:  # "x": never overwrite
+            out.write("---\n" + front + "---\n" + body)
+    except FileExistsError:
+        raise NewPostError(f"{target} already exists; not overwritten") from None
+    return target
+
+
+def translated_front_matter(front: str, lang: str, slug: str) -> str:
+    """The front matter's lines as written (comments and order kept), with `lang`,
+    `slug`, `translation: true` and `status: draft` set, and the title marked."""
+    out, seen = [], set()
+    lines = front.splitlines()
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        index += 1
+        match = _KEY_RE.match(line)
+        key = match.group(1).lower() if match else None
+        if key in ("lang", "slug", "translation", "status", "published"):
+            # dropped (set below); so are the indented lines of a block value
+            while index < len(lines) and lines[index][:1] in (" ", "\t", "-"):
+                index += 1
+            continue
+        if key == "title" and "title" not in seen:
+            line = line.rstrip() + TRANSLATE_MARK
+        if key:
+            seen.add(key)
+        out.append(line)
+    out += [f"lang: {lang}", f"slug: {slug}", "translation: true", "status: draft"]
+    return "\n".join(out) + "\n"
+
+
 def main(argv: Optional[list[str]] = None, *, root: Path = ROOT,
          now: Optional[dt.datetime] = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tools.newpost", description=__doc__.split("\n")[0])
     parser.add_argument("--title", default="")
-    parser.add_argument("--lang", default="en", help="en or zh")
-    parser.add_argument("--slug", help="default: from the title")
-    parser.add_argument("--lab", help="the lab that reproduces this post (labs/<lab>/lab.md)")
+    parser.add_argument("--lang", default="", help="en or zh (default: en; with --from: the other one)")
+    parser.add_argument("--slug", default="", help="default: from the title")
+    parser.add_argument("--lab", default="", help="the lab that reproduces this post (labs/<lab>/lab.md)")
+    parser.add_argument("--from", dest="source", default="",
+                        help="start the other language's version of this post")
     args = parser.parse_args(argv)
-    try:
-        path = new_post(root, args.title, args.lang, args.slug, args.lab, now)
+    try:  # make passes every option, empty when not set
+        if args.source:
+            refuse_line_breaks({"FROM": args.source, "POST_LANG": args.lang})
+            given = [name for name, value in (("TITLE", args.title), ("SLUG", args.slug),
+                                              ("LAB", args.lab)) if value]
+            if given:
+                raise NewPostError(f"FROM copies the post's front matter; {', '.join(given)} "
+                                   "cannot be given with it")
+            path = start_translation(root, args.source, args.lang or None)
+        else:
+            path = new_post(root, args.title, args.lang or "en", args.slug or None,
+                            args.lab or None, now)
     except (NewPostError, OSError) as error:
         print(f"newpost: {error}", file=sys.stderr)
         return 1

@@ -8,8 +8,11 @@ format). `write` turns the whole inbox into content/reading-notes/<year>-week-<N
 (`.zh.md` for Chinese), moves the entries to archive.md, and only then empties the inbox.
 It never overwrites a week's notes: `--append` adds the new entries to them instead.
 A malformed inbox line stops everything with `path:line: message` before anything is
-written. Titles missing from the inbox are fetched from the page (5 s timeout, then the
-URL stands in); the fetcher is a parameter so tests never touch the network.
+written. Titles missing from the inbox are fetched from the page (5 s timeout); when
+that fails, it says so and why, and the URL stands in. Titles are plain text (`A & B`),
+in the inbox and in the post. The fetcher is a parameter so tests never touch the
+network. Every value is taken as typed (make passes them unexpanded); a line break in
+one is refused, since an inbox entry is one line.
 """
 from __future__ import annotations
 
@@ -22,6 +25,7 @@ import os
 import re
 import sys
 import tempfile
+import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -87,6 +91,11 @@ class Entry:
     line: int = 0
 
 
+class TitleUnavailable(Exception):
+    """A page's title could not be had; the message says why (for the author)."""
+
+
+# A fetcher returns the page's title, or None, or raises TitleUnavailable with the reason.
 Fetcher = Callable[[str], Optional[str]]
 
 
@@ -202,21 +211,59 @@ def title_from_html(body: bytes, charset: Optional[str] = None) -> Optional[str]
     return title or None
 
 
-def fetch_title(url: str, timeout: float = FETCH_TIMEOUT) -> Optional[str]:
-    """The page's <title>, or None when it cannot be had within the timeout."""
+def read_title(url: str, timeout: float = FETCH_TIMEOUT) -> str:
+    """The page's <title>; TitleUnavailable saying why when it cannot be had in time."""
     request = urllib.request.Request(url, headers={"User-Agent": "reading-notes/1.0"})
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
-            if "html" not in response.headers.get_content_type():
-                return None
+            kind = response.headers.get_content_type()
+            if "html" not in kind:
+                raise TitleUnavailable(f"the page is {kind}, not HTML")
             body = response.read(512 * 1024)
-            return title_from_html(body, response.headers.get_content_charset())
-    except Exception:  # any failure means "no title": the URL stands in
+            title = title_from_html(body, response.headers.get_content_charset())
+    except TitleUnavailable:
+        raise
+    except urllib.error.HTTPError as error:
+        raise TitleUnavailable(f"the server answered HTTP {error.code} {error.reason}") from None
+    except urllib.error.URLError as error:
+        reason = error.reason
+        why = getattr(reason, "strerror", None) or str(reason)
+        raise TitleUnavailable(f"cannot connect: {why}") from None
+    except (TimeoutError, OSError) as error:
+        if isinstance(error, TimeoutError) or "timed out" in str(error):
+            raise TitleUnavailable(f"no answer within {timeout:g} s") from None
+        raise TitleUnavailable(str(error)) from None
+    except Exception as error:  # a broken page or server must not stop the notes
+        raise TitleUnavailable(f"{type(error).__name__}: {error}") from None
+    if not title:
+        raise TitleUnavailable("the page has no <title>")
+    return title
+
+
+def fetch_title(url: str, timeout: float = FETCH_TIMEOUT) -> Optional[str]:
+    """The page's <title>, or None when it cannot be had within the timeout."""
+    try:
+        return read_title(url, timeout)
+    except TitleUnavailable:
         return None
 
 
+def title_or_reason(url: str, fetch: Fetcher) -> tuple[Optional[str], str]:
+    """(title, "") from `fetch`, or (None, why it has none)."""
+    try:
+        title = fetch(url)
+    except TitleUnavailable as error:
+        return None, str(error)
+    title = " ".join((title or "").split())
+    return (title, "") if title else (None, "no title found")
+
+
+def warn(message: str) -> None:
+    print(f"notes: {message}", file=sys.stderr)
+
+
 def no_fetch(url: str) -> Optional[str]:
-    return None
+    raise TitleUnavailable("not fetched: --no-fetch")
 
 
 # --- ISO weeks ------------------------------------------------------------------------
@@ -281,7 +328,11 @@ def post_path(year: int, week: int, lang: str) -> Path:
 
 
 def markdown_link(title: str, url: str) -> str:
-    text = title.replace("\\", "\\\\").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """A Markdown link showing `title` as the text it is: Markdown syntax escaped; `&`
+    and `<` stay as they are (Markdown shows them as such), except where they would
+    read as a character reference (`&copy;`) or start a tag (`<b>`)."""
+    text = re.sub(r"&(?=#?\w+;)", "&amp;", title.replace("\\", "\\\\"))
+    text = re.sub(r"<(?=[A-Za-z/!?])", "&lt;", text)
     text = re.sub(r"([\[\]*_`])", r"\\\1", text)
     target = f"<{url}>" if re.search(r"[()<>\s]", url) else url
     return f"[{text}]({target})"
@@ -407,9 +458,26 @@ def read_text(path: Path) -> str:
 
 # --- commands -----------------------------------------------------------------------
 
+# add()'s values: how the author names them (make variable, option)
+ADD_FIELDS = {"url": ("URL", "url"), "comment": ("COMMENT", "--comment"),
+              "tags": ("TAGS", "--tags"), "title": ("TITLE", "--title")}
+
+
+def refuse_line_breaks(**values: str) -> None:
+    """NotesError naming the first value (by its make variable and option) holding a
+    line break: an inbox entry is one line, and joining the lines silently would store
+    something other than what was typed."""
+    for key, value in values.items():
+        if re.search(r"[\r\n\v\f\x85\u2028\u2029]", value or ""):
+            name, option = ADD_FIELDS[key]
+            raise NotesError(f"{name} ({option}) contains a line break; an inbox entry is one "
+                             f"line: write it on one line. Got: {value!r}")
+
+
 def add(root: Path, url: str, comment: str = "", tags: str = "", title: str = "",
-        fetch: Fetcher = fetch_title) -> str:
+        fetch: Fetcher = read_title) -> str:
     """Append one entry to the inbox; returns the line written."""
+    refuse_line_breaks(url=url, comment=comment, tags=tags, title=title)
     url = url.strip()
     if not url:
         raise NotesError("no URL given: make note URL=https://... COMMENT=\"...\" TAGS=a,b")
@@ -424,7 +492,14 @@ def add(root: Path, url: str, comment: str = "", tags: str = "", title: str = ""
     tag_list = split_tags(tags)
     if any("|" in t for t in tag_list):
         raise NotesError(f"a tag cannot contain \"|\": {tags!r}")
-    title = " ".join(title.split()) or (fetch(url) or "")
+    title = " ".join(title.split())
+    if not title:
+        title, why = title_or_reason(url, fetch)
+        title = title or ""
+        if not title:
+            warn(f"could not fetch the title of {url} ({why}); stored without one "
+                 "(make notes tries again, and shows the URL if it still fails; "
+                 "TITLE=... or editing the inbox line sets it)")
     entry = Entry(url=url, title=title, tags=tag_list, comment=" ".join(comment.split()))
     line = format_entry(entry)
     if not text:
@@ -441,7 +516,7 @@ def existing_posts(root: Path, year: int, week: int) -> list[Path]:
 
 
 def write(root: Path, now: dt.datetime, week: Optional[int] = None, year: Optional[int] = None,
-          lang: str = "en", append: bool = False, fetch: Fetcher = fetch_title) -> tuple[Path, int]:
+          lang: str = "en", append: bool = False, fetch: Fetcher = read_title) -> tuple[Path, int]:
     """Publish the inbox as a week's notes; returns (post path, entries added)."""
     if lang not in TEXT:
         raise NotesError(f"unknown language {lang!r}: use one of {', '.join(TEXT)}")
@@ -461,7 +536,11 @@ def write(root: Path, now: dt.datetime, week: Optional[int] = None, year: Option
 
     for entry in entries:
         if not entry.title:
-            entry.title = fetch(entry.url) or entry.url
+            title, why = title_or_reason(entry.url, fetch)
+            if title is None:
+                warn(f"{INBOX}:{entry.line}: could not fetch the title of {entry.url} ({why}); "
+                     "the URL stands in as its title (write one in the inbox line to choose it)")
+            entry.title = title or entry.url
 
     if existing:
         target = post_path(year, week, lang)
@@ -485,8 +564,23 @@ def write(root: Path, now: dt.datetime, week: Optional[int] = None, year: Option
     return target, len(added)
 
 
+def optional_int(name: str, text: Optional[str]) -> Optional[int]:
+    """An int option that may be given empty (make passes every variable, set or not)."""
+    if text is None or not text.strip():
+        return None
+    try:
+        return int(text.strip())
+    except ValueError:
+        raise NotesError(f"{name} must be a number, got {text!r}") from None
+
+
+def yes(text: Optional[str]) -> bool:
+    """APPEND=1 / --append: set and not a "no" word."""
+    return bool(text and text.strip()) and text.strip().lower() not in ("0", "no", "false", "off")
+
+
 def main(argv: Optional[list[str]] = None, *, root: Path = ROOT,
-         now: Optional[dt.datetime] = None, fetch: Fetcher = fetch_title) -> int:
+         now: Optional[dt.datetime] = None, fetch: Fetcher = read_title) -> int:
     parser = argparse.ArgumentParser(prog="python -m tools.notes", description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
     p_add = sub.add_parser("add", help="add a link to the inbox")
@@ -496,10 +590,11 @@ def main(argv: Optional[list[str]] = None, *, root: Path = ROOT,
     p_add.add_argument("--title", default="", help="default: the page's <title>, fetched")
     p_add.add_argument("--no-fetch", action="store_true", help="do not fetch titles")
     p_write = sub.add_parser("write", help="publish the inbox as a week's reading notes")
-    p_write.add_argument("--week", type=int, help="ISO week (default: this week)")
-    p_write.add_argument("--year", type=int, help="ISO year of --week (default: this one)")
-    p_write.add_argument("--lang", default="en", choices=sorted(TEXT))
-    p_write.add_argument("--append", action="store_true", help="add to that week's notes")
+    p_write.add_argument("--week", help="ISO week (default: this week)")
+    p_write.add_argument("--year", help="ISO year of --week (default: this one)")
+    p_write.add_argument("--lang", default="", help=f"{' or '.join(sorted(TEXT))} (default: en)")
+    p_write.add_argument("--append", nargs="?", const="1", default="",
+                         help="add to that week's notes (an empty value means no)")
     p_write.add_argument("--no-fetch", action="store_true", help="do not fetch titles")
     args = parser.parse_args(argv)
     if args.no_fetch:
@@ -509,8 +604,10 @@ def main(argv: Optional[list[str]] = None, *, root: Path = ROOT,
             line = add(root, args.url, args.comment, args.tags, args.title, fetch=fetch)
             print(f"{INBOX}: {line}")
         else:
-            target, count = write(root, now or dt.datetime.now(), args.week, args.year,
-                                  args.lang, args.append, fetch=fetch)
+            target, count = write(root, now or dt.datetime.now(),
+                                  optional_int("WEEK (--week)", args.week),
+                                  optional_int("YEAR (--year)", args.year),
+                                  args.lang.strip() or "en", yes(args.append), fetch=fetch)
             if count:
                 print(target)
             else:

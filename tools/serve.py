@@ -12,7 +12,10 @@ to code the builder has loaded (plugins/, tools/, labs/*.py, the settings) start
 new builder first, so edited plugins take effect.
 
 The reload hook exists only here: HTML responses get one <script> injected
-before </body>; the files in output/ are exactly what `make html` writes.
+before </body>; the files in output/ are exactly what `make html` writes. When a
+rebuild was caused by stylesheets alone, open pages swap their stylesheets in place
+(no reload: scroll position, open details and form state stay); any other change
+reloads them.
 """
 import argparse
 import fnmatch
@@ -40,7 +43,22 @@ WATCHED_GLOBS = ("labs/*/record.json", *CODE_GLOBS)
 RELOAD_JS = """// tools/serve.py: reload when a new build is ready; show build errors meanwhile.
 const me = document.currentScript || document.querySelector('script[data-build]');
 const servedBuild = Number(me && me.dataset.build);
+let shownBuild = servedBuild;
 const source = new EventSource("%(events)s");
+// Load each same-site stylesheet again (a new query defeats caches); the old <link>
+// goes once the new one has loaded, so the page never shows unstyled.
+function swapStylesheets(build) {
+  for (const old of document.querySelectorAll('link[rel~="stylesheet"][href]')) {
+    const url = new URL(old.href, location.href);
+    if (url.origin !== location.origin) continue;
+    url.searchParams.set("__build", build);
+    const fresh = old.cloneNode();
+    fresh.href = url.href;
+    fresh.addEventListener("load", () => old.remove(), { once: true });
+    fresh.addEventListener("error", () => fresh.remove(), { once: true });
+    old.after(fresh);
+  }
+}
 function overlay(errors) {
   let box = document.getElementById("__build_errors__");
   if (!errors) { if (box) box.remove(); return; }
@@ -59,35 +77,49 @@ source.addEventListener("build", (event) => {
   const build = JSON.parse(event.data);
   if (!build.ok) { overlay(build.errors); return; }
   overlay(null);
-  if (build.id !== servedBuild) location.reload();
+  if (build.page_id > servedBuild) { location.reload(); return; }  // more than CSS changed
+  if (build.id !== shownBuild) { swapStylesheets(build.id); shownBuild = build.id; }
 });
 """
 
 
 class BuildState:
-    """The latest build's id, success and errors; waiters are woken on each new build."""
+    """The latest build's id, success and errors; waiters are woken on each new build.
+    `page_id`: the last build that changed more than stylesheets (a page served before
+    it must reload; one served after it only swaps its stylesheets)."""
 
     def __init__(self):
         self.id = 0
+        self.page_id = 0
         self.ok = True
         self.errors = []
         self.cond = threading.Condition()
 
-    def publish(self, ok, errors):
+    def publish(self, ok, errors, css_only=False):
         with self.cond:
             self.id += 1
+            if not (css_only and ok and self.ok):  # after a failed build: reload
+                self.page_id = self.id
             self.ok = ok
             self.errors = errors
             self.cond.notify_all()
 
+    def _state(self):
+        return {"id": self.id, "page_id": self.page_id, "ok": self.ok, "errors": self.errors}
+
     def snapshot(self):
         with self.cond:
-            return {"id": self.id, "ok": self.ok, "errors": self.errors}
+            return self._state()
 
     def wait_newer(self, seen, timeout):
         with self.cond:
             self.cond.wait_for(lambda: self.id != seen, timeout=timeout)
-            return {"id": self.id, "ok": self.ok, "errors": self.errors}
+            return self._state()
+
+
+def stylesheets_only(paths) -> bool:
+    """Whether a change touched stylesheets and nothing else (pages can keep them)."""
+    return bool(paths) and all(path.endswith(".css") for path in paths)
 
 
 
@@ -279,7 +311,7 @@ def watch_and_build(options, state, stop, builder, interval=POLL_SECONDS):
         print(("rebuilt" if ok else "build FAILED") + f" in {took:.2f} s{what}", flush=True)
         for line in errors:
             print("  " + line, flush=True)
-        state.publish(ok, errors)
+        state.publish(ok, errors, css_only=stylesheets_only(changed))
 
 
 class Handler(http.server.SimpleHTTPRequestHandler):

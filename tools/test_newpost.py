@@ -92,3 +92,76 @@ def test_bad_input_is_refused_with_a_message(tmp_path, capsys, argv, message):
 def test_slugs_match_the_sites_own(title):
     """The site makes a slug from a title without `slug:`; newpost must agree with it."""
     assert newpost.slug_from_title(title) == slugs.title_slug(title)
+
+
+# --- FROM: the other language's version of a post ----------------------------------
+
+ZH_POST = """---
+title: Go性能优化技巧
+date: 2016-05-06 23:05
+lang: zh
+# a comment the author keeps
+tags: [go, performance]
+categories: [Go]
+---
+正文第一段。
+
+<!-- more -->
+"""
+
+
+def test_from_starts_the_other_language_as_a_draft_translation(tmp_path, capsys):
+    posts = tmp_path / "content/posts"
+    posts.mkdir(parents=True)
+    (posts / "go-tips.md").write_text(ZH_POST, encoding="utf-8")
+    assert run(tmp_path, "--from", "content/posts/go-tips.md") == 0
+    assert capsys.readouterr().out.strip() == "content/posts/go-tips.en.md"
+    made = posts / "go-tips.en.md"
+    m = meta(made)
+    # the same slug (the one the site gives the original: from its title), the other lang
+    assert m["slug"] == slugs.title_slug("Go性能优化技巧") and m["lang"] == "en"
+    assert m["translation"] is True and m["status"] == "draft"
+    # front matter copied, the title left to translate, marked; the body to translate in place
+    assert m["title"] == "Go性能优化技巧" and m["tags"] == ["go", "performance"]
+    assert m["date"] == "2016-05-06 23:05" and m["categories"] == ["Go"]
+    text = made.read_text(encoding="utf-8")
+    assert "# a comment the author keeps" in text and "translate this title" in text
+    assert text.endswith("---\n正文第一段。\n\n<!-- more -->\n")
+    assert (posts / "go-tips.md").read_text(encoding="utf-8") == ZH_POST  # untouched
+    # never twice
+    assert run(tmp_path, "--from", "content/posts/go-tips.md") == 1
+    err = capsys.readouterr().err
+    assert "content/posts/go-tips.en.md" in err and "not overwritten" in err
+
+
+def test_from_an_english_post_with_a_lang_suffix(tmp_path, capsys):
+    posts = tmp_path / "content/posts"
+    posts.mkdir(parents=True)
+    (posts / "x.en.md").write_text("---\ntitle: 'Docker: the runtime'\nlang: en\nslug: x\n"
+                                   "published: true\n---\nBody\n", encoding="utf-8")
+    assert run(tmp_path, "--from", str(posts / "x.en.md")) == 0
+    m = meta(posts / "x.zh.md")
+    assert m == {"title": "Docker: the runtime", "lang": "zh", "slug": "x",
+                 "translation": True, "status": "draft"}
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--from", "content/posts/nope.md"], "FROM=content/posts/nope.md: no such file"),
+    (["--from", "content/posts/go-tips.md", "--lang", "zh"],
+     "POST_LANG=zh: content/posts/go-tips.md is in zh; its other language is en"),
+    (["--from", "content/posts/go-tips.md", "--title", "Go tips"],
+     "TITLE cannot be given with it"),
+])
+def test_from_refuses_what_it_cannot_do(tmp_path, capsys, argv, message):
+    posts = tmp_path / "content/posts"
+    posts.mkdir(parents=True)
+    (posts / "go-tips.md").write_text(ZH_POST, encoding="utf-8")
+    assert run(tmp_path, *argv) == 1
+    assert message in capsys.readouterr().err
+    assert sorted(p.name for p in posts.iterdir()) == ["go-tips.md"]
+
+
+def test_a_line_break_in_a_value_is_refused(tmp_path, capsys):
+    assert run(tmp_path, "--title", "two\nlines") == 1
+    assert "TITLE contains a line break" in capsys.readouterr().err
+    assert not (tmp_path / "content").exists()

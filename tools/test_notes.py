@@ -107,7 +107,7 @@ What I read during week 17 of 2016 (2016-04-25 to 2016-05-01).
 
 ## go
 
-- [Fetched \\[title\\] &lt;b&gt;](https://go.example/perf) — zero-copy
+- [Fetched \\[title\\] &lt;b>](https://go.example/perf) — zero-copy
 
 ## Other
 
@@ -343,3 +343,23 @@ def test_make_notes_reproduces_the_published_week_17_from_the_archive(tmp_path):
     published = (root / "content/reading-notes/2016-week-17.md").read_text(encoding="utf-8")
     undated = lambda text: [l for l in text.splitlines() if not l.startswith("date: ")]
     assert undated(made) == undated(published)
+
+
+@pytest.mark.parametrize("title, link", [
+    ("A & B < C", "[A & B < C](https://x.org/)"),           # stored as typed: text, not HTML
+    ("Fetched [title] <b>", r"[Fetched \[title\] &lt;b>](https://x.org/)"),  # not a tag
+    ("&copy; sign", "[&amp;copy; sign](https://x.org/)"),   # not a character reference
+])
+def test_titles_are_stored_as_text_and_shown_as_typed(title, link):
+    import markdown
+
+    assert notes.markdown_link(title, "https://x.org/") == link
+    shown = markdown.markdown(link)
+    assert html_text(shown) == title
+
+
+def html_text(fragment):
+    import html as html_lib
+    import re as re_lib
+
+    return html_lib.unescape(re_lib.sub(r"<[^>]+>", "", fragment))

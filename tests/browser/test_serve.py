@@ -74,3 +74,43 @@ def test_edit_reloads_the_page_and_errors_show_until_fixed(chromium_browser, ser
         assert page.locator("#__build_errors__").count() == 0
     finally:
         context.close()
+
+
+SWAP_POST = """---
+title: Stylesheet swap
+date: 2016-07-19 10:00
+lang: en
+slug: swap
+---
+<link rel="stylesheet" href="/files/swap.css">
+
+## Styled heading
+"""
+
+
+def test_a_stylesheet_change_is_swapped_in_without_a_reload(chromium_browser, served):
+    base, content, output = served
+    (content / "files" / "swap.css").write_text(".post__body h2 { color: rgb(1, 2, 3); }\n")
+    (content / "posts" / "swap.md").write_text(SWAP_POST)
+    deadline = time.monotonic() + 60
+    while not (output / "en/2016/07/19/swap/index.html").is_file():  # rebuilt with the post
+        assert time.monotonic() < deadline, "the new post was not built"
+        time.sleep(0.2)
+    context = chromium_browser.new_context()
+    page = context.new_page()
+    color = "() => getComputedStyle(document.querySelector('.post__body h2')).color"
+    try:
+        page.goto(base + "en/2016/07/19/swap/")
+        page.wait_for_function(f"() => ({color})() === 'rgb(1, 2, 3)'", timeout=30000)
+        page.evaluate("() => { window.__sameDocument = true; window.scrollTo(0, 40); }")
+        (content / "files" / "swap.css").write_text(".post__body h2 { color: rgb(4, 5, 6); }\n")
+        page.wait_for_function(f"() => ({color})() === 'rgb(4, 5, 6)'", timeout=30000)
+        assert page.evaluate("() => window.__sameDocument") is True  # swapped, not reloaded
+        # any other change still reloads the page
+        post = content / "posts" / "swap.md"
+        post.write_text(SWAP_POST.replace("## Styled heading", "## Edited heading"))
+        h2 = "() => document.querySelector('.post__body h2').textContent"
+        page.wait_for_function(f"() => ({h2})() === 'Edited heading'", timeout=30000)
+        assert page.evaluate("() => window.__sameDocument") is None
+    finally:
+        context.close()

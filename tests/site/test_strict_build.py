@@ -89,8 +89,9 @@ def test_duplicate_slug_in_one_language(tmp_path, monkeypatch):
         # the same slug in the other language is a translation, not an error
         "posts/b.zh.md": GOOD.replace("lang: en", "lang: zh\nslug: same\ntranslation: true"),
     }, monkeypatch)
-    assert errors == ["content/posts/b.md:5: duplicate slug 'same' for lang 'en' "
-                      "(also content/posts/a.md); a translation needs the other lang"]
+    assert errors == ["content/posts/b.md:5: duplicate slug 'same' for lang 'en': "
+                      "content/posts/a.md:5 has it too; change it here, in the newer post "
+                      "(a translation keeps the slug and takes the other lang)"]
 
 
 def test_broken_filename_and_static_links(tmp_path, monkeypatch):
@@ -102,7 +103,8 @@ def test_broken_filename_and_static_links(tmp_path, monkeypatch):
     assert sorted(errors) == [
         "content/posts/a.md:8: broken link {filename}b.md: no post or page at that path "
         "(paths are relative to this file, or to content/ with a leading /)",
-        "content/posts/a.md:8: broken link {static}/files/nope.pdf: no static file at that path "
+        "content/posts/a.md:8: broken link {static}/files/nope.pdf: no file at that path "
+        "(looked for content/files/nope.pdf) "
         "(paths are relative to this file, or to content/ with a leading /)",
     ]
 

@@ -10,7 +10,14 @@ readers (front_matter, notebook) give every document, through `text_metadata`:
 - `reading_time` (minutes), `cjk_chars`, `word_count`.
 
 They are metadata, so Pelican sets them on the post like any front-matter key.
+
+It also adds a Markdown extension (line_join.py) that drops a line break between two
+CJK characters, so a hard-wrapped Chinese paragraph reads as one line: in the post,
+and in everything made from its HTML (summary, feeds, search text, social card).
 """
+from pelican import signals
+
+from .line_join import CjkLineJoinExtension
 from .reading_time import count_content, reading_minutes
 from .summary import clean, summarize
 
@@ -29,5 +36,12 @@ def text_metadata(html, given_summary, settings) -> dict:
             "reading_time": reading_minutes(cjk_chars, words)}
 
 
+def add_line_join(pelican):
+    md = pelican.settings.setdefault("MARKDOWN", {})
+    extensions = md.setdefault("extensions", [])
+    if not any(isinstance(e, CjkLineJoinExtension) for e in extensions):
+        extensions.append(CjkLineJoinExtension())
+
+
 def register():
-    """Nothing to connect: the readers call text_metadata."""
+    signals.initialized.connect(add_line_join)

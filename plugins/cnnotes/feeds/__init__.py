@@ -5,7 +5,8 @@
     feeds/tags/<tag>.atom.xml
 
 Entries carry the summary (never a TOC, `[TOC]` or `{% %}` tag) and the full
-content without its table of contents (its links only work on the page).
+content without its table of contents (its links only work on the page), every
+link and image URL in them absolute (absolute.py).
 Pelican's own feeds are switched off in pelicanconf.py.
 """
 import datetime
@@ -20,6 +21,7 @@ from pelican.utils import set_date_tzinfo
 
 from cnnotes.bilingual.localized import ui_langs
 from cnnotes.cjk.summary import clean
+from cnnotes.feeds.absolute import absolute_urls
 from cnnotes.render_cache import RenderCache, text_digest
 
 
@@ -89,12 +91,13 @@ class FeedsGenerator(Generator):
         tz = settings.get("TIMEZONE")
         for a in items:
             link = urljoin(base, a.url)
+            summary = absolute_urls(a.summary or None, link)  # read away from the site
             feed.add_item(
                 title=a.title,
                 link=link,
                 unique_id=get_tag_uri(link, a.date),
-                description=a.summary or None,
-                content=self.feed_content(a),
+                description=summary,
+                content=absolute_urls(self.feed_content(a), link),
                 categories=[t.name for t in getattr(a, "tags", []) or []] or None,
                 author_name=getattr(getattr(a, "author", None), "name", None)
                 or settings.get("AUTHOR"),

@@ -41,6 +41,7 @@ from cnnotes.render_cache import RenderCache, settings_key
 
 from .fields import FieldError, to_metadata
 from .liquid import LiquidFallbackExtension
+from .problems import every_problem
 from .yaml_meta import FrontMatterError, parse, split
 
 MARKDOWN_EXTENSIONS = ["md", "markdown", "mkd", "mdown"]
@@ -251,7 +252,10 @@ class FrontMatterMarkdownReader(BaseReader):
             doc = self._cache().get_or_make(self.key_parts(source_path, text),
                                             lambda: self.render(source_path, text))
         except DocumentError as e:
-            strict.error(source_path, e.line, e.message)
+            # every front-matter problem of the file at once (else the one met first)
+            for line, message in every_problem(text, self.settings, in_page_paths(source_path, self.settings),
+                                               os.path.basename(source_path)) or [(e.line, e.message)]:
+                strict.error(source_path, line, message)
             return "", {"status": "skip", "title": os.path.basename(source_path)}
         metadata = self.metadata(source_path, doc)
         for number, tag in doc["liquid_tags"]:

@@ -3,7 +3,8 @@
 Hexo/Jekyll conventions are accepted as they are: `tags` and `categories` as
 lists (or comma-separated strings), `updated` for the modified date,
 `published: false` for drafts. Each problem is reported through
-`strict.error` at the line of the key.
+`strict.error` at the line of the key; every problem of a front matter is found in
+one pass (FieldError.problems), so the author sees them all at once.
 """
 import datetime
 import re
@@ -20,10 +21,14 @@ _DATE_RE = re.compile(
 
 
 class FieldError(ValueError):
-    def __init__(self, key: str, message: str):
+    """A bad front-matter value: `key` and `message` of the first; `problems`, every
+    (key, message) of the same front matter."""
+
+    def __init__(self, key: str, message: str, problems=None):
         super().__init__(message)
         self.key = key
         self.message = message
+        self.problems = list(problems or [(key, message)])
 
 
 def parse_date(value, key="date") -> datetime.datetime:
@@ -91,63 +96,89 @@ def to_metadata(raw: dict, settings: dict, is_page: bool, render_markdown,
 
     Without `date`, a Jekyll file name (`2016-07-19-title.md`) gives the date.
     """
+    problems = []
     meta = {}
-    languages = tuple(settings.get("LANGUAGES") or (settings["DEFAULT_LANG"],))
     for key, value in raw.items():
-        if key == "title":
-            if value is None or not str(value).strip():
-                raise FieldError("title", "empty title")
-            meta["title"] = str(value).strip()
-        elif key in ("date", "modified", "updated"):
-            if value is None or value == "":
-                continue
-            meta["modified" if key == "updated" else key] = parse_date(value, key)
-        elif key == "lang":
-            lang = str(value).strip()
-            if lang not in languages:
-                raise FieldError("lang", f"unknown lang '{lang}': use one of {', '.join(languages)}")
-            meta["lang"] = lang
-        elif key == "slug":
-            slug = str(value).strip().strip("/")
-            if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._~-]*", slug):
-                raise FieldError("slug", f"bad slug '{value}': use letters, digits, '-', '.', '_'")
-            meta["slug"] = slug
-        elif key == "tags":
-            meta["tags"] = [_wrapper(Tag, t, settings) for t in as_list(value)]
-        elif key in ("categories", "category"):
-            cats = as_list(value)
-            if cats and "category" not in meta:
-                meta["category"] = _wrapper(Category, cats[0], settings)
-        elif key == "translation":
-            meta["translation"] = "true" if _truthy(value) else "false"
-        elif key == "published":
-            if not _truthy(value):
-                meta["status"] = "draft"
-        elif key == "status":
-            meta["status"] = str(value).strip().lower()
-        elif key in ("author", "authors"):
-            names = as_list(value)
-            if names:
-                meta["authors"] = [Author(n, settings) for n in names]
-                meta["author"] = meta["authors"][0]
-        elif key in ("summary", "description", "excerpt"):
-            if value and "summary" not in meta:
-                meta["summary"] = render_markdown(str(value))
-        else:
-            meta[key] = value
-    if "title" not in meta:
-        raise FieldError("title", "front matter has no title")
+        try:
+            _convert(key, value, meta, settings, render_markdown)
+        except FieldError as e:
+            problems.extend(e.problems)
+    failed = {key for key, _ in problems}
+    try:
+        _complete(meta, raw, settings, is_page, filename, failed)
+    except FieldError as e:
+        problems.extend(e.problems)
+    if problems:
+        raise FieldError(*problems[0], problems=problems)
+    return meta
+
+
+def _convert(key, value, meta, settings, render_markdown) -> None:
+    """Put one front-matter key's value into meta, converted; FieldError if it is bad."""
+    languages = tuple(settings.get("LANGUAGES") or (settings["DEFAULT_LANG"],))
+    if key == "title":
+        if value is None or not str(value).strip():
+            raise FieldError("title", "empty title")
+        meta["title"] = str(value).strip()
+    elif key in ("date", "modified", "updated"):
+        if value is None or value == "":
+            return
+        meta["modified" if key == "updated" else key] = parse_date(value, key)
+    elif key == "lang":
+        lang = str(value).strip()
+        if lang not in languages:
+            raise FieldError("lang", f"unknown lang '{lang}': use one of {', '.join(languages)}")
+        meta["lang"] = lang
+    elif key == "slug":
+        slug = str(value).strip().strip("/")
+        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._~-]*", slug):
+            raise FieldError("slug", f"bad slug '{value}': use letters, digits, '-', '.', '_'")
+        meta["slug"] = slug
+    elif key == "tags":
+        meta["tags"] = [_wrapper(Tag, t, settings) for t in as_list(value)]
+    elif key in ("categories", "category"):
+        cats = as_list(value)
+        if cats and "category" not in meta:
+            meta["category"] = _wrapper(Category, cats[0], settings)
+    elif key == "translation":
+        meta["translation"] = "true" if _truthy(value) else "false"
+    elif key == "published":
+        if not _truthy(value):
+            meta["status"] = "draft"
+    elif key == "status":
+        meta["status"] = str(value).strip().lower()
+    elif key in ("author", "authors"):
+        names = as_list(value)
+        if names:
+            meta["authors"] = [Author(n, settings) for n in names]
+            meta["author"] = meta["authors"][0]
+    elif key in ("summary", "description", "excerpt"):
+        if value and "summary" not in meta:
+            meta["summary"] = render_markdown(str(value))
+    else:
+        meta[key] = value
+
+
+def _complete(meta, raw, settings, is_page, filename, failed) -> None:
+    """What follows from the keys together (date from a Jekyll name, default lang and
+    slug ...); FieldError with every problem found. Keys in `failed` had an error of
+    their own already: no second message about them."""
+    problems = []
+    if "title" not in meta and "title" not in failed and "title" not in raw:
+        problems.append(("title", "front matter has no title"))
     jekyll = _JEKYLL_NAME_RE.match(filename)
     if "date" not in meta and jekyll:
         meta["date"] = parse_date(jekyll.group(1))
-    if not is_page and "date" not in meta and meta.get("status") != "draft":
-        raise FieldError("date", "front matter has no date (YYYY-MM-DD [HH:MM])")
+    if not is_page and "date" not in meta and meta.get("status") != "draft" and "date" not in failed:
+        problems.append(("date", "front matter has no date (YYYY-MM-DD [HH:MM])"))
     meta.setdefault("lang", settings["DEFAULT_LANG"])
-    if "slug" not in meta:
+    if "slug" not in meta and "slug" not in failed and "title" in meta:
         slug = title_slug(meta["title"])
-        if not slug:
-            raise FieldError("title", f"cannot make a slug from title '{meta['title']}': add `slug:`")
-        meta["slug"] = slug
+        if slug:
+            meta["slug"] = slug
+        else:
+            problems.append(("title", f"cannot make a slug from title '{meta['title']}': add `slug:`"))
     if not is_page and "category" not in meta:
         meta["category"] = _wrapper(Category, settings.get("DEFAULT_CATEGORY", "Misc"), settings)
-    return meta
+    if problems:
+        raise FieldError(*problems[0], problems=problems)

@@ -108,3 +108,43 @@ def test_liquid_fallback_shows_unhandled_tags_as_code_not_in_fences():
     assert '<p class="liquid-tag"><code>{% pdf /files/x.pdf %}</code></p>' in html
     assert "{% pdf in code %}" in html and html.count("liquid-tag") == 1
     assert md.liquid_tags == [(3, "{% pdf /files/x.pdf %}")]
+
+
+# --- every problem at once, with a hint for the unquoted colon ------------------------
+
+from cnnotes.front_matter.problems import every_problem  # noqa: E402
+
+
+def test_a_colon_in_an_unquoted_title_gets_a_hint_to_quote_it():
+    with pytest.raises(FrontMatterError) as e:
+        parse("title: Docker: the runtime\ndate: 2016-01-01\n")
+    assert e.value.line == 2
+    assert "mapping values are not allowed here" in e.value.message
+    assert 'quote the value, title: "Docker: the runtime"' in e.value.message
+
+
+def test_other_yaml_errors_get_no_colon_hint():
+    with pytest.raises(FrontMatterError) as e:
+        parse("title: ok\ntags: [a, b\n")
+    assert "quote" not in e.value.message
+
+
+def test_every_front_matter_problem_is_listed_at_its_line():
+    text = ("---\ntitle: Docker: the runtime\ndate: 2016-13-45\nlang: fr\n"
+            "summary: a: b\ntags: [go\nslug: ok\n---\nBody\n")
+    problems = every_problem(text, dict(SETTINGS), False, "x.md")
+    assert [line for line, _ in problems] == [2, 3, 4, 5, 6]
+    assert 'title: "Docker: the runtime"' in problems[0][1]
+    assert "bad date '2016-13-45'" in problems[1][1]
+    assert "unknown lang 'fr'" in problems[2][1]
+    assert 'summary: "a: b"' in problems[3][1]
+    assert "flow sequence" in problems[4][1]
+    # one cause, one message: the broken title line is not also "no title"
+    assert not any("no title" in message for _, message in problems)
+
+
+def test_field_errors_are_all_collected():
+    with pytest.raises(FieldError) as e:
+        meta({"title": "", "date": "yesterday", "lang": "fr", "slug": "a b"})
+    assert [key for key, _ in e.value.problems] == ["title", "date", "lang", "slug"]
+    assert every_problem("---\ntitle: fine\ndate: 2016-01-01\n---\n", dict(SETTINGS), False) == []

@@ -3,6 +3,11 @@
 Dates stay strings here (YAML would turn `2016-07-19` into a date but leave
 `2016-07-19 10:00` a string); `fields.py` parses them all one way, with a
 `path:line` error when they are wrong.
+
+Invalid YAML is looked at one top-level key at a time, so every broken line is
+reported (not only the first), the keys that are fine can still be checked, and the
+most common mistake, a colon in an unquoted value (`title: Docker: the runtime`),
+gets a hint to quote it.
 """
 import re
 
@@ -10,10 +15,16 @@ import yaml
 
 
 class FrontMatterError(ValueError):
-    def __init__(self, line: int, message: str):
+    """Front matter that cannot be read: `line` and `message` of the first problem;
+    `problems`, every (line, message); `partial`, what could be read of it
+    ({key: value}, {key: line}, keys whose own lines are broken)."""
+
+    def __init__(self, line: int, message: str, problems=None, partial=None):
         super().__init__(message)
         self.line = line
         self.message = message
+        self.problems = list(problems or [(line, message)])
+        self.partial = partial or ({}, {}, set())
 
 
 class _Loader(yaml.SafeLoader):
@@ -62,7 +73,7 @@ def parse(front: str, first_line: int = 2):
         data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError:
         node = None
-        _compose_for_error(front, first_line)
+        _raise_every_problem(front, first_line)
     finally:
         loader.dispose()
     if node is None:
@@ -75,18 +86,74 @@ def parse(front: str, first_line: int = 2):
     return {str(k).lower(): v for k, v in (data or {}).items()}, lines
 
 
-def _compose_for_error(front, first_line):
-    """Raise FrontMatterError for YAML that libyaml refused, worded by PyYAML."""
+_ENTRY_START_RE = re.compile(r"^[^\s#-]|^-[^\s-]")
+_KEY_RE = re.compile(r"^([^\s:#'\"][^:#]*?)[ \t]*:(?:[ \t]|$)")
+_UNQUOTED_COLON_RE = re.compile(r"^([^\s:#'\"][^:#]*?)[ \t]*:[ \t]+([^'\"\[{|>&*!\s][^#]*?:(?:[ \t]|$).*)$")
+
+
+def _entries(front):
+    """The top-level entries of a front matter: (index of their first line, text),
+    an entry being a line at column 0 and the indented, list or comment lines after it."""
+    entries = []
+    for index, line in enumerate(front.splitlines(keepends=True)):
+        if _ENTRY_START_RE.match(line) or not entries:
+            entries.append([index, line])
+        else:
+            entries[-1][1] += line
+    return [(index, text) for index, text in entries]
+
+
+def colon_hint(line: str) -> str:
+    """A hint when `line` looks like `key: value` whose value holds an unquoted ": "."""
+    match = _UNQUOTED_COLON_RE.match(line.rstrip("\r\n"))
+    if not match:
+        return ""
+    key, value = match.group(1), match.group(2).strip()
+    quoted = '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return (f"; the value of '{key}' holds a colon followed by a space, which YAML reads "
+            f"as another key: quote the value, {key}: {quoted}")
+
+
+def _yaml_problem(text, first_line):
+    """(line, message) of the first YAML error in text, worded by PyYAML; None if valid."""
     try:
-        yaml.compose(front, Loader=_Loader)
-        yaml.load(front, Loader=_Loader)
+        yaml.compose(text, Loader=_Loader)
+        yaml.load(text, Loader=_Loader)
     except yaml.MarkedYAMLError as e:
         # the context (e.g. the flow list left open) is nearer the mistake than the
         # problem, which YAML often only notices at the end of the block
         mark = e.context_mark or e.problem_mark
         line = first_line + (mark.line if mark else 0)
         what = f"{e.context}: {e.problem}" if e.context else e.problem
-        raise FrontMatterError(line, f"front matter is not valid YAML ({what})") from None
+        lines = text.splitlines()
+        at = mark.line if mark and mark.line < len(lines) else 0
+        hint = colon_hint(lines[at]) if lines else ""
+        return line, f"front matter is not valid YAML ({what}){hint}"
     except yaml.YAMLError as e:  # a problem without a position
-        raise FrontMatterError(first_line, f"front matter is not valid YAML ({e})") from None
-    raise FrontMatterError(first_line, "front matter is not valid YAML (refused by libyaml)")
+        return first_line, f"front matter is not valid YAML ({e})"
+    return None
+
+
+def _raise_every_problem(front, first_line):
+    """FrontMatterError for YAML that libyaml refused: each top-level entry parsed on
+    its own, so every broken one is named (and the good ones kept in `partial`)."""
+    problems, raw, lines, broken = [], {}, {}, set()
+    for index, text in _entries(front):
+        key_match = _KEY_RE.match(text)
+        key = key_match.group(1).strip().lower() if key_match else None
+        problem = _yaml_problem(text, first_line + index)
+        if problem is not None:
+            problems.append(problem)
+            if key:
+                broken.add(key)
+                lines.setdefault(key, first_line + index)
+            continue
+        data = yaml.load(text, Loader=_Loader)
+        if isinstance(data, dict):
+            for k, v in data.items():
+                raw.setdefault(str(k).lower(), v)
+                lines.setdefault(str(k).lower(), first_line + index)
+    if not problems:  # only the whole is wrong (the entries alone are fine)
+        problems.append(_yaml_problem(front, first_line) or
+                        (first_line, "front matter is not valid YAML (refused by libyaml)"))
+    raise FrontMatterError(*problems[0], problems=problems, partial=(raw, lines, broken))

@@ -16,15 +16,22 @@ one run lists every error. Being log records, the errors reach whoever listens:
 `tools/build.py` (which exits 1 and keeps the previous output/), or plain
 `pelican --fatal errors`.
 
-This plugin checks, after all content is read: duplicate slugs within one language,
-and `{filename}` / `{static}` / `{attach}` links that point nowhere (the readers list a
-document's links in its `intrasite_links` metadata). The front-matter reader reports
-bad dates and unknown languages.
+This plugin checks, after all content is read: duplicate slugs within one
+language (reported at the newer file, naming both), and `{filename}` / `{static}` /
+`{attach}` links that point nowhere (the readers list a document's links in its
+`intrasite_links` metadata): Markdown image and link targets written as
+`/images/x.png`, `x.png` or `x.md` become such links (targets.py), so they are
+checked too. The front-matter reader reports bad dates and unknown languages; a
+link to a file with errors of its own is not reported again (one cause, one message).
+Pelican's own warnings are shown in the same `path:line: message` form (pelican_log.py).
+Root-relative page links (`/en/2016/...`) are checked against the written site
+(page_links.py).
 
 When any ERROR was logged by the time all content is read (after every plugin's
 `all_generators_finalized` receiver), `StopBuild` ends the build before anything is
-written, so no follow-on failure hides the real cause. The count lives on an
-ErrorCounter, a logging handler made for each build.
+written, so no follow-on failure hides the real cause. What one build knows (its
+errors, the held Pelican warnings, the documents read) lives on its BuildChecks
+object, whose methods are the receivers, connected when the build starts.
 """
 import contextlib
 import logging
@@ -35,7 +42,10 @@ from urllib.parse import unquote, urlparse
 
 from pelican import signals
 
+from cnnotes.strict import page_links
 from cnnotes.strict.links import link_pattern, may_link
+from cnnotes.strict.pelican_log import install_filters
+from cnnotes.strict.targets import LocalTargetsExtension
 
 
 @dataclass(frozen=True)
@@ -105,14 +115,19 @@ def collecting():
 
 
 def line_of(path: str, needle: str, default: int = 1) -> int:
-    """1-based line of the first occurrence of `needle` in the file at `path`."""
+    """1-based line of the first occurrence of `needle` in the file at `path`: as a
+    whole link target (`](needle`, `"needle`, `'needle`, `<needle`) if it is one
+    somewhere, else anywhere (so `x.png` is not found inside `/images/x.png`)."""
     try:
         with open(path, encoding="utf-8") as f:
-            for number, line in enumerate(f, 1):
-                if needle in line:
-                    return number
-    except OSError:
-        pass
+            lines = f.readlines()
+    except (OSError, UnicodeDecodeError):
+        return default
+    for targets in ([f"]({needle}", f'"{needle}', f"'{needle}", f"<{needle}", f"]: {needle}"],
+                    [needle]):
+        for number, line in enumerate(lines, 1):
+            if any(t in line for t in targets):
+                return number
     return default
 
 
@@ -134,28 +149,45 @@ def _all_pages(generator):
     ]
 
 
-def check_duplicate_slugs(contents, kind: str) -> None:
-    """Two files with one slug in one language would share a URL and break translations."""
-    seen = {}
-    for content in sorted(contents, key=lambda c: c.source_path):
+def _age(content):
+    """Sort key, oldest first: the post's date, then the file's modification time."""
+    date = getattr(content, "date", None)
+    try:
+        stamp = os.stat(content.source_path).st_mtime
+    except OSError:
+        stamp = 0.0
+    return (date.timestamp() if date is not None and hasattr(date, "timestamp") else 0.0,
+            stamp, content.source_path)
+
+
+def _slug_line(content) -> int:
+    lines = getattr(content, "front_matter_lines", None) or {}
+    return lines.get("slug") or lines.get("title") or 1
+
+
+def check_duplicate_slugs(contents, kind: str) -> set:
+    """Two files with one slug in one language would share a URL and break translations.
+    One message per extra file, at the newer file's `slug` (or `title`) line, naming the
+    older one: the newer post is the one to change. Returns the files reported."""
+    groups, reported = {}, set()
+    for content in contents:
         key = (getattr(content, "lang", None), getattr(content, "slug", None))
-        if key in seen:
-            first = seen[key]
+        groups.setdefault(key, []).append(content)
+    for (lang, slug), group in groups.items():
+        if len(group) < 2:
+            continue
+        group.sort(key=_age)
+        reported.update(c.source_path for c in group)
+        oldest = group[0]
+        for newer in group[1:]:
             error_at(
-                content, "slug",
-                f"duplicate slug '{key[1]}' for lang '{key[0]}' "
-                f"(also {display_path(first.source_path)}); a translation needs the other lang",
+                newer, "slug",
+                f"duplicate slug '{slug}' for lang '{lang}': "
+                f"{display_path(oldest.source_path)}:{_slug_line(oldest)} has it too; change it "
+                f"here, in the newer {'post' if kind == 'article' else kind} (a translation "
+                f"keeps the slug and takes the other lang)",
             )
-        else:
-            seen[key] = content
-
-
-def _on_articles(generator):
-    check_duplicate_slugs(_all_articles(generator), "article")
-
-
-def _on_pages(generator):
-    check_duplicate_slugs(_all_pages(generator), "page")
+    return reported
 
 
 def _link_regex(settings):
@@ -167,10 +199,21 @@ def _link_regex(settings):
     )
 
 
-def _resolve(content, what, value, context, content_root):
-    """True when Pelican will find the target of an intrasite link."""
+def _candidates(content, value):
     path = urlparse(value).path
-    if not path:
+    out = []
+    for p in (path, unquote(path)):
+        if p.startswith("/"):
+            out.append(p[1:])
+        else:
+            out.append(content.get_relative_source_path(os.path.join(content.relative_dir, p)))
+    return out
+
+
+def _resolve(content, what, value, context, content_root, has_errors=lambda path: False):
+    """True when Pelican will find the target of an intrasite link, or when the target
+    is a file with errors of its own (that is the cause to report, not the link)."""
+    if not urlparse(value).path:
         return True  # `{filename}#anchor`-style links to self
     if what == "filename":
         keys = ("generated_content", "static_content")
@@ -178,23 +221,29 @@ def _resolve(content, what, value, context, content_root):
         keys = ("static_content",)
     else:
         return True  # {tag}, {category}, {index}, {author}: no file behind them
-    candidates = []
-    for p in (path, unquote(path)):
-        if p.startswith("/"):
-            candidates.append(p[1:])
-        else:
-            candidates.append(content.get_relative_source_path(os.path.join(content.relative_dir, p)))
+    candidates = _candidates(content, value)
     for key in keys:
         for c in candidates:
             if c in context.get(key, {}):
                 # Pelican also registers linked static paths that do not exist
                 return key != "static_content" or os.path.exists(os.path.join(content_root, c))
+    if what == "filename":
+        return any(has_errors(os.path.join(content_root, c)) for c in candidates)
     return False
 
 
-def check_links(generators) -> None:
+def _looked_for(content, value, content_root) -> str:
+    """Where a static target was looked for, as shown in messages."""
+    path = unquote(urlparse(value).path)
+    if path.startswith("/"):
+        return display_path(os.path.join(content_root, path[1:]))
+    return display_path(os.path.join(os.path.dirname(content.source_path), path))
+
+
+def check_links(generators, has_errors=lambda path: False) -> list:
     """Report intrasite links whose target Pelican will not find: the links a reader
-    found in a document (its `intrasite_links` metadata: (what, value) pairs)."""
+    found in a document (its `intrasite_links` metadata: (what, value) pairs).
+    Returns the documents checked."""
     context = generators[0].context
     settings = generators[0].settings
     contents = []
@@ -205,14 +254,23 @@ def check_links(generators) -> None:
             contents += _all_pages(gen)
     for content in contents:
         for what, value in content.metadata.get("intrasite_links") or ():
-            if not _resolve(content, what, value, context, settings["PATH"]):
-                needle = "{%s}%s" % (what, value)
-                line = line_of(content.source_path, needle, 0) or line_of(
-                    content.source_path, value.split("#")[0] or value, 1)
-                kind = "post or page" if what == "filename" else "static file"
-                error(content.source_path, line,
-                      f"broken link {needle}: no {kind} at that path "
-                      f"(paths are relative to this file, or to content/ with a leading /)")
+            if _resolve(content, what, value, context, settings["PATH"], has_errors):
+                continue
+            needle = "{%s}%s" % (what, value)
+            line = line_of(content.source_path, needle, 0)
+            written = needle
+            if not line:  # written without {...} (targets.py): show it so
+                line = line_of(content.source_path, value.split("#")[0] or value, 0)
+                written = value if line else needle
+                line = line or 1
+            if what == "filename":
+                kind = "post or page at that path"
+            else:
+                kind = f"file at that path (looked for {_looked_for(content, value, settings['PATH'])})"
+            error(content.source_path, line,
+                  f"broken link {written}: no {kind} "
+                  f"(paths are relative to this file, or to content/ with a leading /)")
+    return contents
 
 
 def intrasite_links(texts, settings) -> list:
@@ -233,41 +291,82 @@ class StopBuild(Exception):
     and no follow-on failure (two files written to one URL ...) hides the real cause."""
 
 
-class ErrorCounter(logging.Handler):
-    """Counts the ERRORs logged during one build (Pelican's, a plugin's, a content
-    error); the build stops before writing when there are any once all is read."""
+class BuildChecks(logging.Handler):
+    """One build's checks and what they know: the ERRORs logged during it (Pelican's, a
+    plugin's, a content error) and the files they name, Pelican's held warnings, and
+    the documents read. Its methods are the plugin's receivers for this build."""
 
-    def __init__(self):
+    RECEIVERS = (("article_generator_finalized", "on_articles"), ("page_generator_finalized", "on_pages"),
+                 ("all_generators_finalized", "check_links"), ("all_generators_finalized", "stop_if_errors"),
+                 ("finalized", "check_page_links"), ("finalized", "detach"))
+
+    def __init__(self, pelican):
         super().__init__(logging.ERROR)
         self.count = 0
+        self.paths_with_errors = set()
+        self.documents = []
+        self.warnings = install_filters(pelican)
 
     def emit(self, record):
         self.count += 1
+        err = getattr(record, "content_error", None)
+        if err is not None:
+            self.paths_with_errors.add(err.path)
 
-    def stop_if_errors(self, generators):
-        if self.count:
-            raise StopBuild(f"{self.count} error(s)")
+    def has_errors(self, path) -> bool:
+        return display_path(path) in self.paths_with_errors
+
+    def attach(self):
+        logging.getLogger().addHandler(self)
+        for name, method in self.RECEIVERS:
+            getattr(signals, name).connect(getattr(self, method), weak=False)
 
     def detach(self, *args):
         """At the end of its build: no longer counting, nor connected."""
         logging.getLogger().removeHandler(self)
-        signals.all_generators_finalized.disconnect(self.stop_if_errors)
-        signals.finalized.disconnect(self.detach)
+        for name, method in self.RECEIVERS:
+            getattr(signals, name).disconnect(getattr(self, method))
+
+    def on_articles(self, generator):
+        docs = _all_articles(generator)
+        self.warnings.release([c.source_path for c in docs], check_duplicate_slugs(docs, "article"))
+
+    def on_pages(self, generator):
+        docs = _all_pages(generator)
+        self.warnings.release([c.source_path for c in docs], check_duplicate_slugs(docs, "page"))
+
+    def check_links(self, generators):
+        self.documents = check_links(generators, self.has_errors)
+
+    def stop_if_errors(self, generators):
+        self.warnings.flush(bool(self.count))
+        if self.count:
+            raise StopBuild(f"{self.count} error(s)")
+
+    def check_page_links(self, pelican):
+        """After writing: root-relative page links must name something the build wrote."""
+        page_links.check(self.documents, pelican.output_path, pelican.settings.get("SITEURL", ""),
+                         error, line_of)
 
 
-def _start_counting(pelican):
+def start_build(pelican):
+    """initialized: this build's checks, connected after every plugin registered, so they
+    run after those plugins' receivers; an earlier build's, if left, is detached."""
     root = logging.getLogger()
-    for handler in [h for h in root.handlers if isinstance(h, ErrorCounter)]:
-        root.removeHandler(handler)  # a previous build's, in this process
-    counter = ErrorCounter()
-    root.addHandler(counter)
-    # connected now, after every plugin registered: it runs after their receivers
-    signals.all_generators_finalized.connect(counter.stop_if_errors, weak=False)
-    signals.finalized.connect(counter.detach, weak=False)
+    for handler in [h for h in root.handlers if isinstance(h, BuildChecks)]:
+        handler.detach()
+    BuildChecks(pelican).attach()
+
+
+def add_targets_extension(pelican):
+    """Markdown image and link targets become checked {static} / {filename} links."""
+    settings = pelican.settings
+    md = settings.setdefault("MARKDOWN", {})
+    extensions = md.setdefault("extensions", [])
+    if not any(isinstance(e, LocalTargetsExtension) for e in extensions):
+        extensions.append(LocalTargetsExtension(static_paths=list(settings.get("STATIC_PATHS", []))))
 
 
 def register():
-    signals.article_generator_finalized.connect(_on_articles)
-    signals.page_generator_finalized.connect(_on_pages)
-    signals.all_generators_finalized.connect(check_links)
-    signals.initialized.connect(_start_counting)
+    signals.initialized.connect(start_build)
+    signals.initialized.connect(add_targets_extension)
