@@ -21,6 +21,9 @@ TIMEZONE = "Asia/Shanghai"
 # --- languages --------------------------------------------------------------
 DEFAULT_LANG = "en"
 LANGUAGES = ("en", "zh")  # anything else in `lang:` fails the build
+# Posts without `lang:` (moved in from Hexo, Hugo ...): None decides from the text
+# (mostly Chinese: zh, else DEFAULT_LANG) and the build says so; "zh" or "en": that one.
+IMPORTED_POSTS_LANG = None
 ARTICLE_TRANSLATION_ID = "slug"
 PAGE_TRANSLATION_ID = "slug"
 
@@ -91,6 +94,8 @@ PLUGIN_PATHS = []  # the plugins are the installed package cnnotes
 PLUGINS = [
     "cnnotes.strict",
     "cnnotes.front_matter",
+    "cnnotes.shortcodes",
+    "cnnotes.aliases",
     "cnnotes.cjk",
     "cnnotes.bilingual",
     "cnnotes.feeds",
