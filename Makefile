@@ -11,7 +11,7 @@ DEBIAN  := .cache/debian.installed
 HOST    ?= 127.0.0.1
 PORT    ?= 8000
 
-.PHONY: help deps html serve publish clean test test-fast bench labs lab-% sweep notes note newpost lock
+.PHONY: help deps html serve publish clean test test-fast bench labs lab-% sweep notes note newpost lock import
 
 help: ## List every target with what it does
 	@grep -hE '^[a-zA-Z%_-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -64,6 +64,9 @@ notes: deps ## Write this week's reading notes from the inbox (WEEK= YEAR= NOTES
 
 note: deps ## Add a link to the reading-notes inbox (URL= COMMENT= TAGS=a,b TITLE=)
 	$(PY) -m tools.notes add "$(URL)" --comment "$(COMMENT)" --tags "$(TAGS)" $(if $(TITLE),--title "$(TITLE)")
+
+import: deps ## Move a Hexo, Hugo, Jekyll or Pelican blog into content/ (FROM=dir IMPORT_LANG=zh|en); never overwrites
+	$(PY) -m tools.importer "$(FROM)" $(if $(IMPORT_LANG),--lang $(IMPORT_LANG))
 
 newpost: deps ## Start a post (TITLE= POST_LANG=en|zh SLUG= LAB=)
 	$(PY) -m tools.newpost --title "$(TITLE)" $(if $(POST_LANG),--lang $(POST_LANG)) \

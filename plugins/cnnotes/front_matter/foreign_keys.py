@@ -7,20 +7,21 @@ post moved in from another tool builds unchanged:
   `lastmod` -> `modified`; `translationKey`, `expiryDate` kept as they are.
 - Old addresses -> `aliases` (a list of site paths, for the aliases plugin's redirect
   pages): Hugo `aliases` and `url`, Jekyll `redirect_from` and `permalink`, Hexo
-  `permalink`. (Pelican reads `url` as the page's own address: only a Pelican-format
+  `permalink`, and `moved_from` (written by `make import` beside an `aliases` of the
+  post's own). (Pelican reads `url` as the page's own address: only a Pelican-format
   file keeps it.)
 - `categories`: the first is the category, the others become tags (Hexo's
   `[Kubernetes, Release]` loses nothing); Jekyll's space-separated string is a list.
 - Jekyll's `layout` says nothing here: dropped.
 """
 
-ALIAS_KEYS = ("aliases", "redirect_from", "url", "permalink")
+ALIAS_KEYS = ("aliases", "redirect_from", "url", "permalink", "moved_from")
 DROPPED_KEYS = ("layout",)
 
 
 def as_site_paths(value) -> list[str]:
     """A string or list of old addresses -> ['/old/path/', ...] (order kept, no repeats)."""
-    items = value if isinstance(value, (list, tuple)) else [value]
+    items = value if isinstance(value, (list, tuple)) else str(value or "").replace(",", " ").split()
     out = []
     for item in items:
         text = str(item or "").strip()

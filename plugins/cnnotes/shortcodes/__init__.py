@@ -11,7 +11,7 @@ authors meant, so posts moved in from those tools build unchanged.
   the DocumentError). Tags inside fenced code and inline code stay text, as does
   whatever `{% raw %}` ... `{% endraw %}` holds.
 - Images a post links by a relative path (`![](diagram.png)` in a Hugo page bundle,
-  or in a Hexo asset folder) become `{attach}` links (BundleImages), so Pelican
+  or in a Hexo asset folder) become `{static}` links (BundleImages), so Pelican
   copies them beside the post.
 
 The preprocessor runs after the site's own tags (pdf, lab: priority 27) and before
@@ -191,17 +191,28 @@ class ShortcodePreprocessor(Preprocessor):
 
 class BundleImages(Treeprocessor):
     """`<img src="x.png">` and `<a href="x.pdf">` whose relative path is a file of the
-    post's own (beside it, or in its Hexo asset folder) -> `{attach}` links. Anything
-    else is left as written."""
+    post's own (beside it, or in its Hexo asset folder) -> `{static}` links; so is an
+    image at a root path (`/images/x.png`, Hugo's static/ and Jekyll's assets/ moved
+    in) that is a file under content/. Anything else is left as written."""
+
+    def __init__(self, md, settings):
+        super().__init__(md)
+        self.settings = settings
 
     def run(self, root):
         source = current_source_path()
         if source is None:
             return
+        content_root = self.settings.get("PATH")
         for el in root.iter():
             name = "src" if el.tag == "img" else "href" if el.tag == "a" else None
             value = el.get(name) if name else None
-            if not value or value.startswith(("/", "#", "{", "|")) or ":" in value.split("/")[0]:
+            if not value or value.startswith(("#", "{", "|", "//")) or ":" in value.split("/")[0]:
+                continue
+            if value.startswith("/"):  # a file at the site's root: works under a path prefix too
+                link = content_root and targets.static_link(content_root, unquote(value.split("#")[0]))
+                if link and el.tag == "img":
+                    el.set(name, link)
                 continue
             path = value.split("#")[0]
             if path.endswith(targets.MARKDOWN_SUFFIXES):  # another post, by its file
@@ -223,7 +234,7 @@ class ShortcodeExtension(Extension):
 
     def extendMarkdown(self, md):
         md.preprocessors.register(ShortcodePreprocessor(md, self.settings), "moved_in_tags", PRIORITY)
-        md.treeprocessors.register(BundleImages(md), "bundle_images", 1)
+        md.treeprocessors.register(BundleImages(md, self.settings), "bundle_images", 1)
 
 
 def add_extension(pelican):

@@ -55,8 +55,11 @@ def asset_img(tag, ctx):
     if not args:
         raise TagError("asset_img needs a file name: {% asset_img name.png [title] %}")
     name, rest = args[0], [a for a in args[1:] if not re.fullmatch(r"\d+(px|%)?", a)]
-    title = rest[0] if rest else ""
-    alt = rest[1] if len(rest) > 1 else title
+    if '"' in tag.text or "'" in tag.text:  # "title text" "alt text"
+        title, alt = (rest + ["", ""])[:2]
+        alt = alt or title
+    else:  # the title is every word left
+        title = alt = " ".join(rest)
     src = ctx.asset(name)
     title_attr = f' title="{attr(title)}"' if title else ""
     return Html(f'<img src="{attr(src)}" alt="{attr(alt)}"{title_attr}>')

@@ -2,7 +2,9 @@
 posts), or a file beside the post (Hexo's asset folder, Hugo's page bundle).
 
 Links come out as Pelican's intrasite links (`{filename}/posts/x.md`,
-`{attach}x/img.png`), so Pelican writes the right URL and copies the files, and
+`{static}x/img.png`: copied to the same place under output/, so translations that
+share a bundle's image share one copy), so Pelican writes the right URL and copies
+the files, and
 the strict plugin reports a target that is not there."""
 import os
 from urllib.parse import quote
@@ -89,18 +91,18 @@ def post_title(content_root: str, rel_path: str) -> str:
 
 
 def asset_link(source_path, name: str) -> str:
-    """`{attach}...` for a file of the post's own: beside it (a Hugo page bundle, or
+    """`{static}...` for a file of the post's own: beside it (a Hugo page bundle, or
     Hexo `![](x.png)` resolved by the post's folder), or in its Hexo asset folder (the
     folder named like the post file). Raises TargetError when neither has it."""
     name = name.strip()
     if source_path is None:
-        return "{attach}" + quote(name)
+        return "{static}" + quote(name)
     folder = os.path.dirname(source_path)
     stem = _stem(os.path.basename(source_path))
     stems = [stem] + ([stem.rsplit(".", 1)[0]] if "." in stem else [])  # x.zh.md -> x/ too
     for rel in [name] + [f"{s}/{name}" for s in stems]:
         if os.path.isfile(os.path.join(folder, rel)):
-            return "{attach}" + quote(rel)
+            return "{static}" + quote(rel)
     raise TargetError(f"no file '{name}' beside the post nor in its asset folder '{stem}/'")
 
 
