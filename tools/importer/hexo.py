@@ -16,6 +16,8 @@ def detect(root: Path) -> bool:
 
 
 def old_url(permalink: str, title_path: str, raw: dict) -> str:
+    if raw.get("permalink"):  # the post's own address wins over the site's pattern
+        return "/" + str(raw["permalink"]).strip().lstrip("/")
     date = post_date(raw)
     if date is None:
         return ""

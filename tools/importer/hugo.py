@@ -44,6 +44,8 @@ def content_name(path: Path) -> str:
 
 
 def old_url(pattern: str, section: str, path: Path, raw: dict, lang_prefix: str) -> str:
+    if raw.get("url"):  # the post's own address wins over the site's pattern
+        return "/" + str(raw["url"]).strip().lstrip("/")
     name = content_name(path)
     slug = str(raw.get("slug") or "") or name
     date = post_date(raw)

@@ -29,6 +29,8 @@ def categories(raw) -> list[str]:
 
 
 def old_url(permalink: str, stem: str, raw: dict) -> str:
+    if raw.get("permalink"):  # the post's own address wins over the site's pattern
+        return "/" + str(raw["permalink"]).strip().lstrip("/")
     m = NAME_RE.match(stem)
     date = post_date(raw, m.group(1) if m else "")
     title = str(raw.get("slug") or (m.group(2) if m else stem))  # Jekyll: slug overrides :title
