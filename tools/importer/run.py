@@ -9,7 +9,7 @@ from cnnotes.front_matter.formats import read_metadata
 from cnnotes.front_matter.language import guess_lang
 from cnnotes.front_matter.fences import Fences
 from cnnotes.front_matter.yaml_meta import FrontMatterError
-from cnnotes.shortcodes import HUGO_BLOCKS, HUGO_INLINE, LIQUID_BLOCKS, LIQUID_INLINE, unknown_message
+from cnnotes.shortcodes import HUGO_BLOCKS, HUGO_INLINE, LIQUID_BLOCKS, LIQUID_INLINE, SITE_TAGS, unknown_message
 from cnnotes.shortcodes.syntax import find_tags
 
 from .detect import detect
@@ -67,7 +67,7 @@ def unsupported_tags(text: str, first_line: int = 1):
                 if tag.name in ("end" + block, block) or tag.closing:
                     block = None
                 continue
-            names = (LIQUID_INLINE | LIQUID_BLOCKS | {"raw": 0}) if tag.syntax == "liquid" \
+            names = (LIQUID_INLINE | LIQUID_BLOCKS | dict.fromkeys(("raw",) + SITE_TAGS)) if tag.syntax == "liquid" \
                 else (HUGO_INLINE | HUGO_BLOCKS)
             if tag.name in names:
                 if tag.name in ("raw",) or tag.name in (LIQUID_BLOCKS if tag.syntax == "liquid" else HUGO_BLOCKS):

@@ -39,6 +39,8 @@ LIQUID_BLOCKS = {**hexo.BLOCKS, **jekyll.BLOCKS}
 LIQUID_INLINE = {**hexo.INLINE, **jekyll.INLINE}
 HUGO_BLOCKS = hugo.BLOCKS
 HUGO_INLINE = hugo.INLINE
+# this site's own tags: their plugins (pdf, labs_site) render them and report their misuse
+SITE_TAGS = ("pdf", "lab", "labrecord", "endlabrecord")
 # what to write instead of tags and shortcodes that are not rendered here
 INSTEAD = {
     "include": "paste the included file's text here",
@@ -169,6 +171,9 @@ class ShortcodePreprocessor(Preprocessor):
                     continue
                 pieces.append(self._escape_tags(line[tag.end: close.start]))
                 at = skip_until = close.end
+                continue
+            if tag.syntax == "liquid" and tag.name in SITE_TAGS:
+                pieces.append(tag.text)
                 continue
             table = LIQUID_INLINE if tag.syntax == "liquid" else HUGO_INLINE
             render = table.get(tag.name)

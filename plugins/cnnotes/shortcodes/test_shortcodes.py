@@ -148,3 +148,8 @@ def test_missing_post_is_an_error(site):
     with pytest.raises(DocumentError) as e:
         render(site, "x\n[a]({{< ref \"no-such-post\" >}})\n")
     assert e.value.line == 2 and "no-such-post" in e.value.message
+
+
+def test_the_sites_own_tags_are_left_to_their_plugins(site):
+    html = render(site, "See {% pdf /files/x.pdf %} here.\n\n{% lab flannel step %}\n")
+    assert "{% pdf /files/x.pdf %}" in html and "{% lab flannel step %}" in html
