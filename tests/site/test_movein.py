@@ -221,6 +221,11 @@ def test_the_real_blog_is_repaired_and_says_so(imported):
     assert len({(content / p).read_text(encoding="utf-8").split("slug: ")[1].split("\n")[0]
                 for p in same_title}) == 2
     assert any("mostly Chinese text" in line for line in report.lines())
+    said = "\n".join(report.repaired)
+    for p in unfenced:
+        assert f"{content}/posts/{p.name}:1: its front matter lacked the opening '---': added" in said
+    for p in same_title:
+        assert f"{content}/{p}:1: 2 posts titled 'Notes on etcd' in 'en'" in said
 
 
 @pytest.mark.parametrize("tool", TOOLS + ["hugo-blog"])
@@ -231,5 +236,5 @@ def test_a_second_import_changes_nothing(tool, tmp_path):
     second = import_site(FIXTURES / tool, content)
     after = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in content.rglob("*") if p.is_file()}
     assert after == before
-    assert not (second.posts or second.pages or second.assets or second.needs_hand)
+    assert not (second.posts or second.pages or second.assets or second.needs_hand or second.repaired)
     assert len(second.unchanged) == len(first.posts) + len(first.pages) + len(first.assets)

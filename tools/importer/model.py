@@ -25,6 +25,7 @@ class Report:
     translations: list = field(default_factory=list)  # [(slug, [paths])]
     aliases: list = field(default_factory=list)       # [(old URL, path)]
     languages: list = field(default_factory=list)     # [(path, lang, why)]
+    repaired: list = field(default_factory=list)      # ["path:line: what was done"]
     needs_hand: list = field(default_factory=list)    # ["path:line: message"]
 
     def lines(self) -> list[str]:
@@ -39,6 +40,8 @@ class Report:
         if decided:
             out.append(f"  languages decided: {len(decided)}")
             out += [f"    {path}: {lang} ({why})" for path, lang, why in decided]
+        out.append(f"  repaired: {len(self.repaired)}")
+        out += [f"    {x}" for x in self.repaired]
         out.append(f"  needs a hand: {len(self.needs_hand)}")
         out += [f"    {x}" for x in self.needs_hand]
         return out

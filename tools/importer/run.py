@@ -26,6 +26,7 @@ class Post:
         self.item, self.text = item, text
         self.add = {}
         self.problems = []  # (line in the source, message)
+        self.repairs = []   # what the import changed, said in the report when it writes the file
         try:
             self.meta = read_metadata(text)
             if self.meta is None:
@@ -105,13 +106,18 @@ def run(source_root, content_dir, import_lang=None) -> Report:
             post.add["aliases" if not any(k in post.raw for k in ALIAS_KEYS) else "moved_from"] = [old]
         for alias in dict.fromkeys(([old] if old else []) + known):
             report.aliases.append((alias, post.item.dest))
+    _same_titles(posts, report, content_dir)
     for post in posts:
         text = post.text
+        if post.meta is not None and post.meta.notices:
+            post.repairs.append("its front matter lacked the opening '---': added")
         if post.meta is not None and (post.add or post.meta.notices):
             from .write import add_keys
             text = add_keys(text, post.meta.format, bool(post.meta.notices), post.add)
-        _write(content_dir, post.item.dest, text.encode("utf-8"), post.item.kind, report)
+        written = _write(content_dir, post.item.dest, text.encode("utf-8"), post.item.kind, report)
         shown = os.path.join(content_dir, post.item.dest)
+        if written:
+            report.repaired += [f"{shown}:1: {repair}" for repair in post.repairs]
         for line, message in post.problems:
             report.needs_hand.append(f"{shown}:{line}: {message}")
         for line, message in unsupported_tags(text):
@@ -163,20 +169,34 @@ def _separate_duplicates(posts, report, content_dir):
             if alt == post.slug():
                 alt += "-2"
             post.add["slug"] = alt
-            report.needs_hand.append(
-                f"{content_dir / post.item.dest}:1: same slug as {seen[key].item.dest} in '{lang}'; "
-                f"given slug '{alt}' (change it if you like)")
+            post.repairs.append(f"same slug as {seen[key].item.dest} in '{lang}'; "
+                                f"given slug '{alt}' (change it if you like)")
         else:
             seen[key] = post
+
+
+def _same_titles(posts, report, content_dir):
+    """Say which posts share a title in one language (the old tool told them apart by
+    file name; their slugs, from the file names too, keep them apart here)."""
+    groups = defaultdict(list)
+    for post in posts:
+        if post.raw.get("title"):
+            groups[(post.add.get("lang") or post.raw.get("lang"), str(post.raw["title"]))].append(post)
+    for (lang, title), group in sorted(groups.items(), key=lambda kv: str(kv[0])):
+        if len(group) > 1:
+            slugs = ", ".join(f"'{p.slug()}'" for p in group)
+            for post in group:
+                post.repairs.append(f"{len(group)} posts titled '{title}' in '{lang}': "
+                                    f"slugs {slugs} keep them apart")
 
 
 def _title_key(post):
     return "title:" + str(post.raw.get("title") or "")
 
 
-def _write(content_dir, dest, data: bytes, kind, report):
+def _write(content_dir, dest, data: bytes, kind, report) -> bool:
     """Write dest under content_dir unless it is there: the same (unchanged), or different
-    (reported, left alone)."""
+    (reported, left alone). True when it wrote."""
     path = content_dir / dest
     if path.exists():
         if path.read_bytes() == data:
@@ -184,9 +204,10 @@ def _write(content_dir, dest, data: bytes, kind, report):
         else:
             report.needs_hand.append(f"{path}:1: already there and different: not overwritten "
                                      "(move it away and import again to take the old site's)")
-        return
+        return False
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".importing")
     tmp.write_bytes(data)
     os.replace(tmp, path)
     {"post": report.posts, "page": report.pages}.get(kind, report.assets).append(dest)
+    return True
