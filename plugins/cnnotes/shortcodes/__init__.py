@@ -17,7 +17,6 @@ authors meant, so posts moved in from those tools build unchanged.
 The preprocessor runs after the site's own tags (pdf, lab: priority 27) and before
 fenced code is stashed (25), tracking fences itself so file line numbers stay exact.
 """
-import html
 import os
 from urllib.parse import unquote
 

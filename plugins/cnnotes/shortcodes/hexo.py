@@ -22,14 +22,19 @@ def codeblock(tag, body, ctx):
 
 
 def blockquote(tag, body, ctx):
-    """`{% blockquote [author[, source]] [link] [link title] %}` -> a quote, signed."""
-    words = " ".join(a for a in tag.args if not a.startswith(("http://", "https://")))
-    links = [a for a in tag.args if a.startswith(("http://", "https://"))]
+    """`{% blockquote [author[, source]] [link] [link title] %}` -> a quote, signed
+    `— author, [link title](link)`."""
+    is_link = [a.startswith(("http://", "https://")) for a in tag.args]
+    at = is_link.index(True) if True in is_link else len(tag.args)
+    who = " ".join(tag.args[:at]).strip()
     lines = ["> " + line if line.strip() else ">" for line in body]
-    if words or links:
-        who = escape_md(words.strip())
-        source = f"[{who or links[0]}]({links[0]})" if links else who
-        lines += [">", f"> — {source}"]
+    sign = escape_md(who)
+    if at < len(tag.args):
+        link = tag.args[at]
+        title = " ".join(tag.args[at + 1:]).strip() or link
+        sign = (sign + ", " if sign else "") + f"[{escape_md(title)}]({link})"
+    if sign:
+        lines += [">", f"> — {sign}"]
     return [""] + lines + [""]
 
 

@@ -40,7 +40,7 @@ def test_hexo_blockquote_is_signed(site):
     html = render(site, "{% blockquote Julia Evans https://jvns.ca/ Networking %}\nEvery container has an IP.\n"
                         "{% endblockquote %}\n")
     assert "<blockquote>" in html and "Every container has an IP." in html
-    assert '<a href="https://jvns.ca/">Julia Evans Networking</a>' in html
+    assert '— Julia Evans, <a href="https://jvns.ca/">Networking</a>' in html
 
 
 def test_hexo_post_link_and_path(site):
