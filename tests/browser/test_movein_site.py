@@ -52,7 +52,8 @@ def test_an_old_url_lands_on_the_post(chromium_browser, prefixed_base, old, titl
         page.close()
 
 
-def test_embeds_are_link_cards_and_load_nothing_from_elsewhere(chromium_browser, prefixed_base):
+def test_embeds_are_link_cards_and_load_nothing_from_elsewhere(chromium_browser, prefixed_base,
+                                                              axe_violations):
     page = chromium_browser.new_page()
     hosts = set()
     page.on("request", lambda r: hosts.add(urlsplit(r.url).hostname))
@@ -64,5 +65,6 @@ def test_embeds_are_link_cards_and_load_nothing_from_elsewhere(chromium_browser,
         assert page.locator("iframe, script[src*='gist']").count() == 0
         assert page.evaluate("() => document.querySelector('img[alt=\"The cgroup tree\"]').naturalWidth") > 0
         assert hosts == {"127.0.0.1"}
+        assert axe_violations(page) == []
     finally:
         page.close()
