@@ -7,6 +7,7 @@ from pathlib import Path
 from cnnotes.front_matter.foreign_keys import ALIAS_KEYS, as_site_paths
 from cnnotes.front_matter.formats import read_metadata
 from cnnotes.front_matter.language import guess_lang
+from cnnotes.cjk.slugs import title_slug
 from cnnotes.front_matter.fences import Fences
 from cnnotes.front_matter.yaml_meta import FrontMatterError
 from cnnotes.shortcodes import HUGO_BLOCKS, HUGO_INLINE, LIQUID_BLOCKS, LIQUID_INLINE, SITE_TAGS, unknown_message
@@ -157,18 +158,22 @@ def _pair_translations(posts, report):
 
 
 def _separate_duplicates(posts, report, content_dir):
-    """Two posts with one slug in one language: the second gets its file name's."""
+    """Two posts with one slug in one language: the second gets the slug with -2."""
     seen = {}
     for post in sorted(posts, key=lambda p: p.item.dest):
         lang = post.add.get("lang") or post.raw.get("lang")
         key = (post.item.kind, lang, post.slug() or _title_key(post))
-        if key in seen and key[2]:
-            alt = re.sub(r"[^A-Za-z0-9._~-]+", "-", Path(post.item.dest).stem).strip("-") or "post"
-            if alt in ("index", "_index"):
-                alt = Path(post.item.dest).parent.name
-            if alt == post.slug():
-                alt += "-2"
+        if key in seen and key[2] and "slug" in post.raw:  # the post's own: its author's call
+            post.problems.append((post.meta.lines.get("slug", 1),
+                                  f"same slug as {seen[key].item.dest} in '{lang}': give one of them another"))
+        elif key in seen and key[2]:
+            base = post.slug() or title_slug(str(post.raw.get("title") or "")) or "post"
+            number = 2
+            while (key[0], lang, f"{base}-{number}") in seen:
+                number += 1
+            alt = f"{base}-{number}"
             post.add["slug"] = alt
+            seen[(key[0], lang, alt)] = post
             post.repairs.append(f"same slug as {seen[key].item.dest} in '{lang}'; "
                                 f"given slug '{alt}' (change it if you like)")
         else:

@@ -124,3 +124,18 @@ def test_command_line_prints_the_report(tmp_path):
     done = subprocess.run([sys.executable, "-m", "tools.importer", str(tmp_path / "nothing")],
                           cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert done.returncode == 2 and "error:" in done.stderr and not done.stdout
+
+
+def test_two_posts_with_one_slug_are_kept_apart_and_said_so(tmp_path):
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURES / "jekyll", site)
+    (site / "_posts" / "old").mkdir()
+    twin = site / "_posts" / "old" / "2017-06-01-docker-network.md"
+    twin.write_text("---\ntitle: An older draft\n---\nThe bridge, first try.\n", encoding="utf-8")
+    content = tmp_path / "content"
+    report = run(site, content)
+    assert 'slug: "docker-network-2"' in (content / "posts" / "old" / "2017-06-01-docker-network.md") \
+        .read_text(encoding="utf-8")
+    assert any(x.startswith(f"{content}/posts/old/2017-06-01-docker-network.md:1: same slug as "
+                            "posts/2017-06-01-docker-network.md in 'en'; given slug 'docker-network-2'")
+               for x in report.repaired), report.repaired
