@@ -11,7 +11,7 @@ DEBIAN  := .cache/debian.installed
 HOST    ?= 127.0.0.1
 PORT    ?= 8000
 
-.PHONY: help deps html serve publish clean test test-fast bench labs lab-% sweep notes note newpost lock
+.PHONY: help deps html serve publish clean test test-fast bench labs lab-% sweep notes note newpost lock import
 
 help: ## List every target with what it does
 	@grep -hE '^[a-zA-Z%_-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -63,7 +63,7 @@ clean: ## Remove output/ and the build's caches (rendered documents, compiled te
 # backticks, quotes, `&` or `;` inside), as --option="..." so a value starting with "-"
 # stays a value. The raw variables themselves are not exported:
 # make would expand them to build the recipe's environment. The tools refuse newlines.
-AUTHOR_TEXT := URL COMMENT TAGS TITLE WEEK YEAR NOTES_LANG APPEND POST_LANG SLUG LAB FROM
+AUTHOR_TEXT := URL COMMENT TAGS TITLE WEEK YEAR NOTES_LANG APPEND POST_LANG SLUG LAB FROM IMPORT_LANG
 $(foreach name,$(AUTHOR_TEXT),$(eval export ARG_$(name) := $$(value $(name)))$(eval unexport $(name)))
 
 notes: deps ## Write this week's reading notes from the inbox (WEEK= YEAR= NOTES_LANG=zh APPEND=1)
@@ -77,6 +77,9 @@ note: deps ## Add a link to the reading-notes inbox (URL= COMMENT= TAGS=a,b TITL
 newpost: deps ## Start a post (TITLE= POST_LANG=en|zh SLUG= LAB=), or the other language of one (FROM=content/posts/x.md)
 	$(PY) -m tools.newpost --title="$$ARG_TITLE" --lang="$$ARG_POST_LANG" --slug="$$ARG_SLUG" \
 	  --lab="$$ARG_LAB" --from="$$ARG_FROM"
+
+import: deps ## Move a Hexo, Hugo, Jekyll or Pelican blog into content/ (FROM=dir IMPORT_LANG=zh|en); never overwrites
+	$(PY) -m tools.importer "$$ARG_FROM" $(if $(IMPORT_LANG),--lang="$$ARG_IMPORT_LANG")
 
 # --- labs -----------------------------------------------------------------
 

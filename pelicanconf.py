@@ -24,6 +24,9 @@ TIMEZONE = "Asia/Shanghai"
 # --- languages --------------------------------------------------------------
 DEFAULT_LANG = "en"
 LANGUAGES = ("en", "zh")  # anything else in `lang:` fails the build
+# Posts without `lang:` (moved in from Hexo, Hugo ...): None decides from the text
+# (mostly Chinese: zh, else DEFAULT_LANG) and the build says so; "zh" or "en": that one.
+IMPORTED_POSTS_LANG = None
 ARTICLE_TRANSLATION_ID = "slug"
 PAGE_TRANSLATION_ID = "slug"
 
@@ -96,6 +99,8 @@ PLUGINS = [
     "cnnotes.strict",
     "cnnotes.render_cache",  # renders ahead in worker processes what the cache lacks
     "cnnotes.front_matter",
+    "cnnotes.shortcodes",
+    "cnnotes.aliases",
     "cnnotes.cjk",
     "cnnotes.bilingual",
     "cnnotes.feeds",

@@ -1,7 +1,8 @@
 """Markdown posts with YAML front matter (Hexo/Jekyll style) for `.md` files.
 
-Replaces Pelican's Markdown reader, which wants `Key: value` lines, with one
-that reads a `---` YAML block, validates it (`fields.py`) and reports bad
+Replaces Pelican's Markdown reader with one that reads a `---` YAML block (or
+the TOML, JSON and `Key: value` metadata of Hugo and Pelican: formats.py),
+validates it (`fields.py`) and reports bad
 values at their line through `strict.error`. A file with errors is skipped
 (status `skip`) so the rest of the build still runs and every error is listed.
 
@@ -40,9 +41,13 @@ from cnnotes.cjk import text_metadata
 from cnnotes.render_cache import RenderCache, settings_key
 
 from .fields import FieldError, to_metadata
+from .foreign_keys import normalize
+from .formats import read_metadata
+from .language import decide_lang
 from .liquid import LiquidFallbackExtension
 from .problems import every_problem
-from .yaml_meta import FrontMatterError, parse, split
+from .source import converting
+from .yaml_meta import FrontMatterError
 
 MARKDOWN_EXTENSIONS = ["md", "markdown", "mkd", "mdown"]
 log = logging.getLogger(__name__)
@@ -130,19 +135,31 @@ class DocumentError(ValueError):
         self.message = message
 
 
-def render_document(text, settings, md, is_page, filename=""):
+def render_document(text, settings, md, is_page, filename="", source_path=None):
     """What reading a Markdown file gives, as plain data (no Pelican object, so the
     render cache can keep it and worker processes can make it): front matter with its
     lines, the rendered body, its TOC, the `{% %}` tags left unrendered, and the
-    rendered `summary:` (inline). Raises DocumentError for a content error."""
+    rendered `summary:` (inline). Raises DocumentError for a content error.
+
+    The front matter may be in any format formats.py reads (YAML, TOML, JSON,
+    Pelican's); other tools' keys are this site's (foreign_keys.py); without `lang`,
+    language.py decides, and a warning names the post and what was decided."""
     try:
-        front, body, body_line = split(text)
-        if front is None:
+        found = read_metadata(text)
+        if found is None:
             raise FrontMatterError(1, "no YAML front matter: start the file with '---', "
                                       "then title, date, lang, then '---'")
-        raw, lines = parse(front)
     except FrontMatterError as e:
         raise DocumentError(e.line, e.message) from None
+    raw, lines = normalize(found.raw, found.lines, found.format)
+    body, body_line = found.body, found.body_line
+    shown = strict.display_path(source_path or filename)
+    for line, notice in found.notices:
+        log.warning("%s:%d: %s", shown, line, notice)
+    if "lang" not in raw:
+        raw["lang"], why = decide_lang(str(raw.get("title") or ""), body, settings)
+        log.warning("%s:1: no lang: published as '%s' (%s); add `lang: %s` to say so",
+                    shown, raw["lang"], why, raw["lang"])
     inline = {}
 
     def render_inline(source):
@@ -155,7 +172,8 @@ def render_document(text, settings, md, is_page, filename=""):
         raise DocumentError(lines.get(e.key, 1), e.message) from None
     reset_heading_ids(settings)
     # keep body line numbers equal to file line numbers in Markdown errors
-    content = convert(md, "\n" * (body_line - 1) + body)
+    with converting(source_path):
+        content = convert(md, "\n" * (body_line - 1) + body)
     return {"raw": raw, "lines": lines, "inline": inline, "content": content,
             "toc_tokens": copy.deepcopy(getattr(md, "toc_tokens", [])),
             "toc_html": getattr(md, "toc", ""), "liquid_tags": list(getattr(md, "liquid_tags", [])),
@@ -204,7 +222,7 @@ class FrontMatterMarkdownReader(BaseReader):
     def render(self, source_path, text):
         """render_document for this file (raises DocumentError)."""
         return render_document(text, self.settings, self._markdown(), in_page_paths(source_path, self.settings),
-                               os.path.basename(source_path))
+                               os.path.basename(source_path), source_path)
 
     def metadata(self, source_path, doc):
         """Pelican metadata (tags, dates ... as objects) from a rendered document."""

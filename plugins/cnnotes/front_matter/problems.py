@@ -8,6 +8,7 @@ One cause gives one message: a key whose own line is broken gets no second
 message ("no title") about the same line.
 """
 from .fields import FieldError, to_metadata
+from .foreign_keys import normalize
 from .yaml_meta import FrontMatterError, parse, split
 
 
@@ -26,6 +27,8 @@ def every_problem(text: str, settings, is_page: bool, filename: str = "") -> lis
     except FrontMatterError as e:
         problems = list(e.problems)
         raw, lines, broken = e.partial
+    raw, lines = normalize(raw, lines, "yaml")  # other tools' keys, as the reader reads them
+    raw.setdefault("lang", settings.get("DEFAULT_LANG", "en"))  # the reader decides a missing one
     try:
         to_metadata(raw, settings, is_page, lambda source: "", filename)
     except FieldError as e:

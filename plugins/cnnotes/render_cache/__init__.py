@@ -128,14 +128,16 @@ def warnings_logged():
 
 class RenderCache:
     def __init__(self, settings, namespace: str):
-        root = settings.get("CACHE_PATH") or "cache"
-        self.parent = os.path.join(os.path.abspath(root), "render", namespace)
-        self.folder = os.path.join(self.parent, code_digest()[:16])
+        """Settings without CACHE_PATH (a plugin's code called outside a build): nothing
+        is kept, everything is made."""
+        root = settings.get("CACHE_PATH")
+        self.parent = os.path.join(os.path.abspath(root), "render", namespace) if root else None
+        self.folder = os.path.join(self.parent, code_digest()[:16]) if root else None
         self.hits = self.misses = 0
         self._prune_older_code()
 
     def _prune_older_code(self):
-        if os.path.isdir(self.folder) or not os.path.isdir(self.parent):
+        if self.folder is None or os.path.isdir(self.folder) or not os.path.isdir(self.parent):
             return
         for name in os.listdir(self.parent):
             shutil.rmtree(os.path.join(self.parent, name), ignore_errors=True)
@@ -149,6 +151,8 @@ class RenderCache:
 
     def get(self, key: str):
         """The entry under key, or None."""
+        if self.folder is None:
+            return None
         try:
             with open(self._path(key), encoding="utf-8") as f:
                 return json.load(f)
@@ -156,6 +160,8 @@ class RenderCache:
             return None
 
     def put(self, key: str, value) -> None:
+        if self.folder is None:
+            return
         path = self._path(key)
         os.makedirs(os.path.dirname(path), exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".tmp-")
@@ -164,7 +170,7 @@ class RenderCache:
         os.replace(tmp, path)
 
     def has(self, key_parts) -> bool:
-        return os.path.exists(self._path(self.key(key_parts)))
+        return self.folder is not None and os.path.exists(self._path(self.key(key_parts)))
 
     def get_or_make(self, key_parts, make):
         key = self.key(key_parts)
