@@ -159,35 +159,38 @@ def cmd_list(args) -> int:
 
 
 def cmd_sweep(args) -> int:
-    holder = {"lab": "sweep", "pid": os.getpid()}
-    locks = ledger.Locks()
+    """sweep --all: everything of dead runs, lab by lab when some lab is running (that one
+    left alone); sweep NAME: that lab, waiting for its killed run's watcher if there is one;
+    sweep: the dead runs' processes only. Running it twice does nothing the second time."""
+    left = []
     try:
         if args.all:
-            locks.take("all", holder)
-            done = sweep.sweep_all()
+            done, left = sweep.sweep_everything(LABS_ROOT, say=print)
         elif args.name:
             lab = resolve(args.name)
-            locks.take("all", holder, shared=True)
-            locks.take(f"lab-{lab.name}", holder)
-            done = sweep.sweep_lab(lab, report_kept=True)
+            locks = ledger.Locks()
+            try:
+                locks.take("all", {}, shared=True)
+                who = sweep.take_lab_lock(locks, lab.name, ledger.holder("sweep", role="sweep"), print)
+                if who is not None:
+                    raise ledger.Locked(f"lab-{lab.name}", who)
+                done = sweep.sweep_lab(lab, report_kept=True)
+            finally:
+                locks.release()
         else:
             done = sweep.sweep_dead_runs()
     except ledger.Locked as e:
         name, who = e.args
-        if name == "all" and not who:       # a shared lock: the ledger says who runs
-            live = [r for r in ledger.runs() if r["alive"]]
-            holders = ", ".join(ledger.describe_holder(r) for r in live) or "another run"
-        else:
-            holders = ledger.describe_holder(who)
-        print(f"sweep refused: {holders} is running; try again when it is done", file=sys.stderr)
+        print(f"sweep refused: {ledger.describe_holder(who)} is running; try again when it is done",
+              file=sys.stderr)
         return EXIT["refused"]
     except LabError as e:
         print(e, file=sys.stderr)
         return EXIT["malformed"]
-    finally:
-        locks.release()
     for line in done:
         print(f"swept  {line}")
+    for line in left:
+        print(f"kept   {line}")
     if not done:
         print("nothing to sweep")
     return 1 if any("could not" in d or "still alive" in d for d in done) else 0
