@@ -39,7 +39,8 @@ def _run_lab(lab_dir):
 
 def make_site(tmp: Path) -> Path:
     """The fixture labs run for real into tmp (demo passes, edited passes then changes,
-    offline is skipped, fresh never runs), then the fixture content built against them."""
+    offline is skipped, broken fails, fresh never runs), then the fixture content built
+    against them."""
     labs_dir = tmp / "labs"
     shutil.copytree(FIX / "labs", labs_dir)
     r = _run_lab(labs_dir / "demo")
@@ -50,6 +51,8 @@ def make_site(tmp: Path) -> Path:
         f.write("\nA sentence added after the run.\n")
     r = _run_lab(labs_dir / "offline")
     assert r.returncode == 77, r.stdout + r.stderr
+    r = _run_lab(labs_dir / "broken")
+    assert r.returncode == 1, r.stdout + r.stderr
     return _build(FIX / "content", labs_dir, tmp / "output")
 
 
@@ -136,12 +139,35 @@ def test_transcript_page_in_the_site_theme(site):
 
 def test_labs_index_lists_every_lab_with_its_result(site):
     rows = {r.xpath(".//th//a")[0].text: text(r) for r in page(site, "labs").xpath("//tr[contains(@class, 'lab-row')]")}
-    assert set(rows) == {"demo", "edited", "fresh", "offline"}
+    assert set(rows) == {"demo", "edited", "fresh", "offline", "broken"}
     assert "passed" in rows["demo"] and "A post with a lab" in rows["demo"]
     assert "changed since last verified" in rows["edited"]
     assert "never run" in rows["fresh"]
     assert "Not verified on this machine" in rows["offline"]
     assert page(site, "zh/labs").xpath("//tr[contains(@class, 'lab-row')]")
+
+
+@pytest.mark.parametrize("lang, failed, passed", [("en", "Last result: failed", "passed"),
+                                                    ("zh", "上次结果： 失败", "通过")])
+def test_a_failed_run_says_failed_on_the_post_the_labs_page_and_its_transcript(site, lang, failed, passed):
+    prefix = "" if lang == "en" else "zh/"
+    results = {
+        "post": box(page(site, f"{lang}/2016/07/30/broken-post")),
+        "transcript page": box(page(site, f"{prefix}labs/broken")),
+    }
+    for where, b in results.items():
+        result = text(b.xpath(".//p[contains(@class, 'lab-box__result')]")[0])
+        assert result.startswith(failed), (where, result)
+        assert passed not in result, (where, result)
+        assert "lab-box--failed" in b.get("class"), where
+    row = next(r for r in page(site, f"{prefix}labs").xpath("//tr[contains(@class, 'lab-row')]")
+               if r.xpath(".//th//a")[0].text == "broken")
+    assert "lab-row--failed" in row.get("class")
+    assert failed.split()[-1] in text(row) and passed not in text(row)
+    blocks = page(site, f"{prefix}labs/broken").xpath("//section[contains(@class, 'lab-block')]")
+    assert [b.get("class").split()[-1] for b in blocks] == [
+        "lab-status--passed", "lab-status--failed", "lab-status--not-run"]
+    assert "output differs from the expected output" in text(blocks[1])
 
 
 def test_unknown_lab_or_step_fails_the_build_at_path_line(tmp_path):
