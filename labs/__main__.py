@@ -1,5 +1,5 @@
 """python -m labs list [LAB ...] | run NAME [-v] [--wait SECS] [--keep] [--until STEP] [--record-dir DIR] | run --all
-| sweep [NAME|--all] | bench
+| sweep [NAME|--all] | fetch-ci [--from DIR] | bench
 
 Exit status of run: 0 passed, 1 failed, 77 skipped (a requirement is missing), 75 refused
 (locked), 2 bad usage or malformed lab.md, 130/143 interrupted by SIGINT/SIGTERM.
@@ -214,6 +214,12 @@ def main(argv=None) -> int:
     s = sub.add_parser("sweep", help="remove leftovers of crashed runs (lab- prefixed things only)")
     s.add_argument("name", nargs="?", help="only this lab's prefix and dead runs")
     s.add_argument("--all", action="store_true", help="every lab- thing (refused while a lab runs)")
+    f = sub.add_parser("fetch-ci", help="bring the last labs workflow run's records into labs/<name>/ci/")
+    f.add_argument("--from", dest="src", metavar="DIR",
+                   help="artifacts already downloaded (DIR/lab-<name>/record.json), instead of `gh`")
+    f.add_argument("--repo", metavar="OWNER/NAME", help="the GitHub repository (default: gh's own guess)")
+    f.add_argument("--branch", default="main", help="the branch whose last run to take (default main)")
+    f.add_argument("--labs-dir", metavar="DIR", help=argparse.SUPPRESS)    # tests: a copy of labs/
     b = sub.add_parser("bench", help="harness overhead per block against plain bash")
     b.add_argument("--blocks", type=int, default=30)
     args = p.parse_args(argv)
@@ -225,6 +231,9 @@ def main(argv=None) -> int:
         if args.all and args.name:
             return _usage("sweep takes a lab name or --all, not both")
         return cmd_sweep(args)
+    if args.cmd == "fetch-ci":
+        from .fetch_ci import main as fetch_main
+        return fetch_main(args.src, args.labs_dir, args.repo, args.branch)
     if args.cmd == "bench":
         from .bench import main as bench_main
         return bench_main(args.blocks)
