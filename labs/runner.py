@@ -202,35 +202,12 @@ class Runner:
             return res
 
         holder = ledger.holder(lab.name, self.run_id)
-        self.locks = ledger.Locks()
-        give_up = time.monotonic() + self.wait_lock
-        waiting = None
-        watcher_wait = False
-        while True:
-            try:
-                ledger.take_run_locks(self.locks, lab, holder)
-                break
-            except ledger.Locked as e:
-                name, who = e.args
-                what = "this lab" if name == f"lab-{lab.name}" else f"lock '{name.removeprefix('res-')}'"
-                if name == "all":
-                    what = "the host (a `sweep --all` is running)"
-                busy = f"{what} is in use by {ledger.describe_holder(who)}"
-                if ledger.taking_over(who) and not watcher_wait:
-                    # a killed run being torn down: done in seconds, so wait for it
-                    watcher_wait = True
-                    give_up = max(give_up, time.monotonic() + sweep.WATCHER_WAIT)
-                if time.monotonic() < give_up:
-                    if busy != waiting:
-                        self.out.say(f"  wait   {busy} (waiting up to "
-                                     f"{max(0, give_up - time.monotonic()):.0f} s)")
-                        waiting = busy
-                    time.sleep(0.5)
-                    continue
-                res.status, res.exit = "refused", EXIT["refused"]
-                res.reason = busy
-                self.out.say(f"  refused: {res.reason}; try again when it is done")
-                return res
+        busy = self._take_locks(holder)
+        if busy:
+            res.status, res.exit = "refused", EXIT["refused"]
+            res.reason = busy
+            self.out.say(f"  refused: {res.reason}; try again when it is done")
+            return res
 
         t0 = time.monotonic()
         self.rd = ledger.register(self.run_id, {"lab": lab.name, "prefix": lab.prefix,
@@ -261,6 +238,38 @@ class Runner:
             self.locks.release()
         return res
 
+    def _take_locks(self, holder):
+        """The run's locks (ledger.take_run_locks), waiting up to --wait seconds for a run
+        holding one, and up to sweep.WATCHER_WAIT for a killed run's watcher (or a lock whose
+        holder is gone and not yet replaced by its watcher): that one is done in seconds.
+        Returns None once taken, else what holds them."""
+        lab = self.lab
+        self.locks = ledger.Locks()
+        give_up = time.monotonic() + self.wait_lock
+        watcher_give_up = None
+        waiting = None
+        while True:
+            try:
+                ledger.take_run_locks(self.locks, lab, holder)
+                return None
+            except ledger.Locked as e:
+                name, who = e.args
+            what = "this lab" if name == f"lab-{lab.name}" else f"lock '{name.removeprefix('res-')}'"
+            if name == "all":
+                what = "the host (a `sweep --all` is running)"
+            busy = f"{what} is in use by {ledger.describe_holder(who)}"
+            limit = give_up
+            if ledger.taking_over(who):
+                if watcher_give_up is None:
+                    watcher_give_up = time.monotonic() + sweep.WATCHER_WAIT
+                limit = max(limit, watcher_give_up)
+            if time.monotonic() >= limit:
+                return busy
+            if busy != waiting:
+                self.out.say(f"  wait   {busy} (waiting up to {max(0, limit - time.monotonic()):.0f} s)")
+                waiting = busy
+            time.sleep(0.2 if ledger.taking_over(who) else 0.5)
+
     # --- the watcher -----------------------------------------------------------------------
 
     def _start_watcher(self):
@@ -272,7 +281,12 @@ class Runner:
             self.watcher = subprocess.Popen(
                 [sys.executable, "-m", "labs.watcher", self.run_id, self.lab.name, self.lab.prefix]
                 + held, stdin=r, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                pass_fds=self.locks.fds, start_new_session=True, env=env, cwd="/")
+                pass_fds=self.locks.fds, start_new_session=True, env=env,
+                cwd=str(Path(__file__).resolve().parent.parent))     # where `labs` imports from
+        except OSError as e:         # the run goes on; a kill -9 is then left to `sweep`
+            self.out.say(f"  note  no watcher ({e}): if this run is killed, run `python -m labs sweep`")
+            os.close(self.watcher_pipe)
+            return
         finally:
             os.close(r)
         ledger.update(self.run_id, watcher_pid=self.watcher.pid,
@@ -524,6 +538,7 @@ class Runner:
         r.duration = round(time.monotonic() - t0, 3)
         r.exit = proc.returncode
         self.norm.add_pids([proc.pid])
+        self.watch.sync()
         self.block_pids = self.watch.pids_during(t0_ns)     # alive at some moment of this block
         if any(d.status == "running" for d in self.daemons):   # their children's PIDs too
             self.norm.add_pids(procs.with_run_ids([self.run_id]))
@@ -691,6 +706,8 @@ class Runner:
                 self.out.say(f"  ok    stop     {d.block.name:28} {how[d.proc.pid]}")
         if self.live:
             self.live.poll(final=True)
+        if self.daemons:
+            self.watch.sync()
         for d in self.daemons:
             log = _read_text(d.log)
             pids = self.watch.pids_during(d.started_ns, tops={d.proc.pid})
