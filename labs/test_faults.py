@@ -144,6 +144,16 @@ def _kill_9_mid_step(tmp_path):
             p.kill()
 
 
+def test_kill_9_alone_the_watcher_leaves_the_host_as_it_was(tmp_path, before):
+    _kill_9_mid_step(tmp_path)
+    lock = ledger.state_root() / "locks" / "lab-faults.lock"
+    end = time.monotonic() + 60
+    while [r for r in ledger.runs() if r.get("lab") == "faults"] or ledger.read_holder(lock):
+        assert time.monotonic() < end, "the watcher never finished"
+        time.sleep(0.05)
+    assert_as_before(before, host())        # no rerun, no sweep: the temp dir is gone too
+
+
 def test_kill_9_then_an_immediate_rerun_leaves_the_host_as_it_was(tmp_path, before):
     _kill_9_mid_step(tmp_path)
     r = run(tmp_path)
