@@ -92,14 +92,22 @@ def wait_descendants_gone(timeout: float, keep=()) -> dict:
         time.sleep(0.02)
 
 
-def wait_reaped(pids: dict, timeout: float) -> list:
+def wait_reaped(pids: dict, timeout: float, zombies_only=False) -> list:
     """Wait until each {pid: start time} has left /proc entirely (a zombie that init, or
-    whoever is its parent, has reaped). Returns the pids still there."""
+    whoever is its parent, has reaped). With zombies_only, a listed process still alive
+    is not waited for: only those that died and are not reaped yet. Returns the pids
+    still there."""
     deadline = time.monotonic() + timeout
     while True:
         reap(managed())                 # those that are this process's own orphans
-        left = [p for p, start in pids.items() if procs.stat(p) is not None and
-                (start is None or procs.start_time(p) == start)]
+        left = []
+        for p, start in pids.items():
+            st = procs.stat(p)
+            if st is None or (start is not None and st[3] != start):
+                continue
+            if zombies_only and st[0] not in ("Z", "X"):
+                continue
+            left.append(p)
         if not left or time.monotonic() >= deadline:
             return sorted(left)
         time.sleep(0.02)

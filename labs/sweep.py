@@ -42,6 +42,11 @@ def sweep_dead_runs(dead=None, forget=True) -> list:
     for pid, rid in sorted(found.items()):
         done.append(f"process {pid} ({procs.comm(pid)}) of dead run {rid}")
     started = {p: procs.start_time(p) for p in found}
+    # What their teardown blocks may end (containers, in the prefix's cgroups): a zombie
+    # leaves its cgroup at once, so it is known now or never; waited for below.
+    ended_by_teardown = {}
+    for prefix in {r.get("prefix") for r in dead if r.get("prefix")}:
+        ended_by_teardown.update({p: procs.start_time(p) for p in procs.cgroup_processes(prefix)})
     left = procs.kill_pids(found, grace=DAEMON_GRACE) if found else []
     for r in dead:
         done += teardown_dead_run(r)
@@ -50,6 +55,7 @@ def sweep_dead_runs(dead=None, forget=True) -> list:
     left += procs.kill_pids(found) if found else []
     # Their parent died with the harness: init reaps them, and they count until it has.
     reaper.wait_reaped({p: s for p, s in started.items() if p not in left}, REAP_WAIT)
+    reaper.wait_reaped(ended_by_teardown, REAP_WAIT, zombies_only=True)
     for pid in sorted(set(left)):
         done.append(f"process {pid} still alive after SIGKILL (uninterruptible?)")
     if forget:

@@ -48,8 +48,10 @@ def host() -> dict:
 def assert_as_before(before, after, out=""):
     left, _ = leaks.compare(before, after, PREFIX)
     assert not left, "left behind: " + ", ".join(str(x) for x in left) + "\n" + out
-    assert after["process"] <= before["process"], \
-        f"processes left: {sorted(after['process'] - before['process'])}\n{out}"
+    left = sorted(after["process"] - before["process"])
+    assert not left, "processes left: " + ", ".join(
+        f"{x} (state, ppid: {procs.stat(int(x.split()[0]))[:2] if procs.stat(int(x.split()[0])) else 'gone'})"
+        for x in left) + f"\n{out}"
     assert not [n for n in after["tmp"] if n.startswith("/tmp/" + PREFIX)], out
     assert not [r for r in ledger.runs() if r.get("lab") == "faults"], out      # nothing to sweep
     for name in ("lab-faults", "all"):                # a lock names its holder or nobody
