@@ -1,5 +1,5 @@
 """python -m labs list [LAB ...] | run NAME [-v] [--wait SECS] [--keep] [--until STEP] [--record-dir DIR] | run --all
-| sweep [NAME|--all] | bench
+| sweep [NAME|--all] | fetch-ci [--from DIR] | bench
 
 Exit status of run: 0 passed, 1 failed, 77 skipped (a requirement is missing), 75 refused
 (locked), 2 bad usage or malformed lab.md, 130/143 interrupted by SIGINT/SIGTERM.
@@ -159,35 +159,38 @@ def cmd_list(args) -> int:
 
 
 def cmd_sweep(args) -> int:
-    holder = {"lab": "sweep", "pid": os.getpid()}
-    locks = ledger.Locks()
+    """sweep --all: everything of dead runs, lab by lab when some lab is running (that one
+    left alone); sweep NAME: that lab, waiting for its killed run's watcher if there is one;
+    sweep: the dead runs' processes only. Running it twice does nothing the second time."""
+    left = []
     try:
         if args.all:
-            locks.take("all", holder)
-            done = sweep.sweep_all()
+            done, left = sweep.sweep_everything(LABS_ROOT, say=print)
         elif args.name:
             lab = resolve(args.name)
-            locks.take("all", holder, shared=True)
-            locks.take(f"lab-{lab.name}", holder)
-            done = sweep.sweep_lab(lab, report_kept=True)
+            locks = ledger.Locks()
+            try:
+                locks.take("all", {}, shared=True)
+                who = sweep.take_lab_lock(locks, lab.name, ledger.holder("sweep", role="sweep"), print)
+                if who is not None:
+                    raise ledger.Locked(f"lab-{lab.name}", who)
+                done = sweep.sweep_lab(lab, report_kept=True)
+            finally:
+                locks.release()
         else:
             done = sweep.sweep_dead_runs()
     except ledger.Locked as e:
         name, who = e.args
-        if name == "all" and not who:       # a shared lock: the ledger says who runs
-            live = [r for r in ledger.runs() if r["alive"]]
-            holders = ", ".join(ledger.describe_holder(r) for r in live) or "another run"
-        else:
-            holders = ledger.describe_holder(who)
-        print(f"sweep refused: {holders} is running; try again when it is done", file=sys.stderr)
+        print(f"sweep refused: {ledger.describe_holder(who)} is running; try again when it is done",
+              file=sys.stderr)
         return EXIT["refused"]
     except LabError as e:
         print(e, file=sys.stderr)
         return EXIT["malformed"]
-    finally:
-        locks.release()
     for line in done:
         print(f"swept  {line}")
+    for line in left:
+        print(f"kept   {line}")
     if not done:
         print("nothing to sweep")
     return 1 if any("could not" in d or "still alive" in d for d in done) else 0
@@ -211,6 +214,12 @@ def main(argv=None) -> int:
     s = sub.add_parser("sweep", help="remove leftovers of crashed runs (lab- prefixed things only)")
     s.add_argument("name", nargs="?", help="only this lab's prefix and dead runs")
     s.add_argument("--all", action="store_true", help="every lab- thing (refused while a lab runs)")
+    f = sub.add_parser("fetch-ci", help="bring the last labs workflow run's records into labs/<name>/ci/")
+    f.add_argument("--from", dest="src", metavar="DIR",
+                   help="artifacts already downloaded (DIR/lab-<name>/record.json), instead of `gh`")
+    f.add_argument("--repo", metavar="OWNER/NAME", help="the GitHub repository (default: gh's own guess)")
+    f.add_argument("--branch", default="main", help="the branch whose last run to take (default main)")
+    f.add_argument("--labs-dir", metavar="DIR", help=argparse.SUPPRESS)    # tests: a copy of labs/
     b = sub.add_parser("bench", help="harness overhead per block against plain bash")
     b.add_argument("--blocks", type=int, default=30)
     args = p.parse_args(argv)
@@ -222,6 +231,9 @@ def main(argv=None) -> int:
         if args.all and args.name:
             return _usage("sweep takes a lab name or --all, not both")
         return cmd_sweep(args)
+    if args.cmd == "fetch-ci":
+        from .fetch_ci import main as fetch_main
+        return fetch_main(args.src, args.labs_dir, args.repo, args.branch)
     if args.cmd == "bench":
         from .bench import main as bench_main
         return bench_main(args.blocks)

@@ -117,7 +117,7 @@ class PidWatch:
         except OSError:
             return False
 
-    def _self_test(self) -> bool:
+    def _self_test(self, timeout=1.0) -> bool:
         try:
             p = subprocess.Popen(["true"], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                  stderr=subprocess.DEVNULL)
@@ -125,7 +125,16 @@ class PidWatch:
             return False
         p.wait()
         with self._forked:
-            return self._forked.wait_for(lambda: p.pid in self.spans, timeout=1.0)
+            return self._forked.wait_for(lambda: p.pid in self.spans, timeout=timeout)
+
+    def sync(self, timeout=5.0) -> bool:
+        """Wait until the reader has read the kernel's events up to now. The connector
+        reports every fork on the host, and on a busy host the reader can lag seconds
+        behind: a block's window asked about before its events were read would miss its
+        processes. A child forked now, once seen, says everything before it was read."""
+        if self.mode != "events":
+            return True
+        return self._self_test(timeout)
 
     # --- the reader ----------------------------------------------------------------------
 

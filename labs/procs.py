@@ -159,7 +159,7 @@ def terminate(targets, still_there, send, grace, reap=None, kill_wait=KILL_WAIT)
     return termed, killed, alive_after
 
 
-def _kill(pid: int, sig) -> None:
+def kill_pid(pid: int, sig) -> None:
     try:
         os.kill(pid, sig)
     except ProcessLookupError:
@@ -185,7 +185,7 @@ def kill_pids(found: dict, grace=2.0):
     def ours(pid):
         return alive(pid, starts[pid]) and run_id_of(pid) == found[pid]
 
-    return sorted(terminate(list(found), ours, _kill, grace)[2])
+    return sorted(terminate(list(found), ours, kill_pid, grace)[2])
 
 
 # --- processes in a lab's own cgroups ------------------------------------------------------
@@ -294,7 +294,7 @@ def kill_cgroup_processes(found: dict, prefix: str, grace=2.0):
     def ours(pid):
         return alive(pid, starts[pid]) and in_prefixed_cgroup(pid, prefix) is not None
 
-    return sorted(terminate(list(found), ours, _kill, grace)[2])
+    return sorted(terminate(list(found), ours, kill_pid, grace)[2])
 
 
 def remove_cgroups(dirs, wait=2.0) -> list:

@@ -13,7 +13,8 @@ from pathlib import Path
 from .requires import package_versions
 
 FORMAT = 1
-SKIP_NAMES = {"record.json", "transcript.ipynb", "__pycache__"}
+SKIP_NAMES = {"record.json", "transcript.ipynb", "__pycache__",
+              "ci"}     # ci/: the record of the last CI run (python -m labs fetch-ci), an output too
 
 
 def lab_files(lab_dir) -> list:
@@ -63,6 +64,20 @@ def host_info() -> dict:
     return info
 
 
+def ci_info():
+    """Where the run happened, when it ran in GitHub Actions (the variables every job has),
+    else None: the site says "verified on GitHub Actions (...)" from it."""
+    e = os.environ
+    if e.get("GITHUB_ACTIONS") != "true":
+        return None
+    info = {"provider": "GitHub Actions", "image": e.get("ImageOS", ""),
+            "image_version": e.get("ImageVersion", ""), "commit": e.get("GITHUB_SHA", "")}
+    if e.get("GITHUB_REPOSITORY") and e.get("GITHUB_RUN_ID"):
+        info["run_url"] = (f"{e.get('GITHUB_SERVER_URL', 'https://github.com')}/"
+                           f"{e['GITHUB_REPOSITORY']}/actions/runs/{e['GITHUB_RUN_ID']}")
+    return info
+
+
 def load(lab_dir):
     """The committed record of a lab, or None."""
     try:
@@ -100,6 +115,9 @@ def build_record(res) -> dict:
     }
     if res.reason:
         rec["reason"] = res.reason
+    ci = ci_info()
+    if ci:
+        rec["ci"] = ci
     if res.failure:
         rec["failure"] = res.failure
     if res.leaks:

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-from . import ledger, leaks, pidwatch, procs, requires, session, sweep
+from . import ledger, leaks, pidwatch, procs, reaper, requires, session, sweep, watcher
 from .live import Live
 from .match import clean, diff as make_diff, output_matches
 from .normalize import Normalizer
@@ -35,6 +35,8 @@ KILL_GRACE = 2.0          # seconds between SIGTERM and SIGKILL for a block
 DAEMON_GRACE = 5.0        # ... and for a daemon (lab format)
 LOG_TAIL = 40             # daemon log lines kept in the transcript
 MAX_OUTPUT = 2_000_000    # bytes of a block's output kept (head and tail)
+SETTLE = 3.0              # seconds the run's processes may take to exit after teardown
+REAP_EVERY = 0.2          # seconds between reaping the run's orphans while a block runs
 
 
 @dataclass
@@ -199,31 +201,13 @@ class Runner:
                 self.out.say(f"  skipped: {m}")
             return res
 
-        holder = {"lab": lab.name, "pid": os.getpid(), "run_id": self.run_id,
-                  "started": time.strftime("%Y-%m-%d %H:%M:%S")}
-        self.locks = ledger.Locks()
-        give_up = time.monotonic() + self.wait_lock
-        waiting = None
-        while True:
-            try:
-                ledger.take_run_locks(self.locks, lab, holder)
-                break
-            except ledger.Locked as e:
-                name, who = e.args
-                what = "this lab" if name == f"lab-{lab.name}" else f"lock '{name.removeprefix('res-')}'"
-                if name == "all":
-                    what = "the host (a `sweep --all` is running)"
-                busy = f"{what} is in use by {ledger.describe_holder(who)}"
-                if time.monotonic() < give_up:
-                    if busy != waiting:
-                        self.out.say(f"  wait   {busy} (waiting up to {self.wait_lock:g} s)")
-                        waiting = busy
-                    time.sleep(0.5)
-                    continue
-                res.status, res.exit = "refused", EXIT["refused"]
-                res.reason = busy
-                self.out.say(f"  refused: {res.reason}; try again when it is done")
-                return res
+        holder = ledger.holder(lab.name, self.run_id)
+        busy = self._take_locks(holder)
+        if busy:
+            res.status, res.exit = "refused", EXIT["refused"]
+            res.reason = busy
+            self.out.say(f"  refused: {res.reason}; try again when it is done")
+            return res
 
         t0 = time.monotonic()
         self.rd = ledger.register(self.run_id, {"lab": lab.name, "prefix": lab.prefix,
@@ -231,8 +215,13 @@ class Runner:
                                                 "kept": False})
         old = self._install_signals()
         self.lab_tmp = None
+        self.current = None            # the block's bash being waited for
+        self.watcher = None
+        reaper.become_subreaper()
+        reaper.managed = self._keep_pids
         self.watch = pidwatch.PidWatch(self.run_id)
         try:
+            self._start_watcher()
             self.watch.start()
             self._run_phases(res)
         finally:
@@ -245,8 +234,86 @@ class Runner:
                 ledger.update(self.run_id, kept=True)
             else:
                 ledger.forget(self.run_id)
+            self._stop_watcher()
             self.locks.release()
         return res
+
+    def _take_locks(self, holder):
+        """The run's locks (ledger.take_run_locks), waiting up to --wait seconds for a run
+        holding one, and up to sweep.WATCHER_WAIT for a killed run's watcher (or a lock whose
+        holder is gone and not yet replaced by its watcher): that one is done in seconds.
+        Returns None once taken, else what holds them."""
+        lab = self.lab
+        self.locks = ledger.Locks()
+        give_up = time.monotonic() + self.wait_lock
+        watcher_give_up = None
+        waiting = None
+        while True:
+            try:
+                ledger.take_run_locks(self.locks, lab, holder)
+                return None
+            except ledger.Locked as e:
+                name, who = e.args
+            what = "this lab" if name == f"lab-{lab.name}" else f"lock '{name.removeprefix('res-')}'"
+            if name == "all":
+                what = "the host (a `sweep --all` is running)"
+            busy = f"{what} is in use by {ledger.describe_holder(who)}"
+            limit = give_up
+            if ledger.taking_over(who):
+                if watcher_give_up is None:
+                    watcher_give_up = time.monotonic() + sweep.WATCHER_WAIT
+                limit = max(limit, watcher_give_up)
+            if time.monotonic() >= limit:
+                return busy
+            if busy != waiting:
+                self.out.say(f"  wait   {busy} (waiting up to {max(0, limit - time.monotonic()):.0f} s)")
+                waiting = busy
+            time.sleep(0.2 if ledger.taking_over(who) else 0.5)
+
+    # --- the watcher -----------------------------------------------------------------------
+
+    def _start_watcher(self):
+        """The process that tears the run down if this one is killed (labs/watcher.py)."""
+        r, self.watcher_pipe = os.pipe()
+        held = [f"{fd}:{int(excl)}" for fd, _, excl in self.locks.held]
+        env = {k: v for k, v in os.environ.items() if k != "LAB_RUN_ID"}
+        try:
+            self.watcher = subprocess.Popen(
+                [sys.executable, "-m", "labs.watcher", self.run_id, self.lab.name, self.lab.prefix]
+                + held, stdin=r, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                pass_fds=self.locks.fds, start_new_session=True, env=env,
+                cwd=str(Path(__file__).resolve().parent.parent))     # where `labs` imports from
+        except OSError as e:         # the run goes on; a kill -9 is then left to `sweep`
+            self.out.say(f"  note  no watcher ({e}): if this run is killed, run `python -m labs sweep`")
+            os.close(self.watcher_pipe)
+            return
+        finally:
+            os.close(r)
+        ledger.update(self.run_id, watcher_pid=self.watcher.pid,
+                      watcher_start=procs.start_time(self.watcher.pid))
+
+    def _stop_watcher(self):
+        """Tell the watcher the run ended here, and wait until it has let go of the locks."""
+        if self.watcher is None:
+            return
+        try:
+            os.write(self.watcher_pipe, watcher.DONE)
+        except OSError:
+            pass
+        os.close(self.watcher_pipe)
+        try:
+            self.watcher.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.watcher.kill()
+            self.watcher.wait()
+
+    def _keep_pids(self):
+        """The Popen children not reaped yet, which only their Popen may reap."""
+        keep = {d.proc.pid for d in self.daemons if d.proc.returncode is None}
+        for p in (self.current, self.watcher):
+            if p is not None and p.returncode is None:
+                keep.add(p.pid)
+        return keep
 
     def _run_phases(self, res):
         lab = self.lab
@@ -389,6 +456,8 @@ class Runner:
                 if self.live:
                     self.live.poll()
                     left = min(left, 0.1)
+                reaper.reap(self._keep_pids())
+                left = min(left, REAP_EVERY)
                 for fd, _ in poller.poll(max(1, int(left * 1000) + 1)):
                     if fd == pfd:
                         proc.wait()
@@ -457,16 +526,19 @@ class Runner:
                                     stdin=subprocess.DEVNULL, stdout=f,
                                     stderr=subprocess.STDOUT, start_new_session=True,
                                     env=self.env, cwd=self.lab_tmp)
+        self.current = proc
         if self.live:
             self.live.start_block(rd, k, b)
         how = self._wait(proc, deadline, interruptible)
         if how != "done":
             self._end_block(proc)
+        self.current = None
         if self.live:
             self.live.end_block()
         r.duration = round(time.monotonic() - t0, 3)
         r.exit = proc.returncode
         self.norm.add_pids([proc.pid])
+        self.watch.sync()
         self.block_pids = self.watch.pids_during(t0_ns)     # alive at some moment of this block
         if any(d.status == "running" for d in self.daemons):   # their children's PIDs too
             self.norm.add_pids(procs.with_run_ids([self.run_id]))
@@ -634,6 +706,8 @@ class Runner:
                 self.out.say(f"  ok    stop     {d.block.name:28} {how[d.proc.pid]}")
         if self.live:
             self.live.poll(final=True)
+        if self.daemons:
+            self.watch.sync()
         for d in self.daemons:
             log = _read_text(d.log)
             pids = self.watch.pids_during(d.started_ns, tops={d.proc.pid})
@@ -681,11 +755,20 @@ class Runner:
         self.out.say(f"    clean up with: python -m labs sweep {self.lab.name}")
 
     def _leak_check(self):
+        """First wait until every process the run started has exited and been reaped
+        (daemons that a teardown block stopped may still be exiting, and orphans are ours
+        to reap), then compare the host with the snapshot. Whatever is left is a leak:
+        it is ended and reaped, and its things removed, before this returns."""
         if self.lab_tmp is None:
             return
+        keep = self._keep_pids()
+        left = reaper.wait_descendants_gone(SETTLE, keep)
         found = leaks.stray_processes(self.run_id, self.lab.prefix)
-        left, noticed = leaks.compare(self.before, leaks.snapshot(), self.lab.prefix, self.lab_tmp)
-        found += left
+        listed = {int(x.name.split()[0]) for x in found}
+        found += [leaks.Leak("process", f"{pid} {procs.comm(pid)}", "ours")
+                  for pid, state in sorted(left.items()) if pid not in listed and state != "Z"]
+        gone, noticed = leaks.compare(self.before, leaks.snapshot(), self.lab.prefix, self.lab_tmp)
+        found += gone
         self.result.leaks = [str(x) for x in found]
         self.result.noticed = [f"{x.kind} {x.name}" for x in noticed]
         if noticed:
@@ -700,16 +783,35 @@ class Runner:
         for x in found:
             self.out.say(f"          {x}")
         self._fail(None, "leak check: the run left " + ", ".join(f"{x.kind} {x.name}" for x in found))
-        pids = procs.with_run_ids([self.run_id])
-        cleaned = []
-        if pids:
-            procs.kill_pids(pids)
-            cleaned += [f"process {p}" for p in sorted(pids)]
+        cleaned = self._end_run_processes()
         cleaned += sweep.sweep_prefix(self.lab.prefix, keep_paths=(self.lab_tmp,),
                                       extra_tmp={x.name for x in found if x.kind == "tmp"},
                                       own_run=self.run_id)
+        cleaned += self._end_descendants()
+        still = reaper.wait_descendants_gone(procs.KILL_WAIT, keep)
+        cleaned += [f"process {p} ({procs.comm(p)}) still alive after SIGKILL" for p, st in
+                    sorted(still.items()) if st != "Z"]
         for c in cleaned:
             self.out.say(f"  swept  {c}")
+
+    def _end_run_processes(self):
+        """End, by PID, the processes still carrying the run's id."""
+        pids = procs.with_run_ids([self.run_id])
+        if pids:
+            procs.kill_pids(pids)
+        return [f"process {p}" for p in sorted(pids)]
+
+    def _end_descendants(self):
+        """End, by PID, the harness's descendants still alive (but its Popen children):
+        what the run started that carries neither its id nor a prefixed cgroup."""
+        keep = self._keep_pids()
+        rest = {p: procs.start_time(p) for p, st in reaper.descendants(skip=keep).items() if st != "Z"}
+        if not rest:
+            return []
+        done = [f"process {p} ({procs.comm(p)})" for p in sorted(rest)]
+        procs.terminate(list(rest), lambda p: procs.alive(p, rest[p]), procs.kill_pid, KILL_GRACE,
+                        reap=lambda: reaper.reap(keep))
+        return done
 
     # --- results -------------------------------------------------------------------------
 

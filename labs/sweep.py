@@ -10,15 +10,17 @@ import re
 import shlex
 import stat
 import subprocess
+import time
 
 from pathlib import Path
 
-from . import ledger, leaks, procs, session
+from . import ledger, leaks, procs, reaper, session
 from .labfile import LabError, parse_lab
 from .session import which
 
 DAEMON_GRACE = 5.0     # as for a daemon at teardown: SIGTERM, then SIGKILL
 KILL_GRACE = 2.0
+REAP_WAIT = 5.0        # seconds for init (or the harness) to reap what was killed
 
 
 def _run(args):
@@ -26,10 +28,10 @@ def _run(args):
     return r.returncode == 0, (r.stderr or r.stdout).strip()
 
 
-def sweep_dead_runs(dead=None) -> list:
+def sweep_dead_runs(dead=None, forget=True) -> list:
     """End the processes of dead runs, run their lab's teardown blocks with the state they
-    saved (so lab-specific cleanup happens too), forget those runs. `dead`: their ledger
-    entries (default: every dead run). Returns what was done."""
+    saved (so lab-specific cleanup happens too), forget those runs (unless not `forget`).
+    `dead`: their ledger entries (default: every dead run). Returns what was done."""
     done = []
     if dead is None:
         dead = ledger.dead_runs()
@@ -39,16 +41,27 @@ def sweep_dead_runs(dead=None) -> list:
     found = procs.with_run_ids(ids)
     for pid, rid in sorted(found.items()):
         done.append(f"process {pid} ({procs.comm(pid)}) of dead run {rid}")
+    started = {p: procs.start_time(p) for p in found}
+    # What their teardown blocks may end (containers, in the prefix's cgroups): a zombie
+    # leaves its cgroup at once, so it is known now or never; waited for below.
+    ended_by_teardown = {}
+    for prefix in {r.get("prefix") for r in dead if r.get("prefix")}:
+        ended_by_teardown.update({p: procs.start_time(p) for p in procs.cgroup_processes(prefix)})
     left = procs.kill_pids(found, grace=DAEMON_GRACE) if found else []
     for r in dead:
         done += teardown_dead_run(r)
     found = procs.with_run_ids(ids)          # anything those teardown blocks started
+    started.update({p: procs.start_time(p) for p in found})
     left += procs.kill_pids(found) if found else []
+    # Their parent died with the harness: init reaps them, and they count until it has.
+    reaper.wait_reaped({p: s for p, s in started.items() if p not in left}, REAP_WAIT)
+    reaper.wait_reaped(ended_by_teardown, REAP_WAIT, zombies_only=True)
     for pid in sorted(set(left)):
         done.append(f"process {pid} still alive after SIGKILL (uninterruptible?)")
-    for r in dead:
-        ledger.forget(r["run_id"])
-        done.append(f"ledger entry of dead run {r['run_id']}")
+    if forget:
+        for r in dead:
+            ledger.forget(r["run_id"])
+            done.append(f"ledger entry of dead run {r['run_id']}")
     return done
 
 
@@ -123,8 +136,11 @@ def sweep_cgroup_processes(prefix: str, own_run=None) -> list:
     if not found:
         return []
     done = [f"process {pid} ({procs.comm(pid)}) in cgroup {d}" for pid, d in sorted(found.items())]
-    for pid in procs.kill_cgroup_processes(found, prefix, grace=KILL_GRACE):
+    started = {p: procs.start_time(p) for p in found}
+    left = procs.kill_cgroup_processes(found, prefix, grace=KILL_GRACE)
+    for pid in left:
         done.append(f"process {pid} still alive after SIGKILL (uninterruptible?)")
+    reaper.wait_reaped({p: s for p, s in started.items() if p not in left}, REAP_WAIT)
     return done
 
 
@@ -133,7 +149,8 @@ def sweep_prefix(prefix: str, keep_paths=(), extra_tmp=(), report_kept=False, ow
     starts with prefix, and the runs' temp dirs (harness_tmp, or listed in extra_tmp);
     first end the processes left in the prefix's cgroups. Returns a line per thing
     removed or not removable."""
-    assert prefix.startswith("lab-") and len(prefix) > 4, prefix
+    if not re.fullmatch(r"lab-[a-z0-9-]*", prefix):
+        raise ValueError(f"sweep_prefix: {prefix!r} is not a lab- prefix")
     done = []
     try:
         tmp = [os.path.join("/tmp", n) for n in sorted(os.listdir("/tmp")) if n.startswith(prefix)]
@@ -265,6 +282,77 @@ def sweep_lab(lab, exclude_run=None, report_kept=False) -> list:
 def sweep_all() -> list:
     """Everything `lab-` of dead runs (the caller holds the 'all' lock exclusively)."""
     return _sweep_dead_runs_and_prefix(ledger.dead_runs(), "lab-", report_kept=True)
+
+
+WATCHER_WAIT = 120.0     # seconds to wait for a killed run's watcher to finish its teardown
+
+
+def known_labs(labs_root) -> dict:
+    """{lab name: prefix} of the labs under labs_root and of every run in the ledger (a
+    lab run from another folder, such as a test fixture)."""
+    from .labfile import find_labs
+    found = {}
+    for r in ledger.runs():
+        if r.get("lab") and r.get("prefix"):
+            found.setdefault(r["lab"], r["prefix"])
+    for d in find_labs(labs_root):
+        try:
+            lab = parse_lab(d)
+        except LabError:
+            continue
+        found.setdefault(lab.name, lab.prefix)
+    return found
+
+
+def take_lab_lock(locks, name: str, who: dict, say=None, wait=WATCHER_WAIT):
+    """The lab's own lock for a sweep (with the 'all' lock shared): taken at once, or after
+    the watcher of a killed run of that lab has finished its teardown (waiting up to
+    `wait` s). Returns None when taken, else the holder (a live run: leave it alone)."""
+    give_up = time.monotonic() + wait
+    told = False
+    while True:
+        try:
+            locks.take(f"lab-{name}", who)
+            return None
+        except ledger.Locked as e:
+            holder = e.args[1]
+            if not ledger.taking_over(holder) or time.monotonic() >= give_up:
+                return holder or {"lab": name}
+            if say and not told:
+                say(f"waiting for the {ledger.describe_holder(holder)} to finish its teardown")
+                told = True
+            time.sleep(0.2)
+
+
+def sweep_everything(labs_root, say=None) -> tuple:
+    """`sweep --all`, safe whatever else runs. With no run in progress (the 'all' lock taken
+    exclusively): every `lab-` thing of dead runs. Otherwise, lab by lab, under each lab's
+    own lock: a lab that is running is left alone (and named), one whose killed run is
+    still being torn down by its watcher is waited for, then swept. Returns (lines done,
+    lines about what was left alone)."""
+    locks = ledger.Locks()
+    try:
+        locks.take("all", ledger.holder("sweep", role="sweep --all"))
+        return sweep_all(), []
+    except ledger.Locked:
+        pass
+    finally:
+        locks.release()
+    done, left = [], []
+    for name, prefix in sorted(known_labs(labs_root).items()):
+        locks = ledger.Locks()
+        try:
+            locks.take("all", {}, shared=True)
+            holder = take_lab_lock(locks, name, ledger.holder("sweep", role="sweep"), say)
+            if holder is not None:
+                left.append(f"lab {name}: left alone, in use by {ledger.describe_holder(holder)}")
+                continue
+            done += _sweep_dead_runs_and_prefix(ledger.dead_runs(name), prefix, report_kept=True)
+        except ledger.Locked:          # `sweep --all` elsewhere holds 'all' exclusively
+            left.append(f"lab {name}: left alone, another sweep --all is running")
+        finally:
+            locks.release()
+    return done, left
 
 
 def _sweep_dead_runs_and_prefix(dead, prefix, report_kept, exclude_run=None) -> list:

@@ -165,8 +165,9 @@ def test_sigint_mid_step_tears_down_and_second_run_is_refused(tmp_path):
         assert "lock 'hxt-lock' is in use by lab interrupt" in other.stdout
         sweep_all = subprocess.run([sys.executable, "-m", "labs", "sweep", "--all"], cwd=ROOT,
                                    capture_output=True, text=True)
-        assert sweep_all.returncode == 75, sweep_all.stdout + sweep_all.stderr
-        assert "lab interrupt" in sweep_all.stderr      # names who holds the lock
+        assert sweep_all.returncode == 0, sweep_all.stdout + sweep_all.stderr   # sweeps around it
+        assert f"kept   lab interrupt: left alone, in use by lab interrupt (harness pid {p.pid}," \
+            in sweep_all.stdout                          # names who holds the lock
         p.send_signal(signal.SIGINT)
         out, _ = p.communicate(timeout=30)
     finally:
@@ -194,31 +195,41 @@ def test_leak_check_fails_a_lab_that_leaves_a_namespace(tmp_path):
     assert record(tmp_path)["leaks"]
 
 
+def watcher_log(run_id):
+    from labs import watcher
+    return watcher.log_path(run_id).read_text()
+
+
 @needs_root
-def test_rerun_after_kill_9_sweeps_the_leftovers(tmp_path):
-    kill_9_once_started("crash", tmp_path)
-    assert "lab-hxt-crash-a" in netns()
-    left = run_processes("crash")
-    assert len(left) >= 2                            # the daemon and the step's sleep
-    dead_run = set(left.values()).pop()
+def test_after_kill_9_the_watcher_tears_down_and_an_immediate_rerun_waits_for_it(tmp_path):
     by_hand = Path("/tmp/lab-hxt-crash-byhand")       # someone's own work, named like the lab
     (by_hand / "rootfs").mkdir(parents=True, exist_ok=True)
     (by_hand / "notes.txt").write_text("keep me\n")
     subprocess.run(["mount", "-t", "tmpfs", "hxt-byhand", str(by_hand / "rootfs")], check=True)
     try:
-        r = run("crash", tmp_path, env={"HXT_QUICK": "1"})
+        p = start("crash", tmp_path)
+        wait_for(tmp_path / "started")
+        left = run_processes("crash")
+        assert len(left) >= 2                        # the daemon and the step's sleep
+        dead_run = set(left.values()).pop()
+        os.kill(p.pid, signal.SIGKILL)
+        p.wait(timeout=10)
+        r = run("crash", tmp_path, env={"HXT_QUICK": "1"})     # at once
         assert (by_hand / "notes.txt").read_text() == "keep me\n"
         assert os.path.ismount(by_hand / "rootfs")
     finally:
         subprocess.run(["umount", str(by_hand / "rootfs")])
         subprocess.run(["rm", "-rf", str(by_hand)])
     assert r.returncode == 0, r.stdout + r.stderr
+    assert "  wait   this lab is in use by " in r.stdout    # the killed run's watcher, or nobody yet
     # the dead run's own teardown ran with its saved state, then the generic sweep
-    assert f"swept  teardown teardown-1 of dead run {dead_run} (exit 0)" in r.stdout
+    log = watcher_log(dead_run)
+    assert f"swept  teardown teardown-1 of dead run {dead_run} (exit 0)" in log
     assert f"teardown ran in run {dead_run}\n" in (tmp_path / "teardown").read_text()
-    assert "swept  mount /tmp/lab-hxt-crash-" in r.stdout
+    assert "swept  mount /tmp/lab-hxt-crash-" in log
     for pid in left:
-        assert f"swept  process {pid} " in r.stdout
+        assert f"swept  process {pid} " in log
+        assert not os.path.exists(f"/proc/{pid}")     # gone, and reaped
     assert not run_processes("crash")
     assert "lab-hxt-crash-a" not in netns()
     assert not lab_tmp_dirs("lab-hxt-crash")
@@ -274,22 +285,32 @@ def _cgroup_orphan(tmp_path):
 
 
 @needs_root
-def test_sweep_after_kill_9_ends_processes_in_the_labs_cgroups(tmp_path):
-    kill_9_once_started("cgroup", tmp_path)
-    pid, started, cg = _cgroup_orphan(tmp_path)
-    assert procs.alive(pid, started) and procs.run_id_of(pid) is None   # like a container
+def test_sweep_right_after_kill_9_returns_when_the_labs_cgroups_are_empty(tmp_path):
+    p = start("cgroup", tmp_path)
     try:
-        r = run("cgroup", tmp_path, env={"HXT_QUICK": "1", "HXT_CLEAN": "1"})
+        wait_for(tmp_path / "started")
+        pid, started, cg = _cgroup_orphan(tmp_path)
+        assert procs.alive(pid, started) and procs.run_id_of(pid) is None   # like a container
+        dead_run = set(run_processes("cgroup").values()).pop()
+        os.kill(p.pid, signal.SIGKILL)
+        p.wait(timeout=10)
+        r = subprocess.run([sys.executable, "-m", "labs", "sweep", "--all"], cwd=ROOT,
+                           capture_output=True, text=True, timeout=120)
     finally:
+        if p.poll() is None:
+            p.kill()
         if procs.alive(pid, started):
             os.kill(pid, signal.SIGKILL)
     assert r.returncode == 0, r.stdout + r.stderr
-    assert f"swept  process {pid} (sleep 1000) in cgroup {cg}\n" in r.stdout
-    assert f"swept  cgroup {cg}\n" in r.stdout                       # deepest first
-    assert f"swept  cgroup {os.path.dirname(cg)}\n" in r.stdout
-    assert r.stdout.index(f"swept  cgroup {cg}\n") < r.stdout.index(f"swept  cgroup {os.path.dirname(cg)}\n")
-    assert not procs.alive(pid, started)
+    assert not os.path.exists(f"/proc/{pid}")                  # at the moment sweep returned
     assert not os.path.exists(os.path.dirname(cg))
+    log = watcher_log(dead_run)
+    assert f"swept  process {pid} (sleep 1000) in cgroup {cg}\n" in log
+    assert log.index(f"swept  cgroup {cg}\n") < log.index(f"swept  cgroup {os.path.dirname(cg)}\n")
+    again = subprocess.run([sys.executable, "-m", "labs", "sweep", "--all"], cwd=ROOT,
+                           capture_output=True, text=True, timeout=120)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "hxt-cg" not in again.stdout                          # nothing left the second time
 
 
 @needs_root

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from labs import LABS_ROOT, ledger, requires
+from labs import LABS_ROOT, ledger, procs, requires
 from labs.labfile import LabError, find_labs, parse_lab
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -122,6 +122,8 @@ def check_lab(lab_dir, tmp_path):
     if code != 0:
         pytest.fail(failure_report(lab, code, out, rec_dir), pytrace=False)
     rec = json.loads((rec_dir / "record.json").read_text())
+    left = {pid: procs.comm(pid) for pid, rid in procs.all_run_ids().items() if rid == rec["run_id"]}
+    assert not left, f"lab {lab.name}: still running when the harness returned: {left}"
     assert rec["status"] == "passed"
     assert (rec_dir / "transcript.ipynb").is_file()
 

@@ -95,15 +95,16 @@ lab_docker_up() {
     if [ -n "$(_lab_docker_cgroup_procs)" ]; then
         echo "lab_docker_up: killing processes left in cgroup $LAB_DOCKER_CGROUP by an earlier run" >&2
         _lab_docker_cgroup_kill
-        find /sys/fs/cgroup/*/"${LAB_DOCKER_CGROUP#/}" -depth -type d -exec rmdir {} \; 2>/dev/null || true
+        _lab_docker_cgroup_paths "${LAB_DOCKER_CGROUP#/}" |
+            while read -r path; do find "$path" -depth -type d -exec rmdir {} \; 2>/dev/null || true; done
     fi
 
     # What existed before us, so that down removes only what this run made.
     local path
     : >"$dir/preexisting"
     for path in /run/containerd /run/containerd/s /run/docker /run/docker/plugins \
-            /etc/docker /etc/docker/key.json /sys/fs/cgroup/*/docker \
-            /sys/fs/cgroup/*/"${LAB_DOCKER_CGROUP#/}"; do
+            /etc/docker /etc/docker/key.json $(_lab_docker_cgroup_paths docker) \
+            $(_lab_docker_cgroup_paths "${LAB_DOCKER_CGROUP#/}"); do
         if [ -e "$path" ]; then echo "$path" >>"$dir/preexisting"; fi
     done
 
@@ -222,7 +223,32 @@ _lab_docker_alive() {
 _lab_docker_cgroup_procs() {
     local cg=${LAB_DOCKER_CGROUP#/}
     [ -n "$cg" ] || return 0
-    find /sys/fs/cgroup/*/"$cg" -name cgroup.procs -exec cat {} + 2>/dev/null | sort -un
+    _lab_docker_cgroup_paths "$cg" | while read -r path; do
+        find "$path" -name cgroup.procs -exec cat {} + 2>/dev/null || true
+    done | sort -un
+}
+
+# _lab_docker_hierarchies: each mounted cgroup hierarchy, with a trailing
+# slash: /sys/fs/cgroup/ itself on a pure cgroup v2 host (GitHub's Ubuntu
+# runners), else every v1 controller under it (and a v1 host's `unified`).
+_lab_docker_hierarchies() {
+    if [ -f /sys/fs/cgroup/cgroup.procs ]; then
+        echo /sys/fs/cgroup/
+        return
+    fi
+    local hier
+    for hier in /sys/fs/cgroup/*/; do
+        echo "$hier"
+    done
+}
+
+# _lab_docker_cgroup_paths NAME: the cgroup NAME (a top-level one) in each
+# hierarchy, whether it exists or not.
+_lab_docker_cgroup_paths() {
+    local hier
+    for hier in $(_lab_docker_hierarchies); do
+        echo "$hier$1"
+    done
 }
 
 _lab_docker_cgroup_kill() {
@@ -289,7 +315,7 @@ lab_docker_down() {
     # Cgroups: our parent in every hierarchy (children first), and /docker
     # only if it was not there before and is empty.
     local hier cg
-    for hier in /sys/fs/cgroup/*/; do
+    for hier in $(_lab_docker_hierarchies); do
         cg=$hier${LAB_DOCKER_CGROUP#/}
         if [ -d "$cg" ] && ! grep -qxF "$cg" "$dir/preexisting"; then
             find "$cg" -depth -type d -exec rmdir {} \; 2>/dev/null || true

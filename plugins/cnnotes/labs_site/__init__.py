@@ -163,6 +163,7 @@ def box(info, lang, settings) -> dict:
         "not_verified": status == "skipped",
         "reason": info.reason,
         "url": f"{settings.get('SITEURL', '')}/{page_url(lang, settings, info.name)}",
+        "ci": info.ci,
     }
 
 

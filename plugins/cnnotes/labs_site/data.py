@@ -23,6 +23,7 @@ class LabInfo:
     record: Optional[dict] = None
     transcript: object = None          # a Node (read_transcript) or None
     changed: bool = False              # sources differ from the record's source_hash
+    ci_record: Optional[dict] = None   # ci/record.json: the last CI run (labs fetch-ci)
     extra: dict = field(default_factory=dict)
 
     @property
@@ -54,6 +55,24 @@ class LabInfo:
     @property
     def reason(self) -> str:
         return (self.record or {}).get("reason", "")
+
+    @property
+    def ci(self) -> Optional[dict]:
+        """The last CI run that really ran (passed or failed), for the site to show beside
+        the author's own: where (provider, OS, kernel), when, its result, its run's page,
+        and whether the lab changed since. None without one."""
+        rec = self.ci_record or {}
+        ci = rec.get("ci")
+        if not isinstance(ci, dict) or rec.get("status") not in ("passed", "failed"):
+            return None
+        try:
+            date = dt.datetime.fromisoformat(rec["date"])
+        except (KeyError, TypeError, ValueError):
+            return None
+        host = rec.get("host") or {}
+        return {"status": rec["status"], "date": date, "provider": ci.get("provider", "CI"),
+                "os": host.get("os", ""), "kernel": host.get("kernel", ""),
+                "url": ci.get("run_url", ""), "changed": rec.get("source_hash") != source_hash(self.dir)}
 
     def step(self, name):
         return self.lab.block(name) if self.lab else None
@@ -90,6 +109,10 @@ def load_one(d: Path, cache=None) -> LabInfo:
             info.extra["transcript_error"] = f"{nb_path}: {str(e).splitlines()[0]}"
     if info.record:
         info.changed = info.record.get("source_hash") != source_hash(d)
+    try:
+        info.ci_record = json.loads((d / "ci" / "record.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        info.ci_record = None
     return info
 
 

@@ -35,6 +35,10 @@ STRINGS = {
     "measured_by": {"en": "Measured by the {lab} lab on {date}", "zh": "{date}由实验 {lab} 测得"},
     "unknown_date": {"en": "an unknown date", "zh": "日期不详"},
     "run_failed": {"en": "that run failed", "zh": "那次运行失败了"},
+    "ci_passed": {"en": "Verified on", "zh": "已验证于"},
+    "ci_failed": {"en": "Failed on", "zh": "运行失败于"},
+    "ci_kernel": {"en": "kernel", "zh": "内核"},
+    "ci_on": {"en": "on", "zh": "，"},
 }
 
 

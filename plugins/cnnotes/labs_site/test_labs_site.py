@@ -32,24 +32,46 @@ def _build(content, labs_dir, out):
     return run_build(content, out, LABS_DIR=str(labs_dir), PLUGINS=_plugins())
 
 
-def _run_lab(lab_dir):
-    return subprocess.run([sys.executable, "-m", "labs", "run", str(lab_dir), "--record-dir", str(lab_dir)],
-                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+def _run_lab(lab_dir, record_dir=None, env=None):
+    return subprocess.run([sys.executable, "-m", "labs", "run", str(lab_dir), "--record-dir",
+                           str(record_dir or lab_dir)], cwd=ROOT, capture_output=True, text=True,
+                          timeout=120, env=env)
+
+
+# What GitHub Actions sets in every job (the labs workflow runs the harness there).
+CI_ENV = {"GITHUB_ACTIONS": "true", "ImageOS": "ubuntu24", "ImageVersion": "20261201.1",
+          "GITHUB_SERVER_URL": "https://github.com", "GITHUB_REPOSITORY": "example/notes",
+          "GITHUB_RUN_ID": "4242", "GITHUB_SHA": "0" * 40}
+
+
+def _ci_run(labs_dir, name, tmp):
+    """The lab run as the labs workflow runs it, its artifact brought in by fetch-ci."""
+    import os
+
+    r = _run_lab(labs_dir / name, tmp / "artifacts" / f"lab-{name}", env=dict(os.environ, **CI_ENV))
+    assert r.returncode == 0, r.stdout + r.stderr
+    r = subprocess.run([sys.executable, "-m", "labs", "fetch-ci", "--from", str(tmp / "artifacts"),
+                        "--labs-dir", str(labs_dir)], cwd=ROOT, capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout + r.stderr
 
 
 def make_site(tmp: Path) -> Path:
     """The fixture labs run for real into tmp (demo passes, edited passes then changes,
-    offline is skipped, fresh never runs), then the fixture content built against them."""
+    offline is skipped, broken fails, fresh never runs), then the fixture content built
+    against them."""
     labs_dir = tmp / "labs"
     shutil.copytree(FIX / "labs", labs_dir)
     r = _run_lab(labs_dir / "demo")
     assert r.returncode == 0, r.stdout + r.stderr
+    _ci_run(labs_dir, "demo", tmp)
     r = _run_lab(labs_dir / "edited")
     assert r.returncode == 0, r.stdout + r.stderr
     with open(labs_dir / "edited" / "lab.md", "a") as f:
         f.write("\nA sentence added after the run.\n")
     r = _run_lab(labs_dir / "offline")
     assert r.returncode == 77, r.stdout + r.stderr
+    r = _run_lab(labs_dir / "broken")
+    assert r.returncode == 1, r.stdout + r.stderr
     return _build(FIX / "content", labs_dir, tmp / "output")
 
 
@@ -79,8 +101,31 @@ def test_box_on_a_verified_post(site):
     assert "Reproduce this post: make lab-demo" in t
     assert "Last result: passed" in t and "took" in t
     assert "changed since last verified" not in t
-    link = b.xpath(".//a")[0].get("href")
+    link = b.xpath(".//p[contains(@class, 'lab-box__links')]//a")[0].get("href")
     assert link.endswith("/labs/demo/") and (site / "labs" / "demo" / "index.html").is_file()
+
+
+@pytest.mark.parametrize("path, words", [
+    ("en/2016/07/19/demo-post", "Verified on GitHub Actions ({os}, kernel {kernel}) on {date}"),
+    ("labs/demo", "Verified on GitHub Actions ({os}, kernel {kernel}) on {date}"),
+    ("zh/2016/07/19/demo-post", "已验证于 GitHub Actions（{os}，内核 {kernel}），{zhdate}"),
+])
+def test_the_ci_run_is_shown_beside_the_authors_own(site, path, words):
+    import json
+    import platform
+
+    from cnnotes.bilingual.strings import format_date
+
+    rec = json.loads((site.parent / "labs" / "demo" / "ci" / "record.json").read_text())
+    date = data.dt.datetime.fromisoformat(rec["date"])
+    b = box(page(site, path))
+    ci = b.xpath(".//p[contains(@class, 'lab-box__ci')]")
+    assert len(ci) == 1
+    want = words.format(os=rec["host"]["os"], kernel=platform.release(), date=format_date(date, "en"),
+                        zhdate=format_date(date, "zh"))
+    assert text(ci[0]) == want
+    assert ci[0].xpath(".//a")[0].get("href") == "https://github.com/example/notes/actions/runs/4242"
+    assert not box(page(site, "en/2016/07/26/edited-post")).xpath(".//p[contains(@class, 'lab-box__ci')]")
 
 
 def test_box_in_chinese(site):
@@ -136,12 +181,35 @@ def test_transcript_page_in_the_site_theme(site):
 
 def test_labs_index_lists_every_lab_with_its_result(site):
     rows = {r.xpath(".//th//a")[0].text: text(r) for r in page(site, "labs").xpath("//tr[contains(@class, 'lab-row')]")}
-    assert set(rows) == {"demo", "edited", "fresh", "offline"}
+    assert set(rows) == {"demo", "edited", "fresh", "offline", "broken"}
     assert "passed" in rows["demo"] and "A post with a lab" in rows["demo"]
     assert "changed since last verified" in rows["edited"]
     assert "never run" in rows["fresh"]
     assert "Not verified on this machine" in rows["offline"]
     assert page(site, "zh/labs").xpath("//tr[contains(@class, 'lab-row')]")
+
+
+@pytest.mark.parametrize("lang, failed, passed", [("en", "Last result: failed", "passed"),
+                                                    ("zh", "上次结果： 失败", "通过")])
+def test_a_failed_run_says_failed_on_the_post_the_labs_page_and_its_transcript(site, lang, failed, passed):
+    prefix = "" if lang == "en" else "zh/"
+    results = {
+        "post": box(page(site, f"{lang}/2016/07/30/broken-post")),
+        "transcript page": box(page(site, f"{prefix}labs/broken")),
+    }
+    for where, b in results.items():
+        result = text(b.xpath(".//p[contains(@class, 'lab-box__result')]")[0])
+        assert result.startswith(failed), (where, result)
+        assert passed not in result, (where, result)
+        assert "lab-box--failed" in b.get("class"), where
+    row = next(r for r in page(site, f"{prefix}labs").xpath("//tr[contains(@class, 'lab-row')]")
+               if r.xpath(".//th//a")[0].text == "broken")
+    assert "lab-row--failed" in row.get("class")
+    assert failed.split()[-1] in text(row) and passed not in text(row)
+    blocks = page(site, f"{prefix}labs/broken").xpath("//section[contains(@class, 'lab-block')]")
+    assert [b.get("class").split()[-1] for b in blocks] == [
+        "lab-status--passed", "lab-status--failed", "lab-status--not-run"]
+    assert "output differs from the expected output" in text(blocks[1])
 
 
 def test_unknown_lab_or_step_fails_the_build_at_path_line(tmp_path):
