@@ -2,7 +2,8 @@
 
 Hexo/Jekyll conventions are accepted as they are: `tags` and `categories` as
 lists (or comma-separated strings), `updated` for the modified date,
-`published: false` for drafts. Each problem is reported through
+`published: false` for drafts; Hugo's `draft: true` and `expiryDate` (a post past it
+is a draft again, so publish builds leave it out). Each problem is reported through
 `strict.error` at the line of the key.
 """
 import datetime
@@ -52,6 +53,15 @@ def parse_date(value, key="date") -> datetime.datetime:
     return dt
 
 
+def is_expired(expiry: datetime.datetime, settings: dict, now=None) -> bool:
+    """Whether `expiryDate` has passed; a date without a zone is in the site's TIMEZONE."""
+    if expiry.tzinfo is None:
+        from zoneinfo import ZoneInfo
+
+        expiry = expiry.replace(tzinfo=ZoneInfo(settings.get("TIMEZONE") or "UTC"))
+    return expiry <= (now or datetime.datetime.now(datetime.timezone.utc))
+
+
 def as_list(value) -> list[str]:
     """A YAML list, a nested Hexo list, or 'a, b' -> ['a', 'b'] (order kept, no repeats)."""
     if value is None:
@@ -82,6 +92,7 @@ def _truthy(value) -> bool:
     return str(value).strip().lower() in ("true", "yes", "1", "on")
 
 
+EXPIRY_KEYS = ("expiryDate", "expirydate", "expiry_date")
 _JEKYLL_NAME_RE = re.compile(r"^(\d{4}-\d{2}-\d{2})-")
 
 
@@ -123,8 +134,15 @@ def to_metadata(raw: dict, settings: dict, is_page: bool, render_markdown,
         elif key == "published":
             if not _truthy(value):
                 meta["status"] = "draft"
+        elif key == "draft":
+            if _truthy(value):
+                meta["status"] = "draft"
         elif key == "status":
             meta["status"] = str(value).strip().lower()
+        elif key in EXPIRY_KEYS:
+            if value is None or value == "":
+                continue
+            meta["expirydate"] = parse_date(value, key)
         elif key in ("author", "authors"):
             names = as_list(value)
             if names:
@@ -142,6 +160,8 @@ def to_metadata(raw: dict, settings: dict, is_page: bool, render_markdown,
         meta["date"] = parse_date(jekyll.group(1))
     if not is_page and "date" not in meta and meta.get("status") != "draft":
         raise FieldError("date", "front matter has no date (YYYY-MM-DD [HH:MM])")
+    if "expirydate" in meta and is_expired(meta["expirydate"], settings):
+        meta["status"] = "draft"
     meta.setdefault("lang", settings["DEFAULT_LANG"])
     if "slug" not in meta:
         slug = title_slug(meta["title"])

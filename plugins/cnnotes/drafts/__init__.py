@@ -1,0 +1,81 @@
+"""Drafts and scheduled posts: what the author sees, and what readers never do.
+
+Which posts are unfinished is Pelican's own business, set in the settings:
+a draft (`draft: true`, `status: draft`, `published: false`, or a Hugo `expiryDate`
+that has passed: front_matter makes those `status: draft`) and, with
+WITH_FUTURE_DATES = False (publishconf.py), a post dated in the future. publishconf.py
+empties DRAFT_SAVE_AS and friends, so a publish build writes no page for them, and
+every listing, feed, sitemap and search index reads only the published posts.
+
+The author's build (pelicanconf.py) writes drafts under /drafts/ and lists future
+posts. This plugin gives the templates `unfinished(post)`: None for a post readers may
+see, else why not (`kind` "draft", "scheduled" or "expired", and the `date`), for the
+banner (theme/templates/partials/unfinished_banner.html) and a `noindex` robots tag.
+"""
+from __future__ import annotations
+
+import datetime
+from types import SimpleNamespace
+from typing import Optional
+
+from pelican import signals
+
+from cnnotes.bilingual.strings import lookup
+
+STRINGS = {
+    "draft": {"en": "Draft: not published. Only the author's build shows it; "
+                    "`make publish` leaves it out.",
+              "zh": "草稿：尚未发布。只有作者本地的构建显示它，`make publish` 不会发布。"},
+    "scheduled": {"en": "Scheduled for {date}: `make publish` leaves it out until then.",
+                  "zh": "定于{date}发布：在此之前 `make publish` 不会发布它。"},
+    "expired": {"en": "Expired on {date} (expiryDate): `make publish` leaves it out.",
+                "zh": "已于{date}过期（expiryDate）：`make publish` 不会发布它。"},
+}
+
+
+def unfinished_t(key: str, lang: str = "en", /, **kwargs) -> str:
+    return lookup(STRINGS, key, lang, **kwargs)
+
+
+def _now_like(date: datetime.datetime, now: Optional[datetime.datetime]) -> datetime.datetime:
+    """Now, comparable with `date` (aware when it is, local time when it is naive)."""
+    if now is None:
+        now = datetime.datetime.now(datetime.timezone.utc)
+    if date.tzinfo is None:
+        return now.astimezone().replace(tzinfo=None) if now.tzinfo else now
+    return now if now.tzinfo else now.astimezone()
+
+
+def _real_date(content):
+    """The post's date, unless it is Pelican's stand-in for a draft without one."""
+    date = getattr(content, "date", None)
+    if not isinstance(date, datetime.datetime) or date.year == datetime.MAXYEAR:
+        return None
+    return date
+
+
+def unfinished(content, now: Optional[datetime.datetime] = None) -> Optional[SimpleNamespace]:
+    """Why readers must not see `content` (kind, date), or None when they may."""
+    if content is None:
+        return None
+    status = getattr(content, "status", "published")
+    expiry = getattr(content, "expirydate", None) or (getattr(content, "metadata", {}) or {}).get("expirydate")
+    if isinstance(expiry, datetime.datetime) and expiry <= _now_like(expiry, now):
+        return SimpleNamespace(kind="expired", date=expiry)
+    date = _real_date(content)
+    if date is not None and date > _now_like(date, now):
+        return SimpleNamespace(kind="scheduled", date=date)
+    if status == "draft":
+        return SimpleNamespace(kind="draft", date=None)
+    return None
+
+
+def add_template_globals(pelican):
+    """Through the JINJA_GLOBALS setting, which every generator's environment reads."""
+    globals_ = dict(pelican.settings.get("JINJA_GLOBALS") or {})
+    globals_.update(unfinished=unfinished, unfinished_t=unfinished_t)
+    pelican.settings["JINJA_GLOBALS"] = globals_
+
+
+def register():
+    signals.initialized.connect(add_template_globals)
