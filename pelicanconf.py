@@ -2,6 +2,8 @@
 
 One plain module: every value a plugin or the theme reads is here, with why.
 """
+import os
+
 from cnnotes.cjk.headings import HeadingIds  # the plugins are a package: `make deps` installs it
 
 AUTHOR = "Cloud Native Notes"
@@ -101,6 +103,9 @@ PLUGINS = [
     "cnnotes.search",
     "cnnotes.reading_notes",
     "cnnotes.labs_site",
+    "cnnotes.drafts",
+    "cnnotes.robots",
+    "cnnotes.social_image",
 ]
 
 # --- theme --------------------------------------------------------------------
@@ -110,3 +115,11 @@ DELETE_OUTPUT_DIRECTORY = False  # tools/build.py always builds into a fresh dir
 CACHE_CONTENT = False
 LOAD_CONTENT_CACHE = False
 RELATIVE_URLS = False
+
+# --- publishing (publishconf.py changes these for `make publish`) -----------------
+# Link previews: each post's card, drawn once and kept here by the hash of what it shows.
+SOCIAL_IMAGE_CACHE = os.path.join(os.path.dirname(os.path.abspath(__file__)), ".cache", "social-images")
+# The author sees what this machine lacks for a lab; readers of the public site do not.
+LABS_SHOW_THIS_MACHINE = True
+# Fingerprinted CSS/JS names only when publishing: the author's build keeps plain names.
+FINGERPRINT_ASSETS = False

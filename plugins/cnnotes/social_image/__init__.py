@@ -1,0 +1,115 @@
+"""A link-preview image for every post and page, and one per UI language for the rest.
+
+Each post's card (card.py: its title in its own language, the site's name, the date)
+is written beside its page as `social.png` (`{url}social.png`); listing pages get
+`social/<lang>.png` (site name and subtitle). Templates call
+`social_image_url(obj, ui_lang)` for the absolute URL (og:image, twitter:image).
+
+Drawing a card takes a fair part of a second, so each is kept under
+SOCIAL_IMAGE_CACHE (.cache/social-images/) by the hash of what it shows and of the
+layout's version: a build draws only the cards whose inputs changed.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+import tempfile
+
+from pelican import signals
+from pelican.generators import Generator
+
+from cnnotes.bilingual.strings import format_date, t
+
+from . import card as card_module
+
+log = logging.getLogger(__name__)
+FILE_NAME = "social.png"
+
+
+def image_path(content) -> str:
+    """Where the card of a post or page goes, relative to the output: beside its page."""
+    url = content.url
+    return (url if url.endswith("/") or not url else os.path.dirname(url) + "/") + FILE_NAME
+
+
+def site_image_path(lang: str) -> str:
+    return f"social/{lang}.png"
+
+
+def social_image_url(settings, obj=None, lang=None) -> str:
+    siteurl = settings.get("SITEURL", "")
+    if obj is not None and getattr(obj, "url", "") and getattr(obj, "save_as", ""):
+        return f"{siteurl}/{image_path(obj)}"
+    return f"{siteurl}/{site_image_path(lang or settings.get('DEFAULT_LANG', 'en'))}"
+
+
+def cache_key(card: card_module.Card) -> str:
+    data = json.dumps([card_module.LAYOUT, card.title, card.site_name, card.date, card.lang],
+                      ensure_ascii=False)
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()
+
+
+def cached_png(card: card_module.Card, cache_dir: str) -> str:
+    """Path of the card's PNG in the cache, drawn first when missing (written atomically)."""
+    path = os.path.join(cache_dir, cache_key(card) + ".png")
+    if not os.path.exists(path):
+        os.makedirs(cache_dir, exist_ok=True)
+        data = card_module.render(card)
+        fd, tmp = tempfile.mkstemp(dir=cache_dir, suffix=".tmp")
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        os.replace(tmp, path)
+    return path
+
+
+def _contents(context):
+    seen = set()
+    for key in ("articles", "drafts", "pages", "draft_pages"):
+        for c in context.get(key, []) or []:
+            for item in (c, *getattr(c, "translations", [])):
+                if id(item) not in seen:
+                    seen.add(id(item))
+                    yield item
+
+
+class SocialImageGenerator(Generator):
+    def generate_output(self, writer):
+        settings = self.settings
+        cache_dir = settings.get("SOCIAL_IMAGE_CACHE") or os.path.join(".cache", "social-images")
+        jobs = []
+        for c in _contents(self.context):
+            if not c.save_as:  # not written in this build (a draft when publishing)
+                continue
+            date = getattr(c, "date", None)
+            shown_date = format_date(date, c.lang) if date and date.year < 9999 else ""
+            jobs.append((image_path(c), card_module.Card(
+                title=c.title, site_name=t("site_name", c.lang), date=shown_date, lang=c.lang)))
+        for lang in settings.get("LANGUAGES") or (settings["DEFAULT_LANG"],):
+            jobs.append((site_image_path(lang), card_module.Card(
+                title=t("subtitle", lang), site_name=t("site_name", lang), date="", lang=lang)))
+        try:
+            for rel, card in jobs:
+                target = os.path.join(self.output_path, rel)
+                os.makedirs(os.path.dirname(target), exist_ok=True)
+                shutil.copyfile(cached_png(card, cache_dir), target)
+        except card_module.FontMissing as missing:
+            log.error("social images: %s", missing)
+
+
+def add_template_global(pelican):
+    settings = pelican.settings
+    globals_ = dict(settings.get("JINJA_GLOBALS") or {})
+    globals_["social_image_url"] = lambda obj=None, lang=None: social_image_url(settings, obj, lang)
+    settings["JINJA_GLOBALS"] = globals_
+
+
+def get_generators(pelican):
+    return SocialImageGenerator
+
+
+def register():
+    signals.initialized.connect(add_template_global)
+    signals.get_generators.connect(get_generators)
