@@ -1,7 +1,8 @@
 """Start a post: `make newpost TITLE=... POST_LANG=en|zh SLUG=... LAB=...`.
 
-Writes content/posts/<slug>.md with the YAML front matter README.md describes, and
-prints its path. It never overwrites: when <slug>.md exists in the other language, the
+Writes content/posts/<slug>.md with the YAML front matter README.md describes, as a
+draft (`draft: true`: `make serve` shows it under /drafts/ with a banner, `make publish`
+leaves it out until the line is removed), and prints its path. It never overwrites: when <slug>.md exists in the other language, the
 new file is its translation (<slug>.<lang>.md, `translation: true`); otherwise it stops
 with a message. Without SLUG the slug comes from the title (Chinese as pinyin words).
 """
@@ -93,6 +94,7 @@ def render(title: str, lang: str, slug: str, date: str, lab: Optional[str], tran
         lines.append(f"lab: {lab}")
     if translation:
         lines.append("translation: true")
+    lines.append("draft: true                   # remove this line to publish the post")
     lines += ["---", summary, "", "<!-- more -->", "", "[TOC]", "", f"## {section}", ""]
     return "\n".join(lines)
 
@@ -140,6 +142,9 @@ def main(argv: Optional[list[str]] = None, *, root: Path = ROOT,
         print(f"newpost: {error}", file=sys.stderr)
         return 1
     print(path)
+    lang = args.lang
+    print(f"a draft: `make serve` shows it at /drafts/{lang}/{path.name.split('.')[0]}/ ; "
+          "delete its `draft: true` line (and set `date:`) to publish it", file=sys.stderr)
     return 0
 
 

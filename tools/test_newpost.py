@@ -27,7 +27,8 @@ def test_writes_a_post_with_front_matter_and_prints_its_path(tmp_path, capsys):
     text = (tmp_path / out).read_text(encoding="utf-8")
     assert meta(tmp_path / out) == {
         "title": "Setup hyperd with flannel network", "date": "2026-11-27 14:30", "lang": "en",
-        "slug": "setup-hyperd-with-flannel-network", "tags": [], "categories": [], "lab": "flannel"}
+        "slug": "setup-hyperd-with-flannel-network", "tags": [], "categories": [], "lab": "flannel",
+        "draft": True}
     assert "\n<!-- more -->\n\n[TOC]\n\n## First section\n" in text
 
 
@@ -92,3 +93,10 @@ def test_bad_input_is_refused_with_a_message(tmp_path, capsys, argv, message):
 def test_slugs_match_the_sites_own(title):
     """The site makes a slug from a title without `slug:`; newpost must agree with it."""
     assert newpost.slug_from_title(title) == slugs.title_slug(title)
+
+
+def test_a_new_post_is_a_draft_and_says_how_to_publish_it(tmp_path, capsys):
+    assert run(tmp_path, "--title", "Hello", "--slug", "hello") == 0
+    assert meta(tmp_path / "content/posts/hello.md")["draft"] is True
+    err = capsys.readouterr().err
+    assert "/drafts/en/hello/" in err and "draft: true" in err
