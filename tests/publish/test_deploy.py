@@ -192,3 +192,21 @@ def test_everything_published_is_world_readable(published):
     wrong = [f"{oct(stat.S_IMODE(p.stat().st_mode))} {p}" for p in [published.public, *published.public.rglob("*")]
              if stat.S_IMODE(p.stat().st_mode) != (0o755 if p.is_dir() else 0o644)]
     assert not wrong, "\n".join(wrong[:20])
+
+
+def test_the_minikube_lab_box_speaks_to_readers(published):
+    for lang in ("en", "zh"):
+        post = next(published.public.glob(f"{lang}/2016/*/*/ru-he-kuai-su-qi-dong-yi-ge-kubernetes-ji-qun/index.html"))
+        box = BeautifulSoup(post.read_text(encoding="utf-8"), "lxml").select_one("aside.lab-box")
+        text = " ".join(box.get_text().split())
+        assert "make lab-minikube" in text
+        assert ("Not verified yet: needs minikube and a working minikube driver" in text if lang == "en"
+                else "尚未验证：需要 minikube and a working minikube driver" in text), text
+        for machine_talk in ("this machine", "这台机器", "docker daemon", "virsh", "not reachable"):
+            assert machine_talk not in text, text
+    # a lab that passed: when, the result, how long, and its transcript
+    post = next(published.public.glob("en/2016/*/*/setup-hyperd-with-flannel-network/index.html"))
+    box = BeautifulSoup(post.read_text(encoding="utf-8"), "lxml").select_one("aside.lab-box")
+    assert box.select_one(".lab-box__status").get_text() == "passed"
+    assert box.select_one("time[datetime]") and "took" in box.get_text()
+    assert box.select_one(".lab-box__links a")["href"].startswith(SITEURL + "/labs/flannel/")
