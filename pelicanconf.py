@@ -106,6 +106,7 @@ PLUGINS = [
     "cnnotes.drafts",
     "cnnotes.robots",
     "cnnotes.social_image",
+    "cnnotes.fingerprint",
 ]
 
 # --- theme --------------------------------------------------------------------

@@ -210,3 +210,11 @@ def test_the_minikube_lab_box_speaks_to_readers(published):
     assert box.select_one(".lab-box__status").get_text() == "passed"
     assert box.select_one("time[datetime]") and "took" in box.get_text()
     assert box.select_one(".lab-box__links a")["href"].startswith(SITEURL + "/labs/flannel/")
+
+
+def test_css_and_js_have_fingerprinted_names(crawl, deployed):
+    seen, _, _ = crawl
+    assets = [u[len(deployed):] for u in seen if re.search(r"/theme/(css|js)/", u)]
+    assert {"theme/css/site", "theme/css/pygments", "theme/js/site", "theme/js/search",
+            "theme/js/pdf-viewer"} <= {a.split(".")[0] for a in assets}
+    assert all(re.fullmatch(r"theme/(css|js)/[\w-]+\.[0-9a-f]{10}\.(css|js)", a) for a in assets), assets
