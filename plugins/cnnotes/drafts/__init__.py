@@ -8,8 +8,9 @@ empties DRAFT_SAVE_AS and friends, so a publish build writes no page for them, a
 every listing, feed, sitemap and search index reads only the published posts.
 
 The author's build (pelicanconf.py) writes drafts under /drafts/ and lists future
-posts. This plugin gives the templates `unfinished(post)`: None for a post readers may
-see, else why not (`kind` "draft", "scheduled" or "expired", and the `date`), for the
+posts. This plugin gives the templates `unfinished(status, date, expiry)`: None for a post readers may
+see, else why not (`kind` "draft", "scheduled" or "expired", and the `date`; a date of
+datetime.max is Pelican's stand-in for a draft without one), for the
 banner (theme/templates/partials/unfinished_banner.html) and a `noindex` robots tag.
 """
 from __future__ import annotations
@@ -46,28 +47,23 @@ def _now_like(date: datetime.datetime, now: Optional[datetime.datetime]) -> date
     return now if now.tzinfo else now.astimezone()
 
 
-def _real_date(content):
-    """The post's date, unless it is Pelican's stand-in for a draft without one."""
-    date = getattr(content, "date", None)
-    if not isinstance(date, datetime.datetime) or date.year == datetime.MAXYEAR:
-        return None
-    return date
-
-
-def unfinished(content, now: Optional[datetime.datetime] = None) -> Optional[SimpleNamespace]:
-    """Why readers must not see `content` (kind, date), or None when they may."""
-    if content is None:
-        return None
-    status = getattr(content, "status", "published")
-    expiry = getattr(content, "expirydate", None) or (getattr(content, "metadata", {}) or {}).get("expirydate")
+def unfinished(status, date=None, expiry=None, now: Optional[datetime.datetime] = None
+               ) -> Optional[SimpleNamespace]:
+    """Why readers must not see a post of this status, date and expiryDate (kind, date),
+    or None when they may. Plain values, not the post: a template passes what it read."""
     if isinstance(expiry, datetime.datetime) and expiry <= _now_like(expiry, now):
         return SimpleNamespace(kind="expired", date=expiry)
-    date = _real_date(content)
-    if date is not None and date > _now_like(date, now):
+    if isinstance(date, datetime.datetime) and date.year != datetime.MAXYEAR and date > _now_like(date, now):
         return SimpleNamespace(kind="scheduled", date=date)
     if status == "draft":
         return SimpleNamespace(kind="draft", date=None)
     return None
+
+
+def unfinished_post(content, now: Optional[datetime.datetime] = None) -> Optional[SimpleNamespace]:
+    """unfinished() of a post or page."""
+    return unfinished(getattr(content, "status", "published"), getattr(content, "date", None),
+                      getattr(content, "expirydate", None), now)
 
 
 def add_template_globals(pelican):

@@ -3,7 +3,7 @@
 Each post's card (card.py: its title in its own language, the site's name, the date)
 is written beside its page as `social.png` (`{url}social.png`); listing pages get
 `social/<lang>.png` (site name and subtitle). Templates call
-`social_image_url(obj, ui_lang)` for the absolute URL (og:image, twitter:image).
+`social_image_url(obj.url, obj.save_as, ui_lang)` for the absolute URL (og:image, twitter:image).
 
 Drawing a card takes a fair part of a second, so each is kept under
 SOCIAL_IMAGE_CACHE (.cache/social-images/) by the hash of what it shows and of the
@@ -29,9 +29,8 @@ log = logging.getLogger(__name__)
 FILE_NAME = "social.png"
 
 
-def image_path(content) -> str:
-    """Where the card of a post or page goes, relative to the output: beside its page."""
-    url = content.url
+def image_path(url: str) -> str:
+    """Where the card of the post or page at `url` goes, relative to the output: beside its page."""
     return (url if url.endswith("/") or not url else os.path.dirname(url) + "/") + FILE_NAME
 
 
@@ -39,10 +38,11 @@ def site_image_path(lang: str) -> str:
     return f"social/{lang}.png"
 
 
-def social_image_url(settings, obj=None, lang=None) -> str:
+def social_image_url(settings, url=None, save_as=None, lang=None) -> str:
+    """The card of the post or page at `url` (written when its save_as is), else the site's."""
     siteurl = settings.get("SITEURL", "")
-    if obj is not None and getattr(obj, "url", "") and getattr(obj, "save_as", ""):
-        return f"{siteurl}/{image_path(obj)}"
+    if url and save_as:
+        return f"{siteurl}/{image_path(url)}"
     return f"{siteurl}/{site_image_path(lang or settings.get('DEFAULT_LANG', 'en'))}"
 
 
@@ -85,7 +85,7 @@ class SocialImageGenerator(Generator):
                 continue
             date = getattr(c, "date", None)
             shown_date = format_date(date, c.lang) if date and date.year < 9999 else ""
-            jobs.append((image_path(c), card_module.Card(
+            jobs.append((image_path(c.url), card_module.Card(
                 title=c.title, site_name=t("site_name", c.lang), date=shown_date, lang=c.lang)))
         for lang in settings.get("LANGUAGES") or (settings["DEFAULT_LANG"],):
             jobs.append((site_image_path(lang), card_module.Card(
@@ -102,7 +102,8 @@ class SocialImageGenerator(Generator):
 def add_template_global(pelican):
     settings = pelican.settings
     globals_ = dict(settings.get("JINJA_GLOBALS") or {})
-    globals_["social_image_url"] = lambda obj=None, lang=None: social_image_url(settings, obj, lang)
+    globals_["social_image_url"] = lambda url=None, save_as=None, lang=None: social_image_url(
+        settings, url, save_as, lang)
     settings["JINJA_GLOBALS"] = globals_
 
 
