@@ -5,6 +5,8 @@ server under /blog/ (http.server, the whole public/ tree, nothing rewritten).
 
 - `published`: (public Path, its unfinished posts' slugs and titles), built once.
 - `deployed`: the server's base for the prefix, http://127.0.0.1:PORT/blog/.
+- `author_site`: tests/fixtures/site plus the same unfinished posts, built with
+  pelicanconf.py (what `make html` / `make serve` write to output/).
 """
 import functools
 import http.server
@@ -72,3 +74,11 @@ def deployed(published):
     yield f"http://127.0.0.1:{server.server_address[1]}{PREFIX}"
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture(scope="session")
+def author_site(build_site, tmp_path_factory):
+    content = tmp_path_factory.mktemp("author") / "content"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "site", content)
+    write_unfinished(content / "posts")
+    return build_site(content)

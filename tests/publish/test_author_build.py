@@ -1,20 +1,7 @@
 """The author's build (pelicanconf.py, what `make html` and `make serve` write to output/)
 shows the unfinished posts a publish build leaves out, each under a banner saying so,
 marked noindex; and keeps plain asset names and a robots.txt that keeps crawlers out."""
-import shutil
-
-import pytest
 from bs4 import BeautifulSoup
-
-from tests.publish.conftest import ROOT, write_unfinished
-
-
-@pytest.fixture(scope="module")
-def author_site(build_site, tmp_path_factory):
-    content = tmp_path_factory.mktemp("author") / "content"
-    shutil.copytree(ROOT / "tests" / "fixtures" / "site", content)
-    write_unfinished(content / "posts")
-    return build_site(content)
 
 
 def banner(page):
