@@ -23,6 +23,7 @@ SSH_HOST       ?= localhost
 SSH_PORT       ?= 22
 SSH_USER       ?= root
 SSH_TARGET_DIR ?= /var/www
+SSH_OPTS       ?=
 GITHUB_PAGES_REMOTE ?= origin
 GITHUB_PAGES_BRANCH ?= gh-pages
 GITHUB_PAGES_COMMIT_MESSAGE ?= Generate Pelican site
@@ -74,8 +75,8 @@ github: publish ## Publish public/ to the gh-pages branch of origin (CNAME=blog.
 	  --no-jekyll $(if $(CNAME),--cname "$(CNAME)") \
 	  --push --force --remote $(GITHUB_PAGES_REMOTE) "$(PUBLISHDIR)"
 
-rsync_upload: publish ## Upload public/ with rsync over ssh (SSH_HOST= SSH_PORT= SSH_USER= SSH_TARGET_DIR=)
-	rsync -e "ssh -p $(SSH_PORT)" -P -rvzc --perms --chmod=D755,F644 --delete \
+rsync_upload: publish ## Upload public/ with rsync over ssh (SSH_HOST= SSH_PORT= SSH_USER= SSH_TARGET_DIR= SSH_OPTS=)
+	rsync -e "ssh -p $(SSH_PORT) $(SSH_OPTS)" -P -rvzc --perms --chmod=D755,F644 --delete \
 	  "$(PUBLISHDIR)"/ "$(SSH_USER)@$(SSH_HOST):$(SSH_TARGET_DIR)"
 
 serve: deps ## Build, serve on http://127.0.0.1:8000 (HOST= PORT=), rebuild and reload on changes
