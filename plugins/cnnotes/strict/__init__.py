@@ -164,6 +164,21 @@ def _resolve(content, what, value, context, content_root):
     return False
 
 
+def _unwritten_target(content, what, value, context):
+    """The post a written post's {filename} link names when this build writes no page for
+    it (a draft, or a future post, in a publish build: DRAFT_SAVE_AS is empty), else None."""
+    path = urlparse(value).path
+    if what != "filename" or not path or not getattr(content, "save_as", ""):
+        return None
+    for p in (path, unquote(path)):
+        key = p[1:] if p.startswith("/") else \
+            content.get_relative_source_path(os.path.join(content.relative_dir, p))
+        target = context.get("generated_content", {}).get(key)
+        if target is not None and hasattr(target, "save_as") and not target.save_as:
+            return target
+    return None
+
+
 def check_links(generators) -> None:
     """Report intrasite links whose target Pelican will not find. Most texts have no
     link: may_link's cheap search rules them out before the link regex runs."""
@@ -183,14 +198,20 @@ def check_links(generators) -> None:
                 continue
             for m in regex.finditer(text):
                 what, value = m.group("what"), m.group("value")
+                needle = "{%s}%s" % (what, value)
                 if not _resolve(content, what, value, context, settings["PATH"]):
-                    needle = "{%s}%s" % (what, value)
                     line = line_of(content.source_path, needle, 0) or line_of(
                         content.source_path, value.split("#")[0] or value, 1)
                     kind = "post or page" if what == "filename" else "static file"
                     error(content.source_path, line,
                           f"broken link {needle}: no {kind} at that path "
                           f"(paths are relative to this file, or to content/ with a leading /)")
+                elif _unwritten_target(content, what, value, context) is not None:
+                    line = line_of(content.source_path, needle, 0) or line_of(
+                        content.source_path, value.split("#")[0] or value, 1)
+                    error(content.source_path, line,
+                          f"link {needle} to a post this build does not write (a draft, or dated "
+                          f"in the future): publish that post first, or remove the link")
 
 
 class StopBuild(Exception):
