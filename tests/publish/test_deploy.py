@@ -218,3 +218,23 @@ def test_css_and_js_have_fingerprinted_names(crawl, deployed):
     assert {"theme/css/site", "theme/css/pygments", "theme/js/site", "theme/js/search",
             "theme/js/pdf-viewer"} <= {a.split(".")[0] for a in assets}
     assert all(re.fullmatch(r"theme/(css|js)/[\w-]+\.[0-9a-f]{10}\.(css|js)", a) for a in assets), assets
+
+
+def test_every_page_has_open_graph_and_twitter_tags_with_absolute_urls(published):
+    pages = sorted(published.public.rglob("*.html"))
+    assert len(pages) > 50
+    missing = []
+    for page in pages:
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "lxml")
+        meta = {m.get("property") or m.get("name"): m.get("content", "") for m in soup.select("meta")}
+        for key in ("og:title", "og:description", "og:url", "og:image", "og:site_name", "og:type",
+                    "twitter:card", "twitter:title", "twitter:image"):
+            if not meta.get(key):
+                missing.append(f"{page.relative_to(published.public)}: no {key}")
+        for key in ("og:url", "og:image", "twitter:image"):
+            if meta.get(key) and not meta[key].startswith(SITEURL + "/"):
+                missing.append(f"{page.relative_to(published.public)}: {key} {meta[key]} is not absolute")
+        canonical = soup.select_one('link[rel="canonical"]')
+        if canonical is not None and not canonical["href"].startswith(SITEURL + "/"):
+            missing.append(f"{page.relative_to(published.public)}: canonical {canonical['href']}")
+    assert not missing, "\n".join(missing[:30])
