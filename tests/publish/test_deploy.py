@@ -204,6 +204,12 @@ def test_the_minikube_lab_box_speaks_to_readers(published):
                 else "尚未验证：需要 minikube and a working minikube driver" in text), text
         for machine_talk in ("this machine", "这台机器", "docker daemon", "virsh", "not reachable"):
             assert machine_talk not in text, text
+    for index in ("labs/index.html", "zh/labs/index.html", "labs/minikube/index.html"):
+        soup = BeautifulSoup((published.public / index).read_text(encoding="utf-8"), "lxml")
+        text = " ".join(soup.select_one("main").get_text().split())
+        assert "Not verified yet" in text or "尚未验证" in text, index
+        assert "minikube and a working minikube driver" in text, index
+        assert "this machine" not in text and "这台机器" not in text, index
     # a lab that passed: when, the result, how long, and its transcript
     post = next(published.public.glob("en/2016/*/*/setup-hyperd-with-flannel-network/index.html"))
     box = BeautifulSoup(post.read_text(encoding="utf-8"), "lxml").select_one("aside.lab-box")
