@@ -63,12 +63,12 @@ lock: ## Re-pin requirements.lock from requirements.txt
 # --- the site -------------------------------------------------------------
 
 html: deps ## Build the site into output/ (strict; a failed build keeps the old output/)
-	$(PY) -m tools.build $(CONFFILE)
+	$(PY) -m tools.build $(CONFFILE) --output $(OUTPUTDIR)
 
 # A clean build (no cache): what ships is built from nothing but the sources.
 # gh-pages holds only generated files: each `make github` replaces it (--force).
 publish: deps ## Build public/ for readers (SITEURL=https://... ; no drafts or future posts)
-	$(PY) -m tools.build $(PUBLISHCONF) --no-cache
+	$(PY) -m tools.build $(PUBLISHCONF) --output $(PUBLISHDIR) --no-cache
 
 github: publish ## Publish public/ to the gh-pages branch of origin (CNAME=blog.example.org)
 	$(VENV_BIN)ghp-import -m "$(GITHUB_PAGES_COMMIT_MESSAGE)" -b $(GITHUB_PAGES_BRANCH) \
