@@ -143,7 +143,7 @@ def main(argv: Optional[list[str]] = None, *, root: Path = ROOT,
         return 1
     print(path)
     lang = args.lang
-    print(f"a draft: `make serve` shows it at /drafts/{lang}/{path.name.split('.')[0]}/ ; "
+    print(f"a draft: `make serve` shows it at /drafts/{lang}/{path.name.split('.')[0]}/ (all drafts: /drafts/); "
           "delete its `draft: true` line (and set `date:`) to publish it", file=sys.stderr)
     return 0
 

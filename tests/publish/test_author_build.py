@@ -36,3 +36,16 @@ def test_finished_posts_have_no_banner(author_site):
 def test_plain_asset_names_and_robots_keep_crawlers_out(author_site):
     assert (author_site / "theme/css/site.css").is_file()
     assert "Disallow: /" in (author_site / "robots.txt").read_text().splitlines()
+
+
+def test_drafts_page_lists_every_unfinished_post(author_site):
+    for path, words in (("drafts/index.html", "Scheduled for Jan 1, 2099"),
+                        ("zh/drafts/index.html", "定于2099年1月1日发布")):
+        soup = BeautifulSoup((author_site / path).read_text(encoding="utf-8"), "lxml")
+        assert soup.select_one('meta[name="robots"][content="noindex"]') is not None
+        links = {a.get_text(): a["href"] for a in soup.select(".drafts-list a")}
+        assert links == {"A post scheduled for 2099": "/en/2099/01/01/a-post-scheduled-for-2099/",
+                         "A draft not for readers": "/drafts/en/a-draft-not-for-readers/",
+                         "A status draft post": "/drafts/en/status-draft-post/",
+                         "A post past its expiry date": "/drafts/en/a-post-past-its-expiry-date/"}
+        assert words in soup.select_one(".drafts-list").get_text()

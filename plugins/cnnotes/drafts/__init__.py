@@ -11,7 +11,8 @@ The author's build (pelicanconf.py) writes drafts under /drafts/ and lists futur
 posts. This plugin gives the templates `unfinished(status, date, expiry)`: None for a post readers may
 see, else why not (`kind` "draft", "scheduled" or "expired", and the `date`; a date of
 datetime.max is Pelican's stand-in for a draft without one), for the
-banner (theme/templates/partials/unfinished_banner.html) and a `noindex` robots tag.
+banner (theme/templates/partials/unfinished_banner.html) and a `noindex` robots tag,
+and, when the build writes drafts, lists them all at /drafts/ (and /zh/drafts/).
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from types import SimpleNamespace
 from typing import Optional
 
 from pelican import signals
+from pelican.generators import Generator
 
 from cnnotes.bilingual.strings import lookup
 
@@ -31,6 +33,12 @@ STRINGS = {
                   "zh": "定于{date}发布：在此之前 `make publish` 不会发布它。"},
     "expired": {"en": "Expired on {date} (expiryDate): `make publish` leaves it out.",
                 "zh": "已于{date}过期（expiryDate）：`make publish` 不会发布它。"},
+    "drafts_title": {"en": "Unfinished posts", "zh": "未发布的文章"},
+    "drafts_intro": {"en": "Drafts, scheduled and expired posts: only the author's build "
+                           "(make html, make serve) writes this page and them.",
+                     "zh": "草稿、定时发布和已过期的文章：只有作者本地的构建（make html、make serve）"
+                           "才会写出本页和这些文章。"},
+    "no_drafts": {"en": "None: everything is published.", "zh": "没有：全部已发布。"},
 }
 
 
@@ -66,6 +74,39 @@ def unfinished_post(content, now: Optional[datetime.datetime] = None) -> Optiona
                       getattr(content, "expirydate", None), now)
 
 
+def unfinished_items(context) -> list[SimpleNamespace]:
+    """Every unfinished post and page this build writes: (title, url, lang, kind, date);
+    scheduled first, then drafts, then expired ones, by title."""
+    seen, items = set(), []
+    for key in ("drafts", "articles", "draft_pages"):
+        for content in context.get(key, []) or []:
+            for c in (content, *getattr(content, "translations", [])):
+                why = unfinished_post(c)
+                if id(c) in seen or why is None or not c.save_as:
+                    continue
+                seen.add(id(c))
+                items.append(SimpleNamespace(title=c.title, url=c.url, lang=c.lang, kind=why.kind,
+                                             date=why.date))
+    order = {"scheduled": 0, "draft": 1, "expired": 2}
+    return sorted(items, key=lambda i: (order[i.kind], i.title))
+
+
+class DraftsIndexGenerator(Generator):
+    """/drafts/ in the author's build (DRAFT_SAVE_AS set); nothing when publishing."""
+
+    def generate_output(self, writer):
+        from cnnotes.bilingual.localized import write_localized
+
+        if not self.settings.get("DRAFT_SAVE_AS"):
+            return
+        write_localized(self, writer, "drafts", "drafts/", sitemap=False,
+                        unfinished_posts=unfinished_items(self.context), page_name="drafts")
+
+
+def get_generators(pelican):
+    return DraftsIndexGenerator
+
+
 def add_template_globals(pelican):
     """Through the JINJA_GLOBALS setting, which every generator's environment reads."""
     globals_ = dict(pelican.settings.get("JINJA_GLOBALS") or {})
@@ -75,3 +116,4 @@ def add_template_globals(pelican):
 
 def register():
     signals.initialized.connect(add_template_globals)
+    signals.get_generators.connect(get_generators)
