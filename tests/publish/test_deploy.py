@@ -226,7 +226,7 @@ def test_css_and_js_have_fingerprinted_names(crawl, deployed):
     assert all(re.fullmatch(r"theme/(css|js)/[\w-]+\.[0-9a-f]{10}\.(css|js)", a) for a in assets), assets
 
 
-def test_every_page_has_open_graph_and_twitter_tags_with_absolute_urls(published):
+def test_every_page_has_open_graph_twitter_tags_and_canonical_with_absolute_urls(published):
     pages = sorted(published.public.rglob("*.html"))
     assert len(pages) > 50
     missing = []
@@ -241,6 +241,10 @@ def test_every_page_has_open_graph_and_twitter_tags_with_absolute_urls(published
             if meta.get(key) and not meta[key].startswith(SITEURL + "/"):
                 missing.append(f"{page.relative_to(published.public)}: {key} {meta[key]} is not absolute")
         canonical = soup.select_one('link[rel="canonical"]')
-        if canonical is not None and not canonical["href"].startswith(SITEURL + "/"):
-            missing.append(f"{page.relative_to(published.public)}: canonical {canonical['href']}")
+        if page.name == "404.html":
+            continue
+        if canonical is None or canonical["href"] != meta.get("og:url"):
+            missing.append(f"{page.relative_to(published.public)}: canonical {canonical} is not og:url")
+        elif canonical["href"] != f"{SITEURL}/{page.parent.relative_to(published.public)}/".replace("/./", "/"):
+            missing.append(f"{page.relative_to(published.public)}: canonical {canonical['href']} is not its URL")
     assert not missing, "\n".join(missing[:30])
