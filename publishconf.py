@@ -57,5 +57,7 @@ DRAFT_PAGE_URL = DRAFT_PAGE_LANG_URL = DRAFT_PAGE_SAVE_AS = DRAFT_PAGE_LANG_SAVE
 # --- for readers, not the author ----------------------------------------------
 # The lab box says what ran and what it needs, not what this machine lacks.
 LABS_SHOW_THIS_MACHINE = False
+# Every post's link-preview card drawn, or the build fails (needs Debian's fonts-noto-cjk).
+SOCIAL_IMAGES_REQUIRED = True
 # CSS and JS under names with their content's hash, so browsers never keep a stale one.
 FINGERPRINT_ASSETS = True

@@ -67,3 +67,23 @@ def test_urls_beside_the_page_and_absolute_with_siteurl():
     assert social_image_url(settings, "en/about/", "en/about/index.html") == \
         "https://user.github.io/repo/en/about/social.png"
     assert social_image_url(settings, None, None, "zh") == "https://user.github.io/repo/social/zh.png"
+
+
+@pytest.mark.parametrize("required, fails", [(True, True), (False, False)])
+def test_without_the_font_publishing_fails_and_the_preview_goes_on(tmp_path, monkeypatch, required, fails):
+    from tests.helpers import ROOT, run_build
+    from tools.build import BuildFailed
+
+    monkeypatch.setitem(card_module.FONTS, "bold", "/nonexistent/missing-cjk-font.ttc")
+    monkeypatch.setitem(card_module.FONTS, "regular", "/nonexistent/missing-cjk-font.ttc")
+    content = tmp_path / "content" / "posts"
+    content.mkdir(parents=True)
+    (content / "a.md").write_text("---\ntitle: A\ndate: 2016-01-01\n---\nx\n")
+    overrides = dict(SOCIAL_IMAGES_REQUIRED=required, SOCIAL_IMAGE_CACHE=str(tmp_path / "cache"))
+    if fails:
+        with pytest.raises(BuildFailed) as failed:
+            run_build(tmp_path / "content", tmp_path / "out", **overrides)
+        assert any("fonts-noto-cjk" in e for e in failed.value.errors), failed.value.errors
+    else:
+        out = run_build(tmp_path / "content", tmp_path / "out", **overrides)
+        assert (out / "index.html").is_file() and not list(out.rglob("social.png"))
