@@ -8,11 +8,11 @@ empties DRAFT_SAVE_AS and friends, so a publish build writes no page for them, a
 every listing, feed, sitemap and search index reads only the published posts.
 
 The author's build (pelicanconf.py) writes drafts under /drafts/ and lists future
-posts. This plugin gives the templates `unfinished(status, date, expiry)`: None for a post readers may
-see, else why not (`kind` "draft", "scheduled" or "expired", and the `date`; a date of
-datetime.max is Pelican's stand-in for a draft without one), for the
-banner (theme/templates/partials/unfinished_banner.html) and a `noindex` robots tag,
-and, when the build writes drafts, lists them all at /drafts/ (and /zh/drafts/).
+posts. This plugin gives the templates `unfinished(status, date, expiry)`: None for a
+post readers may see, else why not (`kind` "draft", "scheduled" or "expired", and the
+`date`; datetime.max is Pelican's stand-in date of a draft without one), for the banner
+(theme/templates/partials/unfinished_banner.html) and a `noindex` robots tag; and, when
+the build writes drafts, it lists them all at /drafts/ (and /zh/drafts/).
 """
 from __future__ import annotations
 
