@@ -33,6 +33,8 @@ def reader(chromium_browser, deployed):
     page.on("requestfailed", lambda r: failures.append(f"failed {r.url}"))
     page.on("pageerror", lambda e: errors.append(str(e)))
     yield page
+    page.wait_for_load_state("networkidle")  # what the page fetches after load counts too
+    context.unroute_all(behavior="wait")
     context.close()
     assert not elsewhere, elsewhere
     assert not failures, failures
