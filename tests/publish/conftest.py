@@ -1,6 +1,6 @@
-"""A real publish: the real content plus unfinished posts (a draft, one dated in the
-future, one past its expiryDate), built with publishconf.py under a path prefix
-(SITEURL=https://example.org/blog, as `make publish` would) and served by a real web
+"""A real publish: a fresh copy of this repository (`checkout`) with unfinished posts
+added to its real content (drafts, one dated in the future, one past its expiryDate),
+published with `SITEURL=https://example.org/blog make publish` and served by a real web
 server under /blog/ (http.server, the whole public/ tree, nothing rewritten).
 
 - `published`: (public Path, its unfinished posts' slugs and titles), built once.
@@ -25,6 +25,9 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 SITEURL = "https://example.org/blog"
 PREFIX = "/blog/"
+# .venv and node_modules are linked from this repository and up to date: make must not
+# reinstall them into the copy
+MAKE = ["make", "--no-print-directory", "-o", ".venv/.installed", "-o", "node_modules/.installed"]
 
 UNFINISHED = {
     "a-draft-not-for-readers": ("A draft not for readers", "draft: true\n"),
@@ -43,25 +46,15 @@ def write_unfinished(posts: Path) -> None:
 
 
 @pytest.fixture(scope="session")
-def published(tmp_path_factory):
-    from tests.helpers import ROOT as root
-    from tools.build import BuildFailed, build
-
-    base = tmp_path_factory.mktemp("publish")
-    content = base / "content"
-    shutil.copytree(ROOT / "content", content)
-    write_unfinished(content / "posts")
-    public = base / "www" / "blog"
-    mp = pytest.MonkeyPatch()
-    mp.setenv("SITEURL", SITEURL)
-    mp.chdir(root)
-    try:
-        build(str(ROOT / "publishconf.py"), {"PATH": str(content), "OUTPUT_PATH": str(public)}, cache=None)
-    except BuildFailed as failed:
-        pytest.fail("publish build failed:\n" + "\n".join(failed.errors), pytrace=False)
-    finally:
-        mp.undo()
-    return SimpleNamespace(public=public, www=public.parent, unfinished=UNFINISHED)
+def published(checkout, tmp_path_factory):
+    """`SITEURL=https://example.org/blog make publish` in the fresh copy (`checkout`), its
+    public/ copied (modes kept) to www/blog/ for the server: later tests in that copy may
+    build it again."""
+    repo, _ = checkout
+    run([*MAKE, "publish"], repo, {"SITEURL": SITEURL})
+    www = tmp_path_factory.mktemp("www")
+    shutil.copytree(repo / "public", www / "blog", symlinks=True)
+    return SimpleNamespace(public=www / "blog", www=www, unfinished=UNFINISHED)
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -129,8 +122,3 @@ def checkout(tmp_path_factory):
     run(["git", "commit", "--quiet", "-m", "site"], repo)
     run(["git", "remote", "add", "origin", str(origin)], repo)
     return repo, origin
-
-
-# .venv and node_modules are linked from this repository and up to date: make must not
-# reinstall them into the copy
-MAKE = ["make", "--no-print-directory", "-o", ".venv/.installed", "-o", "node_modules/.installed"]
