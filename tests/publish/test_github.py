@@ -47,3 +47,18 @@ def test_make_publish_refuses_a_missing_or_placeholder_siteurl(checkout, siteurl
     line = next(line for line in result.stderr.splitlines() if says in line)
     assert line.startswith("publishconf.py:") and "make publish" in line
     assert not (repo / "public").exists()
+
+
+def test_make_html_and_make_publish_keep_to_their_own_trees(checkout):
+    repo, _ = checkout
+    run([*MAKE, "publish"], repo, {"SITEURL": "https://example.org/blog"})
+    published = {p: p.stat().st_mtime_ns for p in (repo / "public").rglob("*") if p.is_file()}
+    run([*MAKE, "html"], repo)
+    assert {p: p.stat().st_mtime_ns for p in (repo / "public").rglob("*") if p.is_file()} == published
+    assert 'href="/theme/css/site.css"' in (repo / "output" / "index.html").read_text(encoding="utf-8")
+    assert (repo / "output" / "drafts" / "en" / "a-draft-not-for-readers" / "index.html").is_file()
+    author = {p: p.stat().st_mtime_ns for p in (repo / "output").rglob("*") if p.is_file()}
+    run([*MAKE, "publish"], repo, {"SITEURL": "https://example.org/blog"})
+    assert {p: p.stat().st_mtime_ns for p in (repo / "output").rglob("*") if p.is_file()} == author
+    index = (repo / "public" / "index.html").read_text(encoding="utf-8")
+    assert "https://example.org/blog/theme/css/site." in index and "a-draft-not-for-readers" not in index
