@@ -5,13 +5,31 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 PY      := .venv/bin/python
+VENV_BIN := .venv/bin/
 VENV    := .venv/.installed
 NODE    := node_modules/.installed
 DEBIAN  := .cache/debian.installed
 HOST    ?= 127.0.0.1
 PORT    ?= 8000
 
-.PHONY: help deps html serve publish clean test test-fast bench labs lab-% sweep notes note newpost lock import
+# Publishing, with pelican-quickstart's names: `make publish` builds PUBLISHCONF into
+# PUBLISHDIR (SITEURL from the environment or publishconf.py); the author's builds keep
+# OUTPUTDIR. Neither touches the other's tree.
+OUTPUTDIR   := output
+PUBLISHDIR  := public
+CONFFILE    := pelicanconf.py
+PUBLISHCONF := publishconf.py
+SSH_HOST       ?= localhost
+SSH_PORT       ?= 22
+SSH_USER       ?= root
+SSH_TARGET_DIR ?= /var/www
+SSH_OPTS       ?=
+GITHUB_PAGES_REMOTE ?= origin
+GITHUB_PAGES_BRANCH ?= gh-pages
+GITHUB_PAGES_COMMIT_MESSAGE ?= Generate Pelican site
+CNAME ?=
+
+.PHONY: help deps html serve publish github rsync_upload clean test test-fast bench labs lab-% sweep notes note newpost lock import
 
 help: ## List every target with what it does
 	@grep -hE '^[a-zA-Z%_-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -45,16 +63,27 @@ lock: ## Re-pin requirements.lock from requirements.txt
 # --- the site -------------------------------------------------------------
 
 html: deps ## Build the site into output/ (strict; a failed build keeps the old output/)
-	$(PY) -m tools.build pelicanconf.py
+	$(PY) -m tools.build $(CONFFILE) --output $(OUTPUTDIR)
 
-publish: deps ## Build for publishing with publishconf.py (absolute URLs, feeds)
-	$(PY) -m tools.build publishconf.py
+# A clean build (no cache): what ships is built from nothing but the sources.
+# gh-pages holds only generated files: each `make github` replaces it (--force).
+publish: deps ## Build public/ for readers (SITEURL=https://... ; no drafts or future posts)
+	$(PY) -m tools.build $(PUBLISHCONF) --output $(PUBLISHDIR) --no-cache
+
+github: publish ## Publish public/ to the gh-pages branch of origin (CNAME=blog.example.org)
+	$(VENV_BIN)ghp-import -m "$(GITHUB_PAGES_COMMIT_MESSAGE)" -b $(GITHUB_PAGES_BRANCH) \
+	  --no-jekyll $(if $(CNAME),--cname "$(CNAME)") \
+	  --push --force --remote $(GITHUB_PAGES_REMOTE) "$(PUBLISHDIR)"
+
+rsync_upload: publish ## Upload public/ with rsync over ssh (SSH_HOST= SSH_PORT= SSH_USER= SSH_TARGET_DIR= SSH_OPTS=)
+	rsync -e "ssh -p $(SSH_PORT) $(SSH_OPTS)" -P -rvzc --perms --chmod=D755,F644 --delete \
+	  "$(PUBLISHDIR)"/ "$(SSH_USER)@$(SSH_HOST):$(SSH_TARGET_DIR)"
 
 serve: deps ## Build, serve on http://127.0.0.1:8000 (HOST= PORT=), rebuild and reload on changes
 	$(PY) -m tools.serve --host $(HOST) --port $(PORT)
 
-clean: ## Remove output/ and the build's caches (rendered documents, compiled templates)
-	rm -rf output output.* .cache/pelican .cache/jinja
+clean: ## Remove output/, public/ and the build's caches (rendered documents, compiled templates)
+	rm -rf output output.* public public.* .cache/pelican .cache/jinja
 
 # --- authoring ------------------------------------------------------------
 # What the author types reaches the tools byte for byte: each value is taken unexpanded

@@ -111,6 +111,10 @@ PLUGINS = [
     "cnnotes.search",
     "cnnotes.reading_notes",
     "cnnotes.labs_site",
+    "cnnotes.drafts",
+    "cnnotes.robots",
+    "cnnotes.social_image",
+    "cnnotes.fingerprint",
 ]
 
 # --- theme --------------------------------------------------------------------
@@ -132,3 +136,11 @@ CACHE_PATH = ".cache/pelican"
 CACHE_CONTENT = False
 LOAD_CONTENT_CACHE = False
 RELATIVE_URLS = False
+
+# --- publishing (publishconf.py changes these for `make publish`) -----------------
+# Link previews: each post's card, drawn once and kept here by the hash of what it shows.
+SOCIAL_IMAGE_CACHE = os.path.join(os.path.dirname(os.path.abspath(__file__)), ".cache", "social-images")
+# The author sees what this machine lacks for a lab; readers of the public site do not.
+LABS_SHOW_THIS_MACHINE = True
+# Fingerprinted CSS/JS names only when publishing: the author's build keeps plain names.
+FINGERPRINT_ASSETS = False

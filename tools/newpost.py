@@ -1,8 +1,9 @@
 """Start a post: `make newpost TITLE=... POST_LANG=en|zh SLUG=... LAB=...`, or the other
 language's version of one: `make newpost FROM=content/posts/x.md`.
 
-Writes content/posts/<slug>.md with the YAML front matter README.md describes, and
-prints its path. It never overwrites: when <slug>.md exists in the other language, the
+Writes content/posts/<slug>.md with the YAML front matter README.md describes, as a
+draft (`draft: true`: `make serve` shows it under /drafts/ with a banner, `make publish`
+leaves it out until the line is removed), and prints its path. It never overwrites: when <slug>.md exists in the other language, the
 new file is its translation (<slug>.<lang>.md, `translation: true`); otherwise it stops
 with a message. Without SLUG the slug comes from the title (Chinese as pinyin words).
 
@@ -100,6 +101,7 @@ def render(title: str, lang: str, slug: str, date: str, lab: Optional[str], tran
         lines.append(f"lab: {lab}")
     if translation:
         lines.append("translation: true")
+    lines.append("draft: true                   # remove this line to publish the post")
     lines += ["---", summary, "", "<!-- more -->", "", "[TOC]", "", f"## {section}", ""]
     return "\n".join(lines)
 
@@ -262,6 +264,11 @@ def main(argv: Optional[list[str]] = None, *, root: Path = ROOT,
         print(f"newpost: {error}", file=sys.stderr)
         return 1
     print(path)
+    written = path if path.is_absolute() else root / path
+    lang = front_matter_field(written, "lang") or "en"
+    slug = front_matter_field(written, "slug") or path.name.split(".")[0]
+    print(f"a draft: `make serve` shows it at /drafts/{lang}/{slug}/ (all drafts: /drafts/); "
+          "delete its `draft: true` line (and set `date:`) to publish it", file=sys.stderr)
     return 0
 
 

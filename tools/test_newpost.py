@@ -27,7 +27,8 @@ def test_writes_a_post_with_front_matter_and_prints_its_path(tmp_path, capsys):
     text = (tmp_path / out).read_text(encoding="utf-8")
     assert meta(tmp_path / out) == {
         "title": "Setup hyperd with flannel network", "date": "2026-11-27 14:30", "lang": "en",
-        "slug": "setup-hyperd-with-flannel-network", "tags": [], "categories": [], "lab": "flannel"}
+        "slug": "setup-hyperd-with-flannel-network", "tags": [], "categories": [], "lab": "flannel",
+        "draft": True}
     assert "\n<!-- more -->\n\n[TOC]\n\n## First section\n" in text
 
 
@@ -165,3 +166,10 @@ def test_a_line_break_in_a_value_is_refused(tmp_path, capsys):
     assert run(tmp_path, "--title", "two\nlines") == 1
     assert "TITLE contains a line break" in capsys.readouterr().err
     assert not (tmp_path / "content").exists()
+
+
+def test_a_new_post_is_a_draft_and_says_how_to_publish_it(tmp_path, capsys):
+    assert run(tmp_path, "--title", "Hello", "--slug", "hello") == 0
+    assert meta(tmp_path / "content/posts/hello.md")["draft"] is True
+    err = capsys.readouterr().err
+    assert "/drafts/en/hello/" in err and "draft: true" in err

@@ -115,4 +115,4 @@ def test_posts_and_pages_link_their_versions_and_themselves_as_canonical(tmp_pat
         assert head(en) == (want, ["/" + en])
         assert head(zh) == (want, ["/" + zh])
     assert head("en/solo/") == ({}, ["/en/solo/"])
-    assert head("archives/") == ({"en": "/archives/", "zh-CN": "/zh/archives/"}, [])
+    assert head("archives/") == ({"en": "/archives/", "zh-CN": "/zh/archives/"}, ["/archives/"])

@@ -2,7 +2,8 @@
 
 Hexo/Jekyll conventions are accepted as they are: `tags` and `categories` as
 lists (or comma-separated strings), `updated` for the modified date,
-`published: false` for drafts. Each problem is reported through
+`published: false` for drafts; Hugo's `draft: true` and `expiryDate` (a post past it
+is a draft again, so publish builds leave it out). Each problem is reported through
 `strict.error` at the line of the key; every problem of a front matter is found in
 one pass (FieldError.problems), so the author sees them all at once.
 """
@@ -57,6 +58,15 @@ def parse_date(value, key="date") -> datetime.datetime:
     return dt
 
 
+def is_expired(expiry: datetime.datetime, settings: dict, now=None) -> bool:
+    """Whether `expiryDate` has passed; a date without a zone is in the site's TIMEZONE."""
+    if expiry.tzinfo is None:
+        from zoneinfo import ZoneInfo
+
+        expiry = expiry.replace(tzinfo=ZoneInfo(settings.get("TIMEZONE") or "UTC"))
+    return expiry <= (now or datetime.datetime.now(datetime.timezone.utc))
+
+
 def as_list(value) -> list[str]:
     """A YAML list, a nested Hexo list, or 'a, b' -> ['a', 'b'] (order kept, no repeats)."""
     if value is None:
@@ -87,6 +97,7 @@ def _truthy(value) -> bool:
     return str(value).strip().lower() in ("true", "yes", "1", "on")
 
 
+EXPIRY_KEYS = ("expiryDate", "expirydate", "expiry_date")
 _JEKYLL_NAME_RE = re.compile(r"^(\d{4}-\d{2}-\d{2})-")
 
 
@@ -145,8 +156,15 @@ def _convert(key, value, meta, settings, render_markdown) -> None:
     elif key == "published":
         if not _truthy(value):
             meta["status"] = "draft"
+    elif key == "draft":
+        if _truthy(value):
+            meta["status"] = "draft"
     elif key == "status":
         meta["status"] = str(value).strip().lower()
+    elif key in EXPIRY_KEYS:
+        if value is None or value == "":
+            return
+        meta["expirydate"] = parse_date(value, key)
     elif key in ("author", "authors"):
         names = as_list(value)
         if names:
@@ -171,6 +189,8 @@ def _complete(meta, raw, settings, is_page, filename, failed) -> None:
         meta["date"] = parse_date(jekyll.group(1))
     if not is_page and "date" not in meta and meta.get("status") != "draft" and "date" not in failed:
         problems.append(("date", "front matter has no date (YYYY-MM-DD [HH:MM])"))
+    if "expirydate" in meta and is_expired(meta["expirydate"], settings):
+        meta["status"] = "draft"
     meta.setdefault("lang", settings["DEFAULT_LANG"])
     if "slug" not in meta and "slug" not in failed and "title" in meta:
         slug = title_slug(meta["title"])

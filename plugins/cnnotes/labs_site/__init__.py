@@ -38,7 +38,7 @@ from pelican.generators import Generator
 from cnnotes import strict
 from cnnotes.bilingual.localized import add_menu_entry, localized_url, ui_langs, write_localized
 
-from cnnotes.labs_site import caption, data, record_tag, tag
+from cnnotes.labs_site import caption, data, readers, record_tag, tag
 from cnnotes.labs_site.data import LabsData, labs_of
 from cnnotes.labs_site.caption import PAGE
 from cnnotes.labs_site.markdown_ext import LabTagExtension
@@ -152,6 +152,7 @@ def finish_document(settings, all_labs, html, metadata, source):
 
 def box(info, lang, settings) -> dict:
     status = info.status
+    for_readers = not settings.get("LABS_SHOW_THIS_MACHINE", True)
     return {
         "name": info.name,
         "command": f"make lab-{info.name}",
@@ -160,7 +161,10 @@ def box(info, lang, settings) -> dict:
         "date": info.date,
         "duration": duration(info.duration, lang) if info.duration is not None else "",
         "changed": bool(info.record) and info.changed,
-        "not_verified": status == "skipped",
+        # the author's build says what this machine lacked; readers get what a run needs
+        "not_verified": status == "skipped" or (for_readers and status == "never run"),
+        "for_readers": for_readers,
+        "needs": readers.joined(readers.needs(info)),
         "reason": info.reason,
         "url": f"{settings.get('SITEURL', '')}/{page_url(lang, settings, info.name)}",
         "ci": info.ci,

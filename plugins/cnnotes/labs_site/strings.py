@@ -12,6 +12,8 @@ STRINGS = {
     "skipped": {"en": "skipped", "zh": "跳过"},
     "never run": {"en": "never run", "zh": "从未运行"},
     "not_verified": {"en": "Not verified on this machine", "zh": "未在这台机器上验证"},
+    "not_verified_yet": {"en": "Not verified yet", "zh": "尚未验证"},
+    "needs": {"en": "needs", "zh": "需要"},
     "changed": {"en": "changed since last verified", "zh": "自上次验证以来已修改"},
     "transcript": {"en": "Transcript of the last run", "zh": "上次运行的记录"},
     "lab_source": {"en": "Lab source", "zh": "实验源文件"},

@@ -23,7 +23,6 @@ As a plugin (`cnnotes.render_cache` in PLUGINS), it also renders ahead, in worke
 processes, what a build is about to read and the cache lacks (pool.py).
 """
 import contextlib
-import datetime
 import functools
 import hashlib
 import json
@@ -34,6 +33,8 @@ import tempfile
 from importlib import metadata
 
 from jinja2 import FileSystemBytecodeCache
+
+from cnnotes.render_cache.keys import Described, settings_key, text_digest  # noqa: F401 (the API)
 
 RENDERERS = ("markdown", "pygments", "nbconvert", "nbformat", "pelican", "jinja2", "pyyaml", "lxml")
 
@@ -67,41 +68,6 @@ def code_digest() -> str:
         with contextlib.suppress(metadata.PackageNotFoundError):
             digest.update(f"{name}={metadata.version(name)}\0".encode())
     return digest.hexdigest()
-
-
-def text_digest(text) -> str:
-    """SHA-256 of a text or bytes, for key parts."""
-    return hashlib.sha256(text.encode("utf-8") if isinstance(text, str) else text).hexdigest()
-
-
-# Settings that say where or how a build runs, not what a document renders to.
-NOT_RENDERING = frozenset({"OUTPUT_PATH", "CACHE_PATH", "DEBUG", "JINJA_ENVIRONMENT", "LOG_FILTER",
-                           "WRITE_SELECTED", "DELETE_OUTPUT_DIRECTORY", "OUTPUT_RETENTION",
-                           "CACHE_CONTENT", "LOAD_CONTENT_CACHE", "CONTENT_CACHING_LAYER",
-                           "CHECK_MODIFIED_METHOD", "GZIP_CACHE", "PLUGINS", "PLUGIN_PATHS"})
-
-
-def _describe(value):
-    """value as plain JSON data that is the same in every process: an object other than
-    data (an extension, a slugify function) by its type's name."""
-    if isinstance(value, dict):
-        return {str(k): _describe(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_describe(v) for v in value]
-    if isinstance(value, (set, frozenset)):
-        return sorted((_describe(v) for v in value), key=repr)
-    if value is None or isinstance(value, (str, int, float, bool)):
-        return value
-    if isinstance(value, (datetime.date, datetime.time, os.PathLike)):
-        return str(value)
-    kind = type(value)
-    return f"<{kind.__module__}.{kind.__qualname__}>"
-
-
-def settings_key(settings) -> str:
-    """A digest of every setting a rendering may read, for key parts."""
-    plain = {k: v for k, v in settings.items() if k not in NOT_RENDERING}
-    return text_digest(json.dumps(_describe(plain), sort_keys=True, ensure_ascii=False))
 
 
 class _Warnings(logging.Handler):

@@ -18,13 +18,17 @@ while Pelican reads; the reader then finds them there. The contract:
   result made with a warning is not kept, so the build makes it again itself and shows
   the warning. A build with workers therefore writes what a build without them writes.
 """
+import io
 import logging
 import multiprocessing
 import os
 import pickle
+import types
 from concurrent.futures import ProcessPoolExecutor
 
 from blinker import signal
+
+from cnnotes.render_cache.keys import Described, describe
 
 prerender_tasks = signal("cnnotes.prerender_tasks")
 MIN_DOCUMENTS = 24  # fewer missing documents than this: starting a worker costs more
@@ -41,6 +45,27 @@ def _render_chunk(settings_blob, reader_class, paths):
 
 def _run_task(settings_blob, task):
     task(pickle.loads(settings_blob))
+
+
+class _SettingsPickler(pickle.Pickler):
+    """Pickles the settings for the workers: a function defined inside another (a
+    template global a plugin made) cannot be pickled, and no worker calls one: it goes
+    as its description (Described), which keeps the settings' key the same."""
+
+    def reducer_override(self, obj):
+        if isinstance(obj, types.FunctionType) and "<" in obj.__qualname__:
+            return Described, (describe(obj),)
+        return NotImplemented
+
+
+def pickled_settings(settings):
+    """The settings as bytes for the workers, or None when something in them cannot go."""
+    out = io.BytesIO()
+    try:
+        _SettingsPickler(out).dump(settings)
+    except (pickle.PicklingError, AttributeError, TypeError):
+        return None
+    return out.getvalue()
 
 
 def workers_wanted(settings) -> int:
@@ -61,7 +86,9 @@ class Prerenderer:
         self.chunk_of = {}     # path -> future of the chunk holding it
         self.paths_of = {}     # future -> its paths
         # the settings as the build started reading (before it loads more into them)
-        self.blob = pickle.dumps(settings)
+        self.blob = pickled_settings(settings) if workers > 0 else None
+        if self.blob is None:
+            self.workers = 0
         self.ahead = 0         # files a worker rendered before the build read them
         self.taken_back = 0    # files shared out that the build rendered itself
 

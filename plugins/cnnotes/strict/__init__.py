@@ -232,6 +232,21 @@ def _resolve(content, what, value, context, content_root, has_errors=lambda path
     return False
 
 
+def _unwritten_target(content, what, value, context):
+    """The post a written post's {filename} link names when this build writes no page for
+    it (a draft, or a future post, in a publish build: DRAFT_SAVE_AS is empty), else None."""
+    path = urlparse(value).path
+    if what != "filename" or not path or not getattr(content, "save_as", ""):
+        return None
+    for p in (path, unquote(path)):
+        key = p[1:] if p.startswith("/") else \
+            content.get_relative_source_path(os.path.join(content.relative_dir, p))
+        target = context.get("generated_content", {}).get(key)
+        if target is not None and hasattr(target, "save_as") and not target.save_as:
+            return target
+    return None
+
+
 def _looked_for(content, value, content_root) -> str:
     """Where a static target was looked for, as shown in messages."""
     path = unquote(urlparse(value).path)
@@ -255,6 +270,13 @@ def check_links(generators, has_errors=lambda path: False) -> list:
     for content in contents:
         for what, value in content.metadata.get("intrasite_links") or ():
             if _resolve(content, what, value, context, settings["PATH"], has_errors):
+                if _unwritten_target(content, what, value, context) is not None:
+                    needle = "{%s}%s" % (what, value)
+                    line = line_of(content.source_path, needle, 0) or line_of(
+                        content.source_path, value.split("#")[0] or value, 1)
+                    error(content.source_path, line,
+                          f"link {needle} to a post this build does not write (a draft, or dated "
+                          f"in the future): publish that post first, or remove the link")
                 continue
             needle = "{%s}%s" % (what, value)
             line = line_of(content.source_path, needle, 0)
