@@ -98,6 +98,7 @@ PLUGINS = [
     "cnnotes.code_style",
     "cnnotes.pdf",
     "cnnotes.notebook",
+    "cnnotes.books",
     "cnnotes.search",
     "cnnotes.reading_notes",
     "cnnotes.labs_site",

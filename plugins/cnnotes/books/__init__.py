@@ -1,0 +1,27 @@
+"""Books: handbooks beside the blog, read in order, in both languages.
+
+A book is a folder under content/books/ (setting BOOKS_DIR), written as GitBook, MkDocs
+or Hugo docs write theirs: pages with or without front matter, an order from SUMMARY.md,
+a `nav:` list, or folder order with `_index.md`; see config.py and order.py for the
+forms, generator.py for what is made of them. Each page gets, through
+theme/templates/book.html: the whole book's navigation tree (tree.py), breadcrumbs,
+previous/next in book order, its own TOC, last updated (git), "edit this page"
+(BOOKS_EDIT_URL, or `edit_url` in the book's config), backlinks, and its translation
+(hreflang, language switch) or a note that it has none.
+
+Relative `.md` links and images between book pages (links.py) and `{filename}` links
+between posts and book pages both work; a broken one is a `path:line` error. GitBook's
+hint, tabs and embed blocks render (gitbook.py); any other `{% %}` tag is an error.
+The search plugin indexes book pages (`search_contents`) with their book, for its filter.
+"""
+from pelican import signals
+
+from .generator import BooksGenerator
+
+
+def get_generators(pelican):
+    return BooksGenerator
+
+
+def register():
+    signals.get_generators.connect(get_generators)
