@@ -190,9 +190,10 @@ class BooksGenerator(Generator):
                 page.crumbs = [(edition.title, landing.url if landing else None)] + trail if page is not landing else []
             title = entry.title or (page.title if page else "")
             self._breadcrumbs(edition, entry.children, [*trail, (title, page.url if page else None)], pages)
-        for page in [*edition.pages, *edition.unlisted]:
-            if not hasattr(page, "crumbs"):
-                page.crumbs = [] if page is landing else [(edition.title, landing.url if landing else None)]
+        if not trail:  # the whole tree is done: pages outside it are under the book alone
+            for page in [*edition.pages, *edition.unlisted]:
+                if not hasattr(page, "crumbs"):
+                    page.crumbs = [] if page is landing else [(edition.title, landing.url if landing else None)]
 
     def _read_page(self, edition: Edition, rel: str, order_title, dates) -> BookPage | None:
         source_path = os.path.join(edition.root, rel)

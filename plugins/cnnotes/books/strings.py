@@ -20,6 +20,7 @@ STRINGS = {
     "pages_count": {"en": "{n} pages", "zh": "{n} 页"},
     "pages_count_one": {"en": "1 page", "zh": "1 页"},
     "post": {"en": "post", "zh": "文章"},
+    "this_page_in": {"en": "This page in {lang}", "zh": "本页的{lang}版"},
     "lang_en": {"en": "English", "zh": "英文"},
     "lang_zh": {"en": "Chinese", "zh": "中文"},
 }

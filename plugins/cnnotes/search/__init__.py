@@ -1,6 +1,7 @@
 """Full-text search that finds Chinese words: our own index, built by `make html`.
 
-- Indexes each published post and page as written (what a reader sees, not the
+- Indexes each published post and page, and the pages of any generator with a
+  `search_contents` list (the books plugin's: each with its book, for the filter), as written (what a reader sees, not the
   Markdown) and writes the index to <output>/search-index/ (see index.py;
   tokens.py says why bigrams). With the build cache on (tools/build.py), a page's
   text and terms are taken when the page is rendered, and kept with the page for
@@ -29,14 +30,18 @@ TEXT_PARTS = 4  # tasks that share out the index's text files in a first build
 
 
 def _record(content):
-    date = getattr(content, "date", None)
-    return {
+    date = getattr(content, "date", None) or getattr(content, "modified", None)
+    record = {
         "path": content.save_as,
         "url": content.url,
         "title": content.title,
         "date": date.strftime("%Y-%m-%d") if date else "",
         "lang": content.lang,
     }
+    book = getattr(content, "book", None)
+    if book is not None:  # a book page (plugins/cnnotes/books): the search page filters by book
+        record["book"] = book.book
+    return record
 
 
 def collect(generators):
@@ -48,6 +53,8 @@ def collect(generators):
             found = [*gen.articles, *gen.translations]
         elif hasattr(gen, "pages") and hasattr(gen, "hidden_pages"):
             found = [*gen.pages, *gen.translations]
+        elif hasattr(gen, "search_contents"):  # another plugin's pages (books)
+            found = list(gen.search_contents)
         _records.extend(_record(c) for c in found if c.save_as)
     build = build_cache.active()
     if build is not None:

@@ -3,7 +3,8 @@
 Reads what a reader sees (the rendered page, not the Markdown source) and writes,
 under <output>/search-index/:
 
-  meta.json        {"v", "shards", "pages": [[url, title, date, lang], ...]}
+  meta.json        {"v", "shards", "pages": [[url, title, date, lang(, book)], ...]}
+                   (book: the slug of the book a book page is in; posts have none)
   terms-<k>.json   {term: [page id, ...]} for the terms whose first character
                    falls in shard k (tokens.shard_of)
   text/<id>.txt    the page's plain text, fetched only for candidate pages to
@@ -234,10 +235,18 @@ def _build(pages):
     meta = {
         "v": FORMAT_VERSION,
         "shards": count,
-        "pages": [[p["url"], p["title"], p["date"] or "", p["lang"]] for p in pages],
+        "pages": [_row(p) for p in pages],
     }
     texts = [p["text"] for p in pages]
     return meta, shards, texts, size
+
+
+def _row(page):
+    """A page's entry in meta.json: url, title, date, lang, and its book when it is in one."""
+    row = [page["url"], page["title"], page["date"] or "", page["lang"]]
+    if page.get("book"):
+        row.append(page["book"])
+    return row
 
 
 def _dump(obj):
@@ -374,7 +383,8 @@ def update(tree, pages):
     changes = {}  # shard -> [(term, page id, +1 | -1)]
     text_files = []  # (a page's text, None if kept, and its text file's fingerprint)
     for page_id, (page, was) in enumerate(zip(pages, old["pages"])):
-        if [page["url"], page["date"] or "", page["lang"]] != [was[0], was[2], was[3]]:
+        if [page["url"], page["date"] or "", page["lang"], page.get("book") or ""] != [
+                was[0], was[2], was[3], (was[4] if len(was) > 4 else "")]:
             return None
         text_rel = f"{INDEX_DIR}/text/{page_id}.txt"
         text_file = tree.previous(text_rel)
@@ -424,8 +434,7 @@ def update(tree, pages):
             tree.write(rel, _dump(shards[k]))
         elif not tree.keep(rel):
             return None
-    meta = {"v": FORMAT_VERSION, "shards": count,
-            "pages": [[p["url"], p["title"], p["date"] or "", p["lang"]] for p in pages]}
+    meta = {"v": FORMAT_VERSION, "shards": count, "pages": [_row(p) for p in pages]}
     data = _dump(meta).encode("utf-8")
     tree.write(meta_rel, data)
     total = len(data)

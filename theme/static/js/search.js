@@ -179,7 +179,7 @@
 
   /* Resolve to [{url, title, date, lang, score, excerpt: [[text, marked]...]}]. */
   Index.prototype.search = function (query, options) {
-    var self = this, lang = (options && options.lang) || "";
+    var self = this, lang = (options && options.lang) || "", book = (options && options.book) || "";
     var parts = parseQuery(query);
     if (!parts.length) return Promise.resolve([]);
     return this.load().then(function () {
@@ -189,6 +189,8 @@
     }).then(function (lists) {
       var ids = lists.reduce(intersect);
       if (lang) ids = ids.filter(function (id) { return self.meta.pages[id][3] === lang; });
+      // a book page's entry has its book's slug fifth
+      if (book) ids = ids.filter(function (id) { return (self.meta.pages[id][4] || "") === book; });
       return Promise.all(ids.map(function (id) {
         return self.text(id).then(function (t) { return self.verify(id, t, parts); });
       }));
@@ -286,6 +288,7 @@
     var form = root.querySelector("form");
     var input = form.querySelector("input[name=q]");
     var langSelect = form.querySelector("select[name=lang]");
+    var bookSelect = form.querySelector("select[name=book]");
     var status = root.querySelector(".search-status");
     var list = root.querySelector(".search-results");
     var index = new Index(root.getAttribute("data-search-index"));
@@ -299,16 +302,18 @@
 
     function run(pushUrl) {
       var q = input.value.trim(), lang = langSelect ? langSelect.value : "";
+      var book = bookSelect ? bookSelect.value : "";
       var ticket = ++latest;
       if (pushUrl) {
         var url = new URL(location.href);
         url.searchParams.set("q", q);
         if (lang) url.searchParams.set("lang", lang); else url.searchParams.delete("lang");
+        if (book) url.searchParams.set("book", book); else url.searchParams.delete("book");
         history.replaceState(null, "", url);
       }
       if (!q) { list.replaceChildren(); status.textContent = ""; root.removeAttribute("data-state"); return; }
       root.setAttribute("data-state", "searching");
-      index.search(q, { lang: lang }).then(function (results) {
+      index.search(q, { lang: lang, book: book }).then(function (results) {
         if (ticket !== latest) return;
         list.replaceChildren.apply(list, results.slice(0, MAX_RESULTS).map(function (r) { return renderResult(r, uiLang); }));
         status.textContent = (results.length > 1 ? words.some : results.length ? words.one : words.none)
@@ -324,6 +329,7 @@
     var params = new URLSearchParams(location.search);
     input.value = params.get("q") || "";
     if (langSelect && params.get("lang")) langSelect.value = params.get("lang");
+    if (bookSelect && params.get("book")) bookSelect.value = params.get("book");
     var timer = null;
     form.addEventListener("submit", function (e) { e.preventDefault(); clearTimeout(timer); run(true); });
     input.addEventListener("input", function () {
@@ -331,6 +337,7 @@
       timer = setTimeout(function () { run(true); }, 150);
     });
     if (langSelect) langSelect.addEventListener("change", function () { run(true); });
+    if (bookSelect) bookSelect.addEventListener("change", function () { run(true); });
     run(false);
   }
 
