@@ -8,9 +8,9 @@
 
 The Markdown between the tags is rendered as Markdown (md_in_html, part of `extra`).
 A tag left open, an end without its start, or a bad argument is noted in `md.gitbook_errors`
-as (tag text, message); the books plugin reports them at their line. Other tags stay for
-the next preprocessors (the pdf and lab plugins', then the liquid fallback, whose leftovers
-the books plugin reports as having no equivalent).
+as (tag text, message); the books plugin reports them at their line. Any other tag line
+left (the pdf and lab plugins' tags are rendered before this runs) is noted in
+`md.gitbook_unknown`, reported as having no equivalent.
 
 Runs after fenced code is stashed (examples of these tags inside code stay as they are) and
 before raw HTML blocks are read (so the boxes' Markdown is rendered).
@@ -48,6 +48,7 @@ class GitBookBlocks(Preprocessor):
 
     def run(self, lines):
         errors = self.md.gitbook_errors = []
+        self.md.gitbook_unknown = []
         lang = self.lang_of() or "en"
         out, open_tags = [], []  # open_tags: (name, tag text)
         for line in lines:
@@ -92,7 +93,11 @@ class GitBookBlocks(Preprocessor):
                 what = EMBED_LABEL.get(lang, EMBED_LABEL["en"]).format(what=caption)
                 out += ["", f'<p class="embed"><a href="{html.escape(url)}">{html.escape(what)}</a></p>', ""]
             else:
-                out.append(line)  # another plugin's, or nobody's (reported later)
+                # the pdf and lab tags ran before (priority 27): nobody renders this one;
+                # the liquid fallback shows it as code (outside these blocks, whose
+                # Markdown it never sees), the plugin reports it
+                self.md.gitbook_unknown.append(text)
+                out.append(line)
         for name, text in open_tags:
             errors.append((text, f"{{% {name} %}} is never closed with {{% {OPENERS[name]} %}}"))
         return out
@@ -105,4 +110,5 @@ class GitBookExtension(Extension):
 
     def extendMarkdown(self, md):
         md.gitbook_errors = []
+        md.gitbook_unknown = []
         md.preprocessors.register(GitBookBlocks(md, self.lang_of), "gitbook_blocks", PRIORITY)

@@ -118,7 +118,7 @@ class PageReader:
         return PageSource(
             metadata=metadata, content=content, links=list(self.md.book_links),
             gitbook_errors=list(getattr(self.md, "gitbook_errors", [])),
-            unrendered_tags=[tag for _, tag in getattr(self.md, "liquid_tags", [])],
+            unrendered_tags=list(getattr(self.md, "gitbook_unknown", [])),
             toc_tokens=tokens, toc_html=getattr(self.md, "toc", ""),
             heading_count=_count(tokens), title_from_heading=from_heading)
 

@@ -1,0 +1,200 @@
+"""The books plugin's parts: orders (SUMMARY.md, nav:, folder order), pages without front
+matter, GitBook blocks, the tree, and content errors at path:line in real builds."""
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from cnnotes.books.order import flatten, folder_order, parse_nav, parse_summary, OrderError
+from cnnotes.books.source import PageReader, first_heading
+from cnnotes.books.tree import Node, Tree
+
+ROOT = Path(__file__).resolve().parents[3]
+FIXTURE = ROOT / "tests" / "fixtures" / "books"
+
+
+def settings():
+    from pelican.settings import read_settings
+    return read_settings(str(ROOT / "pelicanconf.py"))
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return path
+
+
+# --- orders ---------------------------------------------------------------------------------
+
+def test_summary_gives_three_levels_parts_and_titles_without_pages():
+    entries = parse_summary(textwrap.dedent("""
+        # Summary
+
+        * [序言](README.md)
+
+        ## 概念
+
+        * [核心概念](concepts/README.md)
+          * [etcd](concepts/etcd.md#watch)
+            * [Raft](concepts/raft.md)
+        * 附录
+        * [Site](https://example.org/)
+        """).lstrip("\n"))
+    assert [(e.title, e.path) for e in entries] == [("序言", "README.md"), ("概念", None)]
+    part = entries[1]
+    assert [(e.title, e.path) for e in part.children] == [("核心概念", "concepts/README.md"), ("附录", None)]
+    etcd = part.children[0].children[0]
+    assert (etcd.title, etcd.path, etcd.line) == ("etcd", "concepts/etcd.md", 8)
+    assert [e.path for e in etcd.children] == ["concepts/raft.md"]
+
+
+def test_summary_entry_that_cannot_be_read_is_an_error_at_its_line():
+    with pytest.raises(OrderError) as err:
+        parse_summary("* [ok](a.md)\n* [broken](b.md\n", "SUMMARY.md")
+    assert err.value.line == 2
+
+
+def test_nav_list_as_mkdocs_writes_it():
+    entries = parse_nav(["index.md", {"网络": "netns.md"}, {"进阶": [{"共享": "shared.md"}]},
+                         {"外部": "https://example.org/"}], "book.yaml")
+    assert [(e.title, e.path) for e in flatten(entries)] == [
+        (None, "index.md"), ("网络", "netns.md"), ("进阶", None), ("共享", "shared.md")]
+
+
+def test_folder_order_sorts_by_weight_then_name_and_sections_by_their_index(tmp_path):
+    for rel in ("_index.md", "b.md", "a.md", "sec/_index.md", "sec/z.md", "sec/y.md", "a.en.md"):
+        write(tmp_path / rel, "# x\n")
+    weights = {"b.md": 1, "sec/_index.md": 2, "sec/z.md": 1}
+    entries = folder_order(str(tmp_path), weights.get, keep=lambda name: not name.endswith(".en.md"))
+    assert [e.path for e in flatten(entries)] == [
+        "_index.md", "b.md", "sec/_index.md", "sec/z.md", "sec/y.md", "a.md"]
+
+
+# --- pages -----------------------------------------------------------------------------------
+
+def test_first_heading_skips_code_and_reads_setext_and_markup():
+    assert first_heading("```\n# not this\n```\n\n# The **real** one\n") == "The real one"
+    assert first_heading("Intro\n=====\n") == "Intro"
+    assert first_heading("## only level two\n") is None
+
+
+@pytest.fixture(scope="module")
+def reader():
+    return PageReader(settings())
+
+
+def test_page_without_front_matter_takes_title_from_heading_and_language_from_book(reader, tmp_path):
+    path = write(tmp_path / "a.md", "# 核心概念\n\n正文，见 [etcd](etcd.md#watch) 和 ![图](img/a.png)。\n")
+    src = reader.read(str(path), path.read_text(), "zh", None)
+    assert src.metadata["title"] == "核心概念" and src.metadata["lang"] == "zh"
+    assert "<h1" not in src.content  # the template shows the title
+    assert 'href="{filename}etcd.md#watch"' in src.content
+    assert 'src="{static}img/a.png"' in src.content
+    assert [(link.kind, Path(link.target).name, link.fragment) for link in src.links] == [
+        ("page", "etcd.md", "watch"), ("file", "a.png", "")]
+
+
+def test_front_matter_works_as_in_posts(reader, tmp_path):
+    path = write(tmp_path / "b.md", """
+        ---
+        title: Given
+        updated: 2016-09-01
+        ---
+        # A heading that stays
+
+        Text.
+        """)
+    src = reader.read(str(path), path.read_text(), "en", None)
+    assert src.metadata["title"] == "Given" and src.metadata["modified"].year == 2016
+    assert "A heading that stays</h1>" in src.content
+
+
+def test_gitbook_hint_tabs_and_embed_render_as_plain_html(reader, tmp_path):
+    path = write(tmp_path / "c.md", """
+        # Blocks
+
+        {% hint style="warning" %}
+        Careful with **this**.
+        {% endhint %}
+
+        {% tabs %}
+        {% tab title="One" %}
+        First tab.
+        {% endtab %}
+        {% tab title="Two" %}
+        Second tab.
+        {% endtab %}
+        {% endtabs %}
+
+        {% embed url="https://example.org/video" caption="The talk" %}
+
+        ```
+        {% hint style="info" %} stays as code
+        ```
+        """)
+    src = reader.read(str(path), path.read_text(), "en", None)
+    assert src.gitbook_errors == [] and src.unrendered_tags == []
+    assert 'class="hint hint--warning"' in src.content and "<strong>this</strong>" in src.content
+    assert src.content.count('class="tab"') == 2 and "<strong>Two</strong>" in src.content
+    assert '<a href="https://example.org/video">Open The talk</a>' in src.content
+    assert "{% hint style=&quot;info&quot; %} stays as code" in src.content
+
+
+def test_gitbook_blocks_left_open_or_unknown_are_reported(reader, tmp_path):
+    path = write(tmp_path / "d.md", '# D\n\n{% include "x.md" %}\n\n{% hint style="info" %}\nopen\n')
+    src = reader.read(str(path), path.read_text(), "en", None)
+    assert src.gitbook_errors == [('{% hint style="info" %}', "{% hint %} is never closed with {% endhint %}")]
+    assert src.unrendered_tags == ['{% include "x.md" %}']
+
+
+# --- the tree --------------------------------------------------------------------------------
+
+def test_tree_marks_the_current_page_and_opens_its_sections():
+    tree = Tree([Node("Intro", "b/"), Node("Part", None, None, [
+        Node("Sec", "b/sec/", None, [Node("Leaf", "b/sec/leaf/")])])], "")
+    html = tree.for_page("b/sec/leaf/")
+    assert '<a href="/b/sec/leaf/" aria-current="page">Leaf</a>' in html
+    assert 'data-n="1" open' in html and 'data-n="2" open' in html  # the part, and the section
+    assert html.count("aria-current") == 1
+    assert 'data-n="2" open' not in tree.for_page("b/")
+
+
+# --- content errors in a build -----------------------------------------------------------------
+
+def build_errors(tmp_path, change):
+    """Errors of a build of the fixture after change(content dir)."""
+    from tests.helpers import run_build, shown
+    from tools.build import BuildFailed
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE, content)
+    change(content)
+    with pytest.raises(BuildFailed) as failed:
+        run_build(content, tmp_path / "out")
+    return content, shown, failed.value.errors
+
+
+def test_broken_relative_links_and_anchors_are_path_line_errors(tmp_path):
+    def change(content):
+        page = content / "books/k8s-handbook/concepts/scheduler.md"
+        page.write_text(page.read_text() + "\n见 [没有的页](missing.md)，[坏锚点](etcd.md#没有这节)，"
+                        "![没有的图](images/none.png)。\n", encoding="utf-8")
+    content, shown, errors = build_errors(tmp_path, change)
+    where = shown(content / "books/k8s-handbook/concepts/scheduler.md")
+    assert f"{where}:7: broken link missing.md: no page at books/k8s-handbook/concepts/missing.md " \
+           "(paths are relative to this page)" in errors
+    assert any(e.startswith(f"{where}:7: broken link etcd.md#没有这节") for e in errors)
+    assert any(e.startswith(f"{where}:7: broken link images/none.png") for e in errors)
+
+
+def test_summary_entry_without_its_page_and_unknown_tag_are_errors(tmp_path):
+    def change(content):
+        summary = content / "books/k8s-handbook/SUMMARY.md"
+        summary.write_text(summary.read_text() + "  * [Gone](practice/gone.md)\n", encoding="utf-8")
+        cni = content / "books/k8s-handbook/concepts/network/cni.md"
+        cni.write_text(cni.read_text() + '\n{% code title="x" %}\n', encoding="utf-8")
+    content, shown, errors = build_errors(tmp_path, change)
+    assert f"{shown(content / 'books/k8s-handbook/SUMMARY.md')}:18: 'practice/gone.md' is in the " \
+           "book's order but there is no such page" in errors
+    assert any(e.startswith(f"{shown(content / 'books/k8s-handbook/concepts/network/cni.md')}:9: "
+                            '{% code title="x" %} has no equivalent') for e in errors)
