@@ -36,6 +36,9 @@ function setOpen(open) {
 
 if (nav && openButton && closeButton) {
   document.documentElement.classList.add("has-book-drawer");
+  requestAnimationFrame(() => requestAnimationFrame(() => {
+    document.documentElement.classList.add("book-drawer-ready");
+  }));
   openButton.hidden = false;
   closeButton.hidden = false;
   openButton.addEventListener("click", () => setOpen(true));
