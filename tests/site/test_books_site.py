@@ -203,3 +203,10 @@ def test_a_page_of_a_handbook_sized_book_stays_under_the_budget(tmp_path, build_
     assert len(pages) == 1 + 12 * 20
     biggest = max(pages, key=lambda p: p.stat().st_size)
     assert biggest.stat().st_size < PAGE_BUDGET_BYTES, f"{biggest}: {biggest.stat().st_size} bytes"
+
+
+def test_front_matter_lab_gives_the_lab_box_as_on_posts(site):
+    doc = page(site, "zh/books/lab-notes/shared/")
+    box = doc.xpath("//aside[contains(@class, 'lab-box')]")
+    assert box and "make lab-netns" in box[0].text_content()
+    assert texts(doc, "//h1") == ["容器共享网络"]
