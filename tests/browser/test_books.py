@@ -210,3 +210,23 @@ def test_book_pages_pass_axe(chromium_browser, base, axe_violations, viewport, s
             assert axe_violations(s.page) == []
     finally:
         s.context.close()
+
+
+@pytest.mark.parametrize("width, sidebar", [(1280, True), (1000, False), (390, False)])
+def test_the_page_toc_is_in_the_sidebar_or_in_the_page(chromium_browser, base, width, sidebar):
+    s = session(chromium_browser, base, {"width": width, "height": 800})
+    try:
+        s.goto(ETCD_ZH)
+        side = s.page.locator(".toc-sidebar")
+        inline = s.page.locator("details.book-page__toc")
+        assert side.is_visible() is sidebar and inline.is_visible() is not sidebar
+        if not sidebar:
+            inline.locator("summary").click()
+            inline.get_by_role("link", name="高可用").click()
+            s.page.wait_for_url("**/#%E9%AB%98%E5%8F%AF%E7%94%A8")
+            # the site scrolls smoothly: wait until the section is in the window
+            s.page.wait_for_function("""() => { const r = document.getElementById('高可用')
+                .getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; }""", timeout=5000)
+        assert s.page.evaluate(OVERFLOW) == 0
+    finally:
+        s.context.close()

@@ -210,3 +210,10 @@ def test_front_matter_lab_gives_the_lab_box_as_on_posts(site):
     box = doc.xpath("//aside[contains(@class, 'lab-box')]")
     assert box and "make lab-netns" in box[0].text_content()
     assert texts(doc, "//h1") == ["容器共享网络"]
+
+
+def test_the_page_toc_is_also_in_the_page_for_narrow_screens(site):
+    doc = page(site, ETCD_ZH)
+    assert texts(doc, "//details[@class='book-page__toc']//a") == ["数据模型", "Watch 机制", "高可用"]
+    assert texts(doc, "//details[@class='book-page__toc']/summary") == ["本页内容"]
+    assert not page(site, FLANNEL).xpath("//details[@class='book-page__toc']")

@@ -151,6 +151,10 @@ class BooksGenerator(Generator):
                 pages[rel] = page
         edition.pages = [pages[rel] for rel in listed if rel in pages]
         edition.unlisted = [pages[rel] for rel in files if rel in pages and rel not in listed]
+        for page in edition.unlisted:  # built (links to it work), but not in the tree
+            log.warning("%s: not in the book's order (%s): written, but not in its table of contents",
+                        strict.display_path(page.source_path),
+                        strict.display_path(order_file) if edition.order_file else "folder order")
         edition.landing = pages.get(readme) if readme else (edition.pages[0] if edition.pages else None)
         if not edition.title:
             edition.title = edition.landing.title if edition.landing else edition.book
