@@ -69,6 +69,7 @@ class BooksGenerator(Generator):
         self.editions: list[Edition] = []
         self.pages: list[BookPage] = []
         self.by_source: dict[str, BookPage] = {}   # absolute source path -> page
+        self.by_url: dict[str, str] = {}           # save_as -> the source written there
         self.reader = PageReader(self.settings)
         books_dir = os.path.join(self.path, self.settings.get("BOOKS_DIR", "books"))
         folders = sorted(os.path.join(books_dir, name) for name in os.listdir(books_dir)
@@ -214,6 +215,8 @@ class BooksGenerator(Generator):
             strict.error(source_path, line_of(text, tag_text),
                          f"{tag_text} has no equivalent on this site (GitBook blocks that work: "
                          "hint, tabs, embed; and the site's own pdf and lab tags)")
+        if metadata_is_draft(src.metadata):
+            return None  # Hugo's `draft: true`, Jekyll's `published: false`: not on the site
         key = _page_key(rel, edition.suffix)
         path = _url_path(key)
         url_format = self.settings.get("BOOK_URL", "{lang}/books/{book}/{path}")
@@ -225,6 +228,12 @@ class BooksGenerator(Generator):
             metadata["modified"] = metadata.get("date") or dates.get(os.path.normpath(source_path)) \
                 or file_date(source_path)
         metadata.pop("date", None)  # a book page is not dated like a post: its date is when it changed
+        other = self.by_url.get(metadata["save_as"])
+        if other is not None:
+            strict.error(source_path, 1, f"this page and {strict.display_path(other)} would both be "
+                                         f"/{plain_url}: rename one of them")
+            return None
+        self.by_url[metadata["save_as"]] = source_path
         page = BookPage(src.content, metadata=metadata, settings=self.settings,
                         source_path=source_path, context=self.context)
         page.book = edition
@@ -336,6 +345,10 @@ class BooksGenerator(Generator):
         if self.books:
             write_localized(self, writer, "books", BOOKS_PAGE, books=self.books, book_t=book_t,
                             page_name="books", extra_css=[f"{static}/css/book.css"])
+
+
+def metadata_is_draft(metadata) -> bool:
+    return metadata.get("status") == "draft" or str(metadata.get("draft", "")).lower() in ("true", "yes", "1")
 
 
 def _has_id(page, fragment: str) -> bool:

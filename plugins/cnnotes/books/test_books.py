@@ -198,3 +198,20 @@ def test_summary_entry_without_its_page_and_unknown_tag_are_errors(tmp_path):
            "book's order but there is no such page" in errors
     assert any(e.startswith(f"{shown(content / 'books/k8s-handbook/concepts/network/cni.md')}:9: "
                             '{% code title="x" %} has no equivalent') for e in errors)
+
+
+def test_two_pages_at_one_url_are_an_error_and_drafts_are_left_out(tmp_path):
+    from tests.helpers import run_build
+
+    def change(content):
+        write(content / "books/go-tips/basics.md", "# Basics again\n")  # basics/_index.md is /basics/ too
+    content, shown, errors = build_errors(tmp_path, change)
+    # pages are read folder by folder, a folder's own files first
+    assert errors == [f"{shown(content / 'books/go-tips/basics/_index.md')}:1: this page and "
+                      f"{shown(content / 'books/go-tips/basics.md')} would both be /en/books/go-tips/basics/: "
+                      "rename one of them"]
+    (content / "books/go-tips/basics.md").unlink()
+    write(content / "books/go-tips/wip.md", "---\ntitle: Work in progress\ndraft: true\n---\nNot yet.\n")
+    out = run_build(content, tmp_path / "out2")
+    assert not (out / "en/books/go-tips/wip").exists()
+    assert "Work in progress" not in (out / "en/books/go-tips/index.html").read_text(encoding="utf-8")
