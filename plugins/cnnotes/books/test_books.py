@@ -215,3 +215,19 @@ def test_two_pages_at_one_url_are_an_error_and_drafts_are_left_out(tmp_path):
     out = run_build(content, tmp_path / "out2")
     assert not (out / "en/books/go-tips/wip").exists()
     assert "Work in progress" not in (out / "en/books/go-tips/index.html").read_text(encoding="utf-8")
+
+
+def test_check_reports_what_the_build_would_without_writing(tmp_path):
+    from cnnotes.books.check import check_books, main
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE, content)
+    errors, pages = check_books(str(content), str(ROOT / "pelicanconf.py"))
+    assert errors == [] and pages == 22
+    flannel = content / "books/k8s-handbook/concepts/network/flannel.md"
+    flannel.write_text(flannel.read_text(encoding="utf-8") + "\n[旧链接](../old.md)\n", encoding="utf-8")
+    from tests.helpers import shown
+    assert main([str(content), "--settings", str(ROOT / "pelicanconf.py")]) == 1
+    errors, _ = check_books(str(content), str(ROOT / "pelicanconf.py"))
+    assert errors == [f"{shown(flannel)}:15: broken link ../old.md: no page at books/k8s-handbook/concepts/old.md "
+                      "(paths are relative to this page)"]
+    assert list(tmp_path.iterdir()) == [content]  # nothing written
