@@ -15,9 +15,12 @@ FIXTURE = ROOT / "tests" / "fixtures" / "books"
 PAGE_BUDGET_BYTES = 100 * 1024
 
 
+EDIT = "https://example.org/notes/edit/main/content/"
+
+
 @pytest.fixture(scope="module")
 def site(build_site):
-    return build_site(FIXTURE)
+    return build_site(FIXTURE, {"BOOKS_EDIT_URL": EDIT})
 
 
 def page(site, url):
@@ -132,10 +135,9 @@ def test_per_page_translations_beside_pages(site):
     assert en.xpath("//link[@rel='alternate'][@hreflang='zh-CN']/@href") == ["/zh/books/lab-notes/netns/"]
     # name.en.md links to shared.md, which has no English version: the Chinese page
     assert en.xpath("//div[@class='post__body']//a/@href") == ["/zh/books/lab-notes/shared/"]
-    # the nav: list's order and section titles; "edit this page" from the book's config
+    # mkdocs.yml's nav: order and section titles; "edit this page" from the setting
     assert texts(zh, "//nav[@id='book-nav']//a") == ["实验笔记", "首页", "网络命名空间", "容器共享网络"]
-    assert zh.xpath("//a[@class='book-page__edit']/@href") == [
-        "https://example.org/notes/edit/main/content/books/lab-notes/netns.md"]
+    assert zh.xpath("//a[@class='book-page__edit']/@href") == [EDIT + "books/lab-notes/docs/netns.md"]
 
 
 def test_hugo_sections_in_folder_order_by_weight(site):
@@ -143,6 +145,9 @@ def test_hugo_sections_in_folder_order_by_weight(site):
     assert texts(doc, "//nav[@id='book-nav']//a") == [
         "Go tips", "Go tips", "Basics", "Sizing maps", "Building strings", "Profiling"]
     assert texts(doc, "//nav[@class='breadcrumbs']//li") == ["Go tips", "Basics", "Sizing maps"]
+    # the book's own edit_url (book.yaml) wins over the setting
+    assert doc.xpath("//a[@class='book-page__edit']/@href") == [
+        "https://example.org/go-tips/edit/main/books/go-tips/basics/maps.md"]
 
 
 def test_gitbook_blocks_on_the_page(site):
