@@ -212,7 +212,7 @@ def test_book_pages_pass_axe(chromium_browser, base, axe_violations, viewport, s
         s.context.close()
 
 
-@pytest.mark.parametrize("width, sidebar", [(1280, True), (1000, False), (390, False)])
+@pytest.mark.parametrize("width, sidebar", [(1280, True), (1150, False), (1000, False), (390, False)])
 def test_the_page_toc_is_in_the_sidebar_or_in_the_page(chromium_browser, base, width, sidebar):
     s = session(chromium_browser, base, {"width": width, "height": 800})
     try:

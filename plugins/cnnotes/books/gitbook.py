@@ -4,7 +4,9 @@
 - `{% tabs %}` `{% tab title="…" %}` … `{% endtab %}` `{% endtabs %}`: every tab shown,
   one after the other, each under its title (readable without JavaScript, and printable);
 - `{% embed url="…" [caption="…"] %}`: a link to what GitBook would have embedded (the
-  site loads nothing from another host).
+  site loads nothing from another host);
+- `{% raw %}` … `{% endraw %}` (GitBook's "do not template this"): the tags go, what is
+  between them stays as written.
 
 The Markdown between the tags is rendered as Markdown (md_in_html, part of `extra`).
 A tag left open, an end without its start, or a bad argument is noted in `md.gitbook_errors`
@@ -25,6 +27,7 @@ from markdown.preprocessors import Preprocessor
 
 PRIORITY = 22  # after fenced_code_block (25), before html_block (20)
 TAG_RE = re.compile(r"^ {0,3}\{%-?\s*(?P<name>[A-Za-z_][\w-]*)(?P<args>.*?)-?%\}\s*$")
+RAW_RE = re.compile(r"\{%-?\s*(?:end)?raw\s*-?%\}")
 ARG_RE = re.compile(r"""(?P<key>[\w-]+)\s*=\s*(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)')""")
 HINT_STYLES = {"info", "success", "warning", "danger", "tip", "note"}
 OPENERS = {"hint": "endhint", "tabs": "endtabs", "tab": "endtab"}
@@ -52,6 +55,8 @@ class GitBookBlocks(Preprocessor):
         lang = self.lang_of() or "en"
         out, open_tags = [], []  # open_tags: (name, tag text)
         for line in lines:
+            if "{%" in line and not TAG_RE.match(line):  # {% raw %}{{ x }}{% endraw %} in a line
+                line = RAW_RE.sub("", line)
             m = TAG_RE.match(line)
             if not m:
                 out.append(line)
@@ -84,6 +89,8 @@ class GitBookBlocks(Preprocessor):
                     continue
                 open_tags.pop()
                 out += ["", "</section>" if start == "tab" else "</div>", ""]
+            elif name in ("raw", "endraw"):
+                continue  # Nunjucks' "do not template this": nothing is templated here
             elif name == "embed":
                 url = args.get("url")
                 if not url:

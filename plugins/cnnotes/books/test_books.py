@@ -231,3 +231,20 @@ def test_check_reports_what_the_build_would_without_writing(tmp_path):
     assert errors == [f"{shown(flannel)}:15: broken link ../old.md: no page at books/k8s-handbook/concepts/old.md "
                       "(paths are relative to this page)"]
     assert list(tmp_path.iterdir()) == [content]  # nothing written
+
+
+def test_gitbook_raw_tags_leave_their_text_as_written(reader, tmp_path):
+    path = write(tmp_path / "e.md", """
+        # Templates
+
+        {% raw %}
+        Helm writes `{{ .Values.image }}`.
+        {% endraw %}
+
+        Inline: {% raw %}`{{ .Release.Name }}`{% endraw %} too.
+        """)
+    src = reader.read(str(path), path.read_text(), "en", None)
+    assert src.gitbook_errors == [] and src.unrendered_tags == []
+    assert "<code>{{ .Values.image }}</code>" in src.content
+    assert "Inline: <code>{{ .Release.Name }}</code> too." in src.content
+    assert "raw" not in src.content
