@@ -102,7 +102,8 @@ class BooksGenerator(Generator):
         for folder, dirs, files in os.walk(edition.root):
             rel_folder = os.path.relpath(folder, edition.root).replace(os.sep, "/")
             rel_folder = "" if rel_folder == "." else rel_folder
-            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "node_modules"
+            # not GitBook's and MkDocs' own output (_book/, site/ beside docs/), nor packages
+            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in ("node_modules", "_book")
                              and f"{rel_folder}/{d}".lstrip("/") not in edition.skip)
             for name in sorted(files):
                 if not name.endswith(MARKDOWN_SUFFIXES) or name in ("SUMMARY.md", "LANGS.md"):

@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
+from urllib.parse import unquote
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 SECTION_PAGES = ("README.md", "_index.md", "index.md")  # a folder's own page, in this order
@@ -93,7 +94,7 @@ def _summary_entry(text: str, number: int, path: str) -> Entry | None:
     title = _unescape(link.group("title").strip())
     if not target or re.match(r"^[a-z][a-z0-9+.-]*:", target, re.I):
         return None if target else Entry(title, None, number)  # another site: not a page here
-    return Entry(title, target.split("#", 1)[0], number)
+    return Entry(title, unquote(target.split("#", 1)[0]), number)  # my%20page.md is "my page.md"
 
 
 def _unescape(text: str) -> str:

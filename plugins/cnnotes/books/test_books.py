@@ -49,6 +49,10 @@ def test_summary_gives_three_levels_parts_and_titles_without_pages():
     assert [e.path for e in etcd.children] == ["concepts/raft.md"]
 
 
+def test_summary_paths_are_unquoted():
+    assert parse_summary("* [A page](my%20notes/a%20page.md#x)\n")[0].path == "my notes/a page.md"
+
+
 def test_summary_entry_that_cannot_be_read_is_an_error_at_its_line():
     with pytest.raises(OrderError) as err:
         parse_summary("* [ok](a.md)\n* [broken](b.md\n", "SUMMARY.md")
