@@ -200,7 +200,7 @@ def test_search_finds_book_pages_and_filters_by_book(chromium_browser, base):
 def test_book_pages_pass_axe(chromium_browser, base, axe_violations, viewport, scheme):
     s = session(chromium_browser, base, viewport, color_scheme=scheme)
     try:
-        for url in (ETCD_ZH, "zh/books/k8s-handbook/concepts/network/", CNI_ZH, "books/"):
+        for url in (ETCD_ZH, "zh/books/k8s-handbook/concepts/network/", CNI_ZH, "zh/books/lab-notes/netns/", "books/"):
             assert s.goto(url).status == 200
             assert axe_violations(s.page) == [], url
         if viewport is PHONE:

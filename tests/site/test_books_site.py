@@ -157,6 +157,8 @@ def test_gitbook_blocks_on_the_page(site):
     assert texts(network, "//section[@class='tab']/p[@class='tab__title']") == ["Flannel", "Calico"]
     flannel = page(site, FLANNEL)
     assert flannel.xpath("//p[@class='embed']/a/@href") == ["https://github.com/flannel-io/flannel"]
+    netns = page(site, "zh/books/lab-notes/netns/")  # MkDocs' admonition
+    assert texts(netns, "//div[@class='admonition note']/p") == ["需要 root", "创建网络命名空间需要 root 权限。"]
 
 
 def test_books_list_menu_and_sitemap(site):

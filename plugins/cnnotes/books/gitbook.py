@@ -9,6 +9,9 @@
   between them stays as written.
 
 The Markdown between the tags is rendered as Markdown (md_in_html, part of `extra`).
+Hugo's shortcodes (`{{< hint >}}`, `{{< ref "x.md" >}}`) outside code are errors too:
+an importer turns them into these blocks or into Markdown.
+
 A tag left open, an end without its start, or a bad argument is noted in `md.gitbook_errors`
 as (tag text, message); the books plugin reports them at their line. Any other tag line
 left (the pdf and lab plugins' tags are rendered before this runs) is noted in
@@ -27,6 +30,8 @@ from markdown.preprocessors import Preprocessor
 
 PRIORITY = 22  # after fenced_code_block (25), before html_block (20)
 TAG_RE = re.compile(r"^ {0,3}\{%-?\s*(?P<name>[A-Za-z_][\w-]*)(?P<args>.*?)-?%\}\s*$")
+SHORTCODE_RE = re.compile(r"\{\{[<%]\s*/?\s*[\w-]+[^}]*[>%]\}\}")  # Hugo's {{< name >}}, {{% name %}}
+INLINE_CODE_RE = re.compile(r"`+[^`]*`+")
 RAW_RE = re.compile(r"\{%-?\s*(?:end)?raw\s*-?%\}")
 ARG_RE = re.compile(r"""(?P<key>[\w-]+)\s*=\s*(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)')""")
 HINT_STYLES = {"info", "success", "warning", "danger", "tip", "note"}
@@ -55,6 +60,11 @@ class GitBookBlocks(Preprocessor):
         lang = self.lang_of() or "en"
         out, open_tags = [], []  # open_tags: (name, tag text)
         for line in lines:
+            if "{{" in line:
+                found = SHORTCODE_RE.search(INLINE_CODE_RE.sub("", line))
+                if found:
+                    errors.append((found.group(), f"Hugo shortcode {found.group()} has no equivalent "
+                                                  "here: write it as Markdown (a relative .md link for ref/relref)"))
             if "{%" in line and not TAG_RE.match(line):  # {% raw %}{{ x }}{% endraw %} in a line
                 line = RAW_RE.sub("", line)
             m = TAG_RE.match(line)

@@ -4,8 +4,9 @@ Book pages often have no front matter (GitBook, MkDocs): the title is then the f
 `#` heading (or the title the book's order gives, or the file name), the language the
 book's. Front matter, when there is one, is read and checked exactly as in posts
 (front_matter's yaml_meta and fields: `title`, `updated`, `lab:` …). The Markdown is the
-posts' own (front_matter.markdown_kwargs: the same extensions and settings), with two
-more extensions: GitBook's block tags (gitbook.py) and relative links (links.py).
+posts' own (front_matter.markdown_kwargs: the same extensions and settings), with
+more extensions: GitBook's block tags (gitbook.py) and relative links (links.py), and
+MkDocs' admonitions (`!!! note "Title"`), which MkDocs books use as GitBook ones use hints.
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from cnnotes.front_matter.yaml_meta import FrontMatterError, parse, split
 from .gitbook import GitBookExtension
 from .links import PageLinks, RelativeLinksExtension
 
+ADMONITION = ("admonition", "markdown.extensions.admonition")
 _ATX_H1_RE = re.compile(r"^ {0,3}#(?!#)[ \t]+(?P<title>.+?)(?:[ \t]+#+)?[ \t]*$")
 _SETEXT_RE = re.compile(r"^ {0,3}=+[ \t]*$")
 _FENCE_RE = re.compile(r"^ {0,3}(```|~~~)")
@@ -79,7 +81,10 @@ class PageReader:
         self.links = RelativeLinksExtension()
         self.lang = settings.get("DEFAULT_LANG", "en")
         kwargs = markdown_kwargs(settings)
-        kwargs["extensions"] = [*kwargs["extensions"], GitBookExtension(lang_of=lambda: self.lang), self.links]
+        more = [GitBookExtension(lang_of=lambda: self.lang), self.links]
+        if not any(e in ADMONITION for e in kwargs["extensions"] if isinstance(e, str)):
+            more.append("markdown.extensions.admonition")  # MkDocs books' `!!! note` blocks
+        kwargs["extensions"] = [*kwargs["extensions"], *more]
         self.md = Markdown(**kwargs)
 
     def read(self, path: str, text: str, lang: str, fallback_title: str | None,

@@ -252,3 +252,19 @@ def test_gitbook_raw_tags_leave_their_text_as_written(reader, tmp_path):
     assert "<code>{{ .Values.image }}</code>" in src.content
     assert "Inline: <code>{{ .Release.Name }}</code> too." in src.content
     assert "raw" not in src.content
+
+
+def test_mkdocs_admonitions_render_and_hugo_shortcodes_are_errors(reader, tmp_path):
+    path = write(tmp_path / "f.md", """
+        # Imported
+
+        !!! warning "Mind the MTU"
+            VXLAN adds 50 bytes.
+
+        See {{< ref "other.md" >}} and `{{< shown as code >}}`.
+        """)
+    src = reader.read(str(path), path.read_text(), "en", None)
+    assert '<div class="admonition warning">' in src.content
+    assert '<p class="admonition-title">Mind the MTU</p>' in src.content
+    assert src.gitbook_errors == [('{{< ref "other.md" >}}', 'Hugo shortcode {{< ref "other.md" >}} has no '
+                                   "equivalent here: write it as Markdown (a relative .md link for ref/relref)")]
