@@ -300,7 +300,32 @@ class BooksGenerator(Generator):
                 if target is not None and target is not page and id(target) not in seen:
                     seen.add(id(target))
                     target.backlinks.append(page)
+            self._check_written_links(page, generated, seen)
         self._post_backlinks()
+
+    def _check_written_links(self, page, generated, seen):
+        """`{filename}` / `{static}` links the author wrote in a book page (the relative ones
+        were made into those and checked above): each must name a file the build has."""
+        folder = os.path.dirname(page.source_path)
+        made = {("filename" if link.kind == "page" else "static",
+                 os.path.relpath(link.target, folder).replace(os.sep, "/")) for link in page.links}
+        for m in _WRITTEN_LINK_RE.finditer(page._content or ""):
+            what, value = m.group("what"), unquote(m.group("value"))
+            if (what, value) in made:
+                continue  # one of the relative links, checked already
+            rel = value[1:] if value.startswith("/") else os.path.normpath(
+                os.path.join(page.relative_dir, value)).replace(os.sep, "/")
+            found = generated.get(rel) is not None if what == "filename" else False
+            if not found and not os.path.isfile(os.path.join(self.path, rel)):
+                line = line_of(page.source_text, "{%s}%s" % (what, m.group("value")), 0) \
+                    or line_of(page.source_text, m.group("value"))
+                strict.error(page.source_path, line, "broken link {%s}%s: nothing at %s (paths are "
+                             "relative to this page, or to content/ with a leading /)" % (what, m.group("value"), rel))
+                continue
+            target = self.by_source.get(os.path.normpath(os.path.join(self.path, rel)))
+            if target is not None and target is not page and id(target) not in seen:
+                seen.add(id(target))
+                target.backlinks.append(page)
 
     def _post_backlinks(self):
         """Posts and pages linking to book pages with {filename}."""
@@ -346,6 +371,9 @@ class BooksGenerator(Generator):
         if self.books:
             write_localized(self, writer, "books", BOOKS_PAGE, books=self.books, book_t=book_t,
                             page_name="books", extra_css=[f"{static}/css/book.css"])
+
+
+_WRITTEN_LINK_RE = re.compile(r"""(?:href|src)\s*=\s*["']\{(?P<what>filename|static|attach)\}(?P<value>[^"'#?]+)""")
 
 
 def metadata_is_draft(metadata) -> bool:

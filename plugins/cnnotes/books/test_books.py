@@ -268,3 +268,14 @@ def test_mkdocs_admonitions_render_and_hugo_shortcodes_are_errors(reader, tmp_pa
     assert '<p class="admonition-title">Mind the MTU</p>' in src.content
     assert src.gitbook_errors == [('{{< ref "other.md" >}}', 'Hugo shortcode {{< ref "other.md" >}} has no '
                                    "equivalent here: write it as Markdown (a relative .md link for ref/relref)")]
+
+
+def test_filename_links_written_in_book_pages_are_checked(tmp_path):
+    def change(content):
+        page = content / "books/k8s-handbook/practice/README.md"
+        page.write_text(page.read_text(encoding="utf-8") + "\n[帖子]({filename}/posts/etcd-watch.md) "
+                        "[没有]({filename}/posts/none.md)\n", encoding="utf-8")
+    content, shown, errors = build_errors(tmp_path, change)
+    assert errors == [f"{shown(content / 'books/k8s-handbook/practice/README.md')}:5: broken link "
+                      "{filename}/posts/none.md: nothing at posts/none.md (paths are relative to this page, "
+                      "or to content/ with a leading /)"]
