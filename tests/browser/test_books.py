@@ -116,9 +116,11 @@ def test_phone_tree_is_a_drawer(chromium_browser, big_base):
         box = current.bounding_box()
         assert current.inner_text() == "第 10 章第 15 节" and 0 <= box["y"] and box["y"] + box["height"] <= PHONE["height"]
         assert tree.bounding_box()["width"] <= PHONE["width"]
+        assert page.evaluate("document.querySelector('main').inert") is True  # focus stays in the drawer
         page.keyboard.press("Escape")
         tree.wait_for(state="hidden")
         assert opener.get_attribute("aria-expanded") == "false"
+        assert page.evaluate("document.querySelector('main').inert") is False
         opener.click()
         page.get_by_role("button", name="关闭目录").click()
         tree.wait_for(state="hidden")

@@ -1,7 +1,7 @@
 // Book pages (templates/book.html): the current page's entry in the book's tree scrolled
 // into view (within the tree, the window stays where it is), and on phones the tree as a
 // drawer, opened by the "Contents" button, closed by Escape, the × button, a click
-// outside, or following a link.
+// outside, or following a link; the page behind it is inert meanwhile.
 
 const nav = document.getElementById("book-nav");
 const openButton = document.querySelector(".book-nav__open");
@@ -21,6 +21,10 @@ let backdrop = null;
 function setOpen(open) {
   nav.classList.toggle("is-open", open);
   openButton.setAttribute("aria-expanded", String(open));
+  // while the drawer is open, what is behind it takes neither focus nor clicks
+  for (const behind of document.querySelectorAll("body > header, main, body > footer")) {
+    behind.inert = open;
+  }
   if (open) {
     backdrop = document.createElement("div");
     backdrop.className = "book-drawer-backdrop";
