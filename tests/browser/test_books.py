@@ -187,6 +187,7 @@ def test_search_finds_book_pages_and_filters_by_book(chromium_browser, base):
         assert "book=lab-notes" in page.url
         # exact Chinese: 存储 is in the etcd page; 储存 (its characters the other way) in none
         assert search(page, base, "状态存储") == ["/" + ETCD_ZH]
+        assert page.locator(".search-result .search-book").all_inner_texts() == ["Kubernetes 手册"]
         assert search(page, base, "储存") == []
         # a post and a book page both hold "etcd"
         both = search(page, base, "watch")

@@ -214,7 +214,7 @@
       if (hits.length && (first < 0 || hits[0] < first)) first = hits[0];
     }
     return {
-      url: new URL(page[0], this.siteRoot).href, title: page[1], date: page[2], lang: page[3],
+      url: new URL(page[0], this.siteRoot).href, title: page[1], date: page[2], lang: page[3], book: page[4] || "",
       score: score, excerpt: excerpt(t, parts, first),
     };
   };
@@ -271,7 +271,8 @@
     return node;
   }
 
-  function renderResult(r, uiLang) {
+  /* bookNames: {slug: title} from the page's book filter; a book page's result names its book */
+  function renderResult(r, uiLang, bookNames) {
     var text = el("p", { class: "search-excerpt" }, r.excerpt.map(function (piece) {
       return piece[1] ? el("mark", {}, [piece[0]]) : piece[0];
     }));
@@ -279,6 +280,9 @@
       el("time", { datetime: r.date }, [formatDate(r.date, uiLang)]), " · ",
       el("span", { class: "search-lang", lang: r.lang }, [LANG_NAMES[r.lang] || r.lang]),
     ]);
+    if (r.book && bookNames && bookNames[r.book]) {
+      meta.append(" · ", el("span", { class: "search-book" }, [bookNames[r.book]]));
+    }
     return el("li", { class: "search-result", lang: r.lang }, [
       el("h2", {}, [el("a", { href: r.url }, [r.title])]), meta, text,
     ]);
@@ -289,6 +293,8 @@
     var input = form.querySelector("input[name=q]");
     var langSelect = form.querySelector("select[name=lang]");
     var bookSelect = form.querySelector("select[name=book]");
+    var bookNames = {};
+    if (bookSelect) Array.from(bookSelect.options).forEach(function (o) { if (o.value) bookNames[o.value] = o.textContent; });
     var status = root.querySelector(".search-status");
     var list = root.querySelector(".search-results");
     var index = new Index(root.getAttribute("data-search-index"));
@@ -315,7 +321,7 @@
       root.setAttribute("data-state", "searching");
       index.search(q, { lang: lang, book: book }).then(function (results) {
         if (ticket !== latest) return;
-        list.replaceChildren.apply(list, results.slice(0, MAX_RESULTS).map(function (r) { return renderResult(r, uiLang); }));
+        list.replaceChildren.apply(list, results.slice(0, MAX_RESULTS).map(function (r) { return renderResult(r, uiLang, bookNames); }));
         status.textContent = (results.length > 1 ? words.some : results.length ? words.one : words.none)
           .replace("{q}", q).replace("{n}", results.length);
         root.setAttribute("data-state", "done");
