@@ -13,6 +13,21 @@ Relative `.md` links and images between book pages (links.py) and `{filename}` l
 between posts and book pages both work; a broken one is a `path:line` error. GitBook's
 hint, tabs and embed blocks render (gitbook.py); any other `{% %}` tag is an error.
 The search plugin indexes book pages (`search_contents`) with their book, for its filter.
+
+For an importer (`make import FROM=...`): copy the tree, as it is, to
+`content/<BOOKS_DIR>/<slug>/` (slug: lowercase letters, digits, "-"; it is in the URLs);
+never over an existing folder.
+- GitBook: book.json, SUMMARY.md, README.md, pages, images (.gitbook/assets too), and
+  `en/` (its own book.json, SUMMARY.md) or LANGS.md with its folders; leave out _book/
+  and node_modules/. Nothing to convert: hint, tabs, embed and raw render.
+- MkDocs: mkdocs.yml and its docs_dir (nav:, site_name, theme.language are read);
+  `!!! note` admonitions render.
+- Hugo docs: the section's folder with its _index.md files (title, weight, draft are
+  read), plus a book.yaml with `title` and `lang` (Hugo keeps them in the site's config);
+  shortcodes must become Markdown (`{{< ref "x.md" >}}` a relative link, `{{< hint >}}`
+  a `{% hint %}` block): any left is an error.
+Then `check.check_books(content_dir)` lists what the build would stop on, as
+`path:line: message`, for the importer's report.
 """
 from pelican import signals
 
