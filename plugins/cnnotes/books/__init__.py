@@ -38,5 +38,16 @@ def get_generators(pelican):
     return BooksGenerator
 
 
+def keep_books_out_of_posts(pelican):
+    """Book pages are read by this plugin alone, even where ARTICLE_PATHS or PAGE_PATHS
+    cover the books' folder (Pelican's default ARTICLE_PATHS is the whole content/)."""
+    books = pelican.settings.get("BOOKS_DIR", "books")
+    for key in ("ARTICLE_EXCLUDES", "PAGE_EXCLUDES"):
+        excludes = pelican.settings.setdefault(key, [])
+        if books not in excludes:
+            excludes.append(books)
+
+
 def register():
+    signals.initialized.connect(keep_books_out_of_posts)
     signals.get_generators.connect(get_generators)

@@ -279,3 +279,12 @@ def test_filename_links_written_in_book_pages_are_checked(tmp_path):
     assert errors == [f"{shown(content / 'books/k8s-handbook/practice/README.md')}:5: broken link "
                       "{filename}/posts/none.md: nothing at posts/none.md (paths are relative to this page, "
                       "or to content/ with a leading /)"]
+
+
+def test_books_are_not_read_as_posts_when_posts_are_everywhere(tmp_path):
+    from tests.helpers import run_build
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE, content)
+    out = run_build(content, tmp_path / "out", ARTICLE_PATHS=[""])
+    assert (out / "zh/books/k8s-handbook/concepts/etcd/index.html").is_file()
+    assert "etcd 存储" not in (out / "index.html").read_text(encoding="utf-8")  # not a post
