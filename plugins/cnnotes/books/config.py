@@ -51,7 +51,12 @@ class Edition:
     order_file: str | None = None  # SUMMARY.md or the config with nav:, for messages
     edit_url: str | None = None
     skip: tuple = ()           # folders under root that are other editions
-    pages: list = field(default_factory=list)  # BookPage, in reading order (the generator's)
+    # what the generator makes of it
+    pages: list = field(default_factory=list)     # BookPage, in reading order
+    unlisted: list = field(default_factory=list)  # pages outside the order
+    landing: object = None                        # its README's page (else its first)
+    tree_nodes: list = field(default_factory=list)
+    tree: object = None                           # tree.Tree
 
 
 def normalize_lang(value, languages, path, line=1) -> str:
