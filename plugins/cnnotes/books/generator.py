@@ -128,13 +128,8 @@ class BooksGenerator(Generator):
         for entry in flatten(edition.entries):
             if entry.path is None:
                 continue
-            path = os.path.normpath(entry.path).replace(os.sep, "/")
-            full = os.path.join(edition.root, path)
-            if os.path.isdir(full):
-                own = next((n for n in SECTION_PAGES if os.path.isfile(os.path.join(full, n))), None)
-                path = f"{path}/{own}" if own else path
-                full = os.path.join(edition.root, path)
-            if not os.path.isfile(full):
+            path = self._entry_path(edition, entry)
+            if not os.path.isfile(os.path.join(edition.root, path)):
                 strict.error(order_file, entry.line or 1,
                              f"{entry.path!r} is in the book's order but there is no such page")
                 continue
@@ -174,12 +169,11 @@ class BooksGenerator(Generator):
         for entry in entries:
             page = pages.get(self._entry_path(edition, entry)) if entry.path else None
             title = entry.title or (page.title if page else os.path.basename(entry.path or "") or "…")
-            if page is not None and not entry.title:
-                title = page.title
             out.append(Node(title, page.url if page else None, None, self._nodes(entry.children, edition, pages)))
         return out
 
     def _entry_path(self, edition, entry) -> str:
+        """The page file an entry of the order names (a folder names its own page)."""
         path = os.path.normpath(entry.path).replace(os.sep, "/")
         full = os.path.join(edition.root, path)
         if os.path.isdir(full):
