@@ -27,7 +27,7 @@ import yaml
 
 from cnnotes.front_matter.yaml_meta import FrontMatterError, parse, split
 
-from .order import Entry, MARKDOWN_SUFFIXES, OrderError, folder_order, parse_nav, parse_summary
+from .order import Entry, MARKDOWN_SUFFIXES, folder_order, parse_nav, parse_summary
 
 CONFIG_FILES = ("book.yaml", "book.yml", "book.json", "mkdocs.yml", "mkdocs.yaml")
 ORDER_FILES = ("SUMMARY.md", "LANGS.md")

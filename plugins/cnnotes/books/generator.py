@@ -24,7 +24,7 @@ from pelican.contents import Page
 from pelican.generators import Generator
 
 from cnnotes import strict
-from cnnotes.bilingual.localized import add_menu_entry, localized_url, write_localized
+from cnnotes.bilingual.localized import add_menu_entry, write_localized
 
 from .config import BookError, Edition, find_editions
 from .dates import file_date, git_dates
@@ -380,7 +380,3 @@ def _has_id(page, fragment: str) -> bool:
     html = page._content or ""
     fragment = unquote(fragment)
     return f'id="{fragment}"' in html or f"id='{fragment}'" in html
-
-
-def localized_books_url(lang, settings):
-    return localized_url(lang, BOOKS_PAGE, settings)
