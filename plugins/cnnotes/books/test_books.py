@@ -288,3 +288,31 @@ def test_books_are_not_read_as_posts_when_posts_are_everywhere(tmp_path):
     out = run_build(content, tmp_path / "out", ARTICLE_PATHS=[""])
     assert (out / "zh/books/k8s-handbook/concepts/etcd/index.html").is_file()
     assert "etcd 存储" not in (out / "index.html").read_text(encoding="utf-8")  # not a post
+
+
+def test_last_updated_comes_from_git_then_from_the_file(tmp_path):
+    import datetime
+    import os
+    import subprocess
+    from cnnotes.books.dates import file_date, git_dates
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed: the Debian package 'git'")
+    book = tmp_path / "book"
+    write(book / "概念" / "etcd.md", "# etcd\n")
+    write(book / "README.md", "# Book\n")
+    env = dict(os.environ, GIT_AUTHOR_NAME="a", GIT_AUTHOR_EMAIL="a@example.org",
+               GIT_COMMITTER_NAME="a", GIT_COMMITTER_EMAIL="a@example.org",
+               GIT_AUTHOR_DATE="2016-09-01T10:00:00+08:00", GIT_COMMITTER_DATE="2016-09-01T10:00:00+08:00")
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True, env=env)
+    subprocess.run(["git", "-C", str(tmp_path), "add", "-A"], check=True, env=env)
+    subprocess.run(["git", "-C", str(tmp_path), "commit", "-qm", "one"], check=True, env=env)
+    env.update(GIT_COMMITTER_DATE="2017-01-02T03:04:05+08:00")
+    (book / "README.md").write_text("# Book\n\nMore.\n")
+    subprocess.run(["git", "-C", str(tmp_path), "commit", "-qam", "two"], check=True, env=env)
+    write(book / "new.md", "# Not committed\n")
+    dates = git_dates(str(book))
+    assert dates[str(book / "概念" / "etcd.md")].isoformat() == "2016-09-01T10:00:00+08:00"
+    assert dates[str(book / "README.md")].isoformat() == "2017-01-02T03:04:05+08:00"
+    assert str(book / "new.md") not in dates  # the build takes the file's time then
+    assert abs(file_date(str(book / "new.md")) - datetime.datetime.now(datetime.timezone.utc)).total_seconds() < 60
+    assert git_dates(str(tmp_path.parent / "not-a-repo-here")) == {}
