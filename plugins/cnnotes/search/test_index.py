@@ -116,3 +116,13 @@ def test_a_kept_pages_text_comes_from_the_previous_text_file_or_the_page(tmp_pat
              {"path": "new/index.html", "text": "new text", "digest": index.text_digest("new text")}]
     texts = [p["text"] for p in index._with_texts(str(tmp_path), pages, Tree())]
     assert texts == [kept, gone, "new text"]
+
+
+def test_a_book_page_row_names_its_book_and_a_post_row_does_not():
+    pages = [{"url": "zh/books/k8s/etcd/", "title": "etcd 存储", "date": "2016-09-01", "lang": "zh",
+              "book": "k8s", "text": "etcd 是集群的状态存储"},
+             {"url": "en/2016/08/01/etcd/", "title": "Watching keys", "date": "2016-08-01", "lang": "en",
+              "text": "etcd watches"}]
+    meta, shards, texts = index.build(pages)
+    assert meta["pages"] == [["zh/books/k8s/etcd/", "etcd 存储", "2016-09-01", "zh", "k8s"],
+                             ["en/2016/08/01/etcd/", "Watching keys", "2016-08-01", "en"]]
