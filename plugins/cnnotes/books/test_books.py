@@ -316,3 +316,44 @@ def test_last_updated_comes_from_git_then_from_the_file(tmp_path):
     assert str(book / "new.md") not in dates  # the build takes the file's time then
     assert abs(file_date(str(book / "new.md")) - datetime.datetime.now(datetime.timezone.utc)).total_seconds() < 60
     assert git_dates(str(tmp_path.parent / "not-a-repo-here")) == {}
+
+
+# --- editions ---------------------------------------------------------------------------------
+
+def test_editions_from_langs_md_from_a_language_folder_and_from_name_en_md(tmp_path):
+    from cnnotes.books.config import find_editions
+    s = settings()
+    langs = tmp_path / "langs"
+    write(langs / "LANGS.md", "* [English](en/)\n* [中文](zh/)\n")
+    for lang in ("en", "zh"):
+        write(langs / lang / "README.md", f"# {lang}\n")
+        write(langs / lang / "SUMMARY.md", "* [Intro](README.md)\n")
+    assert [(e.lang, Path(e.root).name) for e in find_editions(str(langs), s)] == [("en", "en"), ("zh", "zh")]
+
+    folder = tmp_path / "folder"
+    write(folder / "book.json", '{"language": "zh-hans", "title": "手册"}')
+    write(folder / "README.md", "# 手册\n")
+    write(folder / "en" / "book.json", '{"title": "Handbook"}')
+    write(folder / "en" / "README.md", "# Handbook\n")
+    found = find_editions(str(folder), s)
+    assert [(e.lang, e.title, e.skip) for e in found] == [("zh", "手册", ("en",)), ("en", "Handbook", ())]
+
+    beside = tmp_path / "beside"
+    write(beside / "book.yaml", "lang: zh\nnav:\n  - index.md\n  - a.md\n  - b.md\n")
+    for name in ("index.md", "a.md", "b.md", "a.en.md"):
+        write(beside / name, "# x\n")
+    zh, en = find_editions(str(beside), s)
+    assert (en.lang, en.suffix, [e.path for e in en.entries]) == ("en", ".en", ["a.en.md"])
+    assert [e.path for e in zh.entries] == ["index.md", "a.md", "b.md"]
+
+
+def test_bad_book_config_is_an_error_at_its_line(tmp_path):
+    from cnnotes.books.config import BookError, find_editions
+    write(tmp_path / "b" / "book.json", '{\n  "title": "x",\n  "language": \n}\n')
+    with pytest.raises(BookError) as err:
+        find_editions(str(tmp_path / "b"), settings())
+    assert err.value.line == 4 and "not valid JSON" in err.value.message
+    write(tmp_path / "c" / "book.yaml", "title: x\nlang: fr\n")
+    with pytest.raises(BookError) as err:
+        find_editions(str(tmp_path / "c"), settings())
+    assert (err.value.line, err.value.message) == (2, "language 'fr' is not one of the site's (en, zh)")
