@@ -157,6 +157,9 @@ def test_gitbook_blocks_on_the_page(site):
     assert texts(network, "//section[@class='tab']/p[@class='tab__title']") == ["Flannel", "Calico"]
     flannel = page(site, FLANNEL)
     assert flannel.xpath("//p[@class='embed']/a/@href") == ["https://github.com/flannel-io/flannel"]
+    quick = page(site, "zh/books/k8s-handbook/practice/quick-start/")
+    assert texts(quick, "//p[@class='code-title']/following-sibling::div[1]//pre") == ["kubeadm init"]
+    assert texts(quick, "//p[@class='code-title']") == ["控制节点上"]
     netns = page(site, "zh/books/lab-notes/netns/")  # MkDocs' admonition
     assert texts(netns, "//div[@class='admonition note']/p") == ["需要 root", "创建网络命名空间需要 root 权限。"]
 

@@ -11,7 +11,8 @@ previous/next in book order, its own TOC, last updated (git), "edit this page"
 
 Relative `.md` links and images between book pages (links.py) and `{filename}` links
 between posts and book pages both work; a broken one is a `path:line` error. GitBook's
-hint, tabs and embed blocks render (gitbook.py); any other `{% %}` tag is an error.
+blocks (hint, tabs, embed, code, content-ref, file, raw) render (gitbook.py); any other
+`{% %}` tag, or a Hugo shortcode, is an error.
 The search plugin indexes book pages (`search_contents`) with their book, for its filter.
 
 For an importer (`make import FROM=...`): copy the tree, as it is, to
@@ -19,7 +20,7 @@ For an importer (`make import FROM=...`): copy the tree, as it is, to
 never over an existing folder.
 - GitBook: book.json, SUMMARY.md, README.md, pages, images (.gitbook/assets too), and
   `en/` (its own book.json, SUMMARY.md) or LANGS.md with its folders; leave out _book/
-  and node_modules/. Nothing to convert: hint, tabs, embed and raw render.
+  and node_modules/. Nothing to convert: GitBook's blocks render (gitbook.SUPPORTED).
 - MkDocs: mkdocs.yml and its docs_dir (nav:, site_name, theme.language are read);
   `!!! note` admonitions render.
 - Hugo docs: the section's folder with its _index.md files (title, weight, draft are

@@ -29,6 +29,7 @@ from cnnotes.bilingual.localized import add_menu_entry, write_localized
 from .config import BookError, Edition, find_editions
 from .dates import file_date, git_dates
 from .order import MARKDOWN_SUFFIXES, SECTION_PAGES, OrderError, flatten
+from .gitbook import SUPPORTED
 from .source import PageError, PageReader, line_of
 from .strings import book_t, lang_name
 from .tree import Node, Tree
@@ -209,7 +210,7 @@ class BooksGenerator(Generator):
         for tag_text in src.unrendered_tags:
             strict.error(source_path, line_of(text, tag_text),
                          f"{tag_text} has no equivalent on this site (GitBook blocks that work: "
-                         "hint, tabs, embed; and the site's own pdf and lab tags)")
+                         f"{SUPPORTED}; and the site's own pdf and lab tags)")
         if metadata_is_draft(src.metadata):
             return None  # Hugo's `draft: true`, Jekyll's `published: false`: not on the site
         key = _page_key(rel, edition.suffix)

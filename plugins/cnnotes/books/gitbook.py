@@ -6,7 +6,10 @@
 - `{% embed url="…" [caption="…"] %}`: a link to what GitBook would have embedded (the
   site loads nothing from another host);
 - `{% raw %}` … `{% endraw %}` (GitBook's "do not template this"): the tags go, what is
-  between them stays as written.
+  between them stays as written;
+- `{% code title="…" %}` … `{% endcode %}`: the title over the code block;
+- `{% content-ref url="…" %}` … `{% endcontent-ref %}`: the link inside, as a link;
+- `{% file src="…" %}`: a link to the file (copied beside the page, as images are).
 
 The Markdown between the tags is rendered as Markdown (md_in_html, part of `extra`).
 Hugo's shortcodes (`{{< hint >}}`, `{{< ref "x.md" >}}`) outside code are errors too:
@@ -35,13 +38,19 @@ INLINE_CODE_RE = re.compile(r"`+[^`]*`+")
 RAW_RE = re.compile(r"\{%-?\s*(?:end)?raw\s*-?%\}")
 ARG_RE = re.compile(r"""(?P<key>[\w-]+)\s*=\s*(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)')""")
 HINT_STYLES = {"info", "success", "warning", "danger", "tip", "note"}
-OPENERS = {"hint": "endhint", "tabs": "endtabs", "tab": "endtab"}
+OPENERS = {"hint": "endhint", "tabs": "endtabs", "tab": "endtab", "code": "endcode",
+           "content-ref": "endcontent-ref", "file": "endfile"}
+SUPPORTED = "hint, tabs, embed, code, content-ref, file, raw"
 HINT_LABELS = {
     "info": {"en": "Note", "zh": "说明"}, "note": {"en": "Note", "zh": "说明"},
     "tip": {"en": "Tip", "zh": "提示"}, "success": {"en": "Tip", "zh": "提示"},
     "warning": {"en": "Warning", "zh": "注意"}, "danger": {"en": "Danger", "zh": "警告"},
 }
 EMBED_LABEL = {"en": "Open {what}", "zh": "打开 {what}"}
+
+
+def _escape_md(text: str) -> str:
+    return re.sub(r"([\\\[\]*_`])", r"\\\1", text)
 
 
 def args_of(text: str) -> dict:
@@ -92,13 +101,30 @@ class GitBookBlocks(Preprocessor):
                 out += ["", '<section class="tab" markdown="1">',
                         f'<p class="tab__title"><strong>{title}</strong></p>', ""]
                 open_tags.append(("tab", text))
-            elif name in ("endhint", "endtabs", "endtab"):
+            elif name == "code":  # a titled code block: the title over it
+                title = args.get("title")
+                if title:
+                    out += ["", f'<p class="code-title"><code>{html.escape(title)}</code></p>', ""]
+                open_tags.append(("code", text))
+            elif name == "content-ref":  # a card around a link: the link alone
+                open_tags.append(("content-ref", text))
+            elif name == "file":  # an attached file: a link to it (copied beside the page)
+                src = args.get("src")
+                if not src:
+                    errors.append((text, '{% file %} needs src="…"'))
+                    continue
+                label = args.get("caption") or src.rstrip("/").rsplit("/", 1)[-1]
+                out += ["", f"[{_escape_md(label)}](<{src}>)", ""]
+                if "endfile" not in m.group("args"):  # {% file src="…" %}{% endfile %}: closed
+                    open_tags.append(("file", text))
+            elif name in ("endhint", "endtabs", "endtab", "endcode", "endcontent-ref", "endfile"):
                 start = name[3:]
                 if not open_tags or open_tags[-1][0] != start:
                     errors.append((text, f"{{% {name} %}} without its {{% {start} %}}"))
                     continue
                 open_tags.pop()
-                out += ["", "</section>" if start == "tab" else "</div>", ""]
+                if start in ("hint", "tabs", "tab"):
+                    out += ["", "</section>" if start == "tab" else "</div>", ""]
             elif name in ("raw", "endraw"):
                 continue  # Nunjucks' "do not template this": nothing is templated here
             elif name == "embed":

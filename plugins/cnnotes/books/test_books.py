@@ -196,12 +196,12 @@ def test_summary_entry_without_its_page_and_unknown_tag_are_errors(tmp_path):
         summary = content / "books/k8s-handbook/SUMMARY.md"
         summary.write_text(summary.read_text() + "  * [Gone](practice/gone.md)\n", encoding="utf-8")
         cni = content / "books/k8s-handbook/concepts/network/cni.md"
-        cni.write_text(cni.read_text() + '\n{% code title="x" %}\n', encoding="utf-8")
+        cni.write_text(cni.read_text() + '\n{% swagger src="api.yaml" %}\n', encoding="utf-8")
     content, shown, errors = build_errors(tmp_path, change)
     assert f"{shown(content / 'books/k8s-handbook/SUMMARY.md')}:18: 'practice/gone.md' is in the " \
            "book's order but there is no such page" in errors
     assert any(e.startswith(f"{shown(content / 'books/k8s-handbook/concepts/network/cni.md')}:9: "
-                            '{% code title="x" %} has no equivalent') for e in errors)
+                            '{% swagger src="api.yaml" %} has no equivalent') for e in errors)
 
 
 def test_two_pages_at_one_url_are_an_error_and_drafts_are_left_out(tmp_path):
@@ -357,3 +357,30 @@ def test_bad_book_config_is_an_error_at_its_line(tmp_path):
     with pytest.raises(BookError) as err:
         find_editions(str(tmp_path / "c"), settings())
     assert (err.value.line, err.value.message) == (2, "language 'fr' is not one of the site's (en, zh)")
+
+
+def test_gitbook_code_titles_content_refs_and_files(reader, tmp_path):
+    write(tmp_path / "assets" / "slides.pdf", "%PDF-1.4\n")
+    path = write(tmp_path / "g.md", """
+        # More blocks
+
+        {% code title="main.go" %}
+        ```go
+        package main
+        ```
+        {% endcode %}
+
+        {% content-ref url="other.md" %}
+        [other.md](other.md)
+        {% endcontent-ref %}
+
+        {% file src="assets/slides.pdf" %}
+        The slides
+        {% endfile %}
+        """)
+    src = reader.read(str(path), path.read_text(), "en", None)
+    assert src.gitbook_errors == [] and src.unrendered_tags == []
+    assert '<p class="code-title"><code>main.go</code></p>' in src.content
+    assert 'href="{filename}other.md"' in src.content
+    assert '<a href="{static}assets/slides.pdf">slides.pdf</a>' in src.content
+    assert "endcode" not in src.content and "content-ref" not in src.content
