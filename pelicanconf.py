@@ -108,6 +108,7 @@ PLUGINS = [
     "cnnotes.code_style",
     "cnnotes.pdf",
     "cnnotes.notebook",
+    "cnnotes.books",
     "cnnotes.search",
     "cnnotes.reading_notes",
     "cnnotes.labs_site",
@@ -116,6 +117,15 @@ PLUGINS = [
     "cnnotes.social_image",
     "cnnotes.fingerprint",
 ]
+
+# --- books (plugins/cnnotes/books) --------------------------------------------
+BOOKS_DIR = "books"  # content/books/<book>/: one folder per handbook (not posts, not pages)
+# a book page's URL; path: its place in the book ("" for the landing page, else ending in "/")
+BOOK_URL = "{lang}/books/{book}/{path}"
+# "Edit this page": the page's path under content/ is appended to it, e.g.
+# "https://github.com/OWNER/REPO/edit/main/content/"; None: no such link (a book's
+# config can give its own `edit_url`)
+BOOKS_EDIT_URL = None
 
 # --- theme --------------------------------------------------------------------
 JINJA_ENVIRONMENT = {

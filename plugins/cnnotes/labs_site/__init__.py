@@ -174,7 +174,8 @@ def box(info, lang, settings) -> dict:
 def _all_contents(context):
     seen, out = set(), []
     for key in ("articles", "translations", "hidden_articles", "hidden_translations",
-                "drafts", "drafts_translations", "pages", "hidden_pages"):
+                "drafts", "drafts_translations", "pages", "hidden_pages",
+                "book_pages"):  # plugins/cnnotes/books: a book page may have `lab:` too
         for c in context.get(key, []) or []:
             if id(c) not in seen:
                 seen.add(id(c))

@@ -1,7 +1,8 @@
 """Full-text search that finds Chinese words: our own index, built by `make html`.
 
-- Indexes each published post and page as written (what a reader sees, not the
-  Markdown) and writes the index to <output>/search-index/ (see index.py;
+- Indexes each published post and page, and the pages of any generator with a
+  `search_contents` list (the books plugin's: each with its book, for the filter), as
+  written (what a reader sees, not the Markdown) and writes the index to <output>/search-index/ (see index.py;
   tokens.py says why bigrams), reading the written pages back when the build ends;
   a page's text and terms are kept by the render cache by the page's bytes.
 - Writes the search page in every UI language (/search/, /zh/search/) from
@@ -22,14 +23,18 @@ log = logging.getLogger(__name__)
 
 
 def _record(content):
-    date = getattr(content, "date", None)
-    return {
+    date = getattr(content, "date", None) or getattr(content, "modified", None)
+    record = {
         "path": content.save_as,
         "url": content.url,
         "title": content.title,
         "date": date.strftime("%Y-%m-%d") if date else "",
         "lang": content.lang,
     }
+    book = getattr(content, "book", None)
+    if book is not None:  # a book page (plugins/cnnotes/books): the search page filters by book
+        record["book"] = book.book
+    return record
 
 
 class SiteIndex:
@@ -55,6 +60,8 @@ def collect(generators):
             found = [*gen.articles, *gen.translations]
         elif hasattr(gen, "pages") and hasattr(gen, "hidden_pages"):
             found = [*gen.pages, *gen.translations]
+        elif hasattr(gen, "search_contents"):  # another plugin's pages (books)
+            found = list(gen.search_contents)
         records.extend(_record(c) for c in found if c.save_as)
     site_index = SiteIndex(records, generators[0].settings)
     signals.finalized.connect(site_index.write, weak=False)

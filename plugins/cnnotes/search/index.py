@@ -3,7 +3,8 @@
 Reads what a reader sees (the rendered page, not the Markdown source) and writes,
 under <output>/search-index/:
 
-  meta.json        {"v", "shards", "pages": [[url, title, date, lang], ...]}
+  meta.json        {"v", "shards", "pages": [[url, title, date, lang(, book)], ...]}
+                   (book: the slug of the book a book page is in; posts have none)
   terms-<k>.json   {term: [page id, ...]} for the terms whose first character
                    falls in shard k (tokens.shard_of)
   text/<id>.txt    the page's plain text, fetched only for candidate pages to
@@ -233,10 +234,18 @@ def _build(pages):
     meta = {
         "v": FORMAT_VERSION,
         "shards": count,
-        "pages": [[p["url"], p["title"], p["date"] or "", p["lang"]] for p in pages],
+        "pages": [_row(p) for p in pages],
     }
     texts = [p["text"] for p in pages]
     return meta, shards, texts, size
+
+
+def _row(page):
+    """A page's entry in meta.json: url, title, date, lang, and its book when it is in one."""
+    row = [page["url"], page["title"], page["date"] or "", page["lang"]]
+    if page.get("book"):
+        row.append(page["book"])
+    return row
 
 
 def _dump(obj):

@@ -82,3 +82,13 @@ def test_the_index_is_the_same_with_the_render_cache_and_takes_kept_texts(tmp_pa
     assert index_files(cache) == plain and (cache.hits, cache.misses) == (0, 5)
     again = RenderCache({"CACHE_PATH": str(tmp_path / "cache")}, "search")
     assert index_files(again) == plain and (again.hits, again.misses) == (5, 0)
+
+
+def test_a_book_page_row_names_its_book_and_a_post_row_does_not():
+    pages = [{"url": "zh/books/k8s/etcd/", "title": "etcd 存储", "date": "2016-09-01", "lang": "zh",
+              "book": "k8s", "text": "etcd 是集群的状态存储"},
+             {"url": "en/2016/08/01/etcd/", "title": "Watching keys", "date": "2016-08-01", "lang": "en",
+              "text": "etcd watches"}]
+    meta, shards, texts = index.build(pages)
+    assert meta["pages"] == [["zh/books/k8s/etcd/", "etcd 存储", "2016-09-01", "zh", "k8s"],
+                             ["en/2016/08/01/etcd/", "Watching keys", "2016-08-01", "en"]]

@@ -179,7 +179,7 @@
 
   /* Resolve to [{url, title, date, lang, score, excerpt: [[text, marked]...]}]. */
   Index.prototype.search = function (query, options) {
-    var self = this, lang = (options && options.lang) || "";
+    var self = this, lang = (options && options.lang) || "", book = (options && options.book) || "";
     var parts = parseQuery(query);
     if (!parts.length) return Promise.resolve([]);
     return this.load().then(function () {
@@ -189,6 +189,8 @@
     }).then(function (lists) {
       var ids = lists.reduce(intersect);
       if (lang) ids = ids.filter(function (id) { return self.meta.pages[id][3] === lang; });
+      // a book page's entry has its book's slug fifth
+      if (book) ids = ids.filter(function (id) { return (self.meta.pages[id][4] || "") === book; });
       return Promise.all(ids.map(function (id) {
         return self.text(id).then(function (t) { return self.verify(id, t, parts); });
       }));
@@ -212,7 +214,7 @@
       if (hits.length && (first < 0 || hits[0] < first)) first = hits[0];
     }
     return {
-      url: new URL(page[0], this.siteRoot).href, title: page[1], date: page[2], lang: page[3],
+      url: new URL(page[0], this.siteRoot).href, title: page[1], date: page[2], lang: page[3], book: page[4] || "",
       score: score, excerpt: excerpt(t, parts, first),
     };
   };
@@ -269,7 +271,8 @@
     return node;
   }
 
-  function renderResult(r, uiLang) {
+  /* bookNames: {slug: title} from the page's book filter; a book page's result names its book */
+  function renderResult(r, uiLang, bookNames) {
     var text = el("p", { class: "search-excerpt" }, r.excerpt.map(function (piece) {
       return piece[1] ? el("mark", {}, [piece[0]]) : piece[0];
     }));
@@ -277,6 +280,9 @@
       el("time", { datetime: r.date }, [formatDate(r.date, uiLang)]), " · ",
       el("span", { class: "search-lang", lang: r.lang }, [LANG_NAMES[r.lang] || r.lang]),
     ]);
+    if (r.book && bookNames && bookNames[r.book]) {
+      meta.append(" · ", el("span", { class: "search-book" }, [bookNames[r.book]]));
+    }
     return el("li", { class: "search-result", lang: r.lang }, [
       el("h2", {}, [el("a", { href: r.url }, [r.title])]), meta, text,
     ]);
@@ -286,6 +292,9 @@
     var form = root.querySelector("form");
     var input = form.querySelector("input[name=q]");
     var langSelect = form.querySelector("select[name=lang]");
+    var bookSelect = form.querySelector("select[name=book]");
+    var bookNames = {};
+    if (bookSelect) Array.from(bookSelect.options).forEach(function (o) { if (o.value) bookNames[o.value] = o.textContent; });
     var status = root.querySelector(".search-status");
     var list = root.querySelector(".search-results");
     var index = new Index(root.getAttribute("data-search-index"));
@@ -299,18 +308,20 @@
 
     function run(pushUrl) {
       var q = input.value.trim(), lang = langSelect ? langSelect.value : "";
+      var book = bookSelect ? bookSelect.value : "";
       var ticket = ++latest;
       if (pushUrl) {
         var url = new URL(location.href);
         url.searchParams.set("q", q);
         if (lang) url.searchParams.set("lang", lang); else url.searchParams.delete("lang");
+        if (book) url.searchParams.set("book", book); else url.searchParams.delete("book");
         history.replaceState(null, "", url);
       }
       if (!q) { list.replaceChildren(); status.textContent = ""; root.removeAttribute("data-state"); return; }
       root.setAttribute("data-state", "searching");
-      index.search(q, { lang: lang }).then(function (results) {
+      index.search(q, { lang: lang, book: book }).then(function (results) {
         if (ticket !== latest) return;
-        list.replaceChildren.apply(list, results.slice(0, MAX_RESULTS).map(function (r) { return renderResult(r, uiLang); }));
+        list.replaceChildren.apply(list, results.slice(0, MAX_RESULTS).map(function (r) { return renderResult(r, uiLang, bookNames); }));
         status.textContent = (results.length > 1 ? words.some : results.length ? words.one : words.none)
           .replace("{q}", q).replace("{n}", results.length);
         root.setAttribute("data-state", "done");
@@ -324,6 +335,7 @@
     var params = new URLSearchParams(location.search);
     input.value = params.get("q") || "";
     if (langSelect && params.get("lang")) langSelect.value = params.get("lang");
+    if (bookSelect && params.get("book")) bookSelect.value = params.get("book");
     var timer = null;
     form.addEventListener("submit", function (e) { e.preventDefault(); clearTimeout(timer); run(true); });
     input.addEventListener("input", function () {
@@ -331,6 +343,7 @@
       timer = setTimeout(function () { run(true); }, 150);
     });
     if (langSelect) langSelect.addEventListener("change", function () { run(true); });
+    if (bookSelect) bookSelect.addEventListener("change", function () { run(true); });
     run(false);
   }
 

@@ -1,0 +1,145 @@
+"""One book page read: front matter if any, a title, the body as HTML, its links.
+
+Book pages often have no front matter (GitBook, MkDocs): the title is then the first
+`#` heading (or the title the book's order gives, or the file name), the language the
+book's. Front matter, when there is one, is read and checked exactly as in posts
+(front_matter's yaml_meta and fields: `title`, `updated`, `lab:` …). The Markdown is the
+posts' own (front_matter.markdown_kwargs: the same extensions and settings), with
+more extensions: GitBook's block tags (gitbook.py) and relative links (links.py), and
+MkDocs' admonitions (`!!! note "Title"`), which MkDocs books use as GitBook ones use hints.
+"""
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+
+from markdown import Markdown
+
+from cnnotes.front_matter import convert, finish_document, markdown_kwargs, reset_heading_ids
+from cnnotes.front_matter.fields import FieldError, to_metadata
+from cnnotes.front_matter.yaml_meta import FrontMatterError, parse, split
+from cnnotes.shortcodes import ShortcodeExtension
+
+from .gitbook import GitBookExtension
+from .links import PageLinks, RelativeLinksExtension
+
+ADMONITION = ("admonition", "markdown.extensions.admonition")
+_ATX_H1_RE = re.compile(r"^ {0,3}#(?!#)[ \t]+(?P<title>.+?)(?:[ \t]+#+)?[ \t]*$")
+_SETEXT_RE = re.compile(r"^ {0,3}=+[ \t]*$")
+_FENCE_RE = re.compile(r"^ {0,3}(```|~~~)")
+_INLINE_MARKUP_RE = re.compile(r"[*_`]|\[([^\]]*)\]\([^)]*\)")
+
+
+class PageError(ValueError):
+    def __init__(self, line: int, message: str):
+        super().__init__(message)
+        self.line, self.message = line, message
+
+
+@dataclass
+class PageSource:
+    metadata: dict
+    content: str
+    links: list
+    gitbook_errors: list          # (tag text, message)
+    unrendered_tags: list         # tag texts no plugin rendered
+    toc_tokens: list = field(default_factory=list)
+    toc_html: str = ""
+    heading_count: int = 0
+    title_from_heading: bool = False
+
+
+def first_heading(body: str) -> str | None:
+    """The text of the first level-1 heading (`# Title` or `Title` over `===`), outside
+    code blocks, its inline markup removed."""
+    lines = body.splitlines()
+    in_fence = False
+    for i, line in enumerate(lines):
+        if _FENCE_RE.match(line):
+            in_fence = not in_fence
+            continue
+        if in_fence:
+            continue
+        m = _ATX_H1_RE.match(line)
+        if m:
+            return _plain(m.group("title"))
+        if line.strip() and i + 1 < len(lines) and _SETEXT_RE.match(lines[i + 1]):
+            return _plain(line.strip())
+    return None
+
+
+def _plain(text: str) -> str:
+    return _INLINE_MARKUP_RE.sub(lambda m: m.group(1) or "", text).strip()
+
+
+class PageReader:
+    """Converts book pages, one Markdown converter for all of them (building one costs as
+    much as converting a page)."""
+
+    def __init__(self, settings):
+        self.settings = settings
+        self.links = RelativeLinksExtension()
+        self.lang = settings.get("DEFAULT_LANG", "en")
+        kwargs = markdown_kwargs(settings)
+        # moved-in posts' Hexo/Jekyll/Hugo tags are not a book's: its blocks are GitBook's
+        kwargs["extensions"] = [e for e in kwargs["extensions"] if not isinstance(e, ShortcodeExtension)]
+        more = [GitBookExtension(lang_of=lambda: self.lang), self.links]
+        if not any(e in ADMONITION for e in kwargs["extensions"] if isinstance(e, str)):
+            more.append("markdown.extensions.admonition")  # MkDocs books' `!!! note` blocks
+        kwargs["extensions"] = [*kwargs["extensions"], *more]
+        self.md = Markdown(**kwargs)
+
+    def read(self, path: str, text: str, lang: str, fallback_title: str | None,
+             prefer_suffix: str = "") -> PageSource:
+        """Raises PageError (a content error at a line of the file)."""
+        try:
+            front, body, body_line = split(text)
+            raw, lines = parse(front) if front is not None else ({}, {})
+        except FrontMatterError as e:
+            raise PageError(e.line, e.message) from None
+        heading = first_heading(body)
+        from_heading = "title" not in raw and heading is not None
+        if "title" not in raw:
+            raw["title"] = heading or fallback_title or os.path.splitext(os.path.basename(path))[0]
+        raw.setdefault("lang", lang)
+        inline = {}
+
+        def render_inline(source):
+            inline[source] = convert(self.md, source)
+            return inline[source]
+
+        self.links.page = None
+        try:
+            metadata = to_metadata(raw, self.settings, True, render_inline, os.path.basename(path))
+        except FieldError as e:
+            raise PageError(lines.get(e.key, 1), e.message) from None
+        metadata["front_matter_lines"] = lines
+        self.lang = metadata["lang"]
+        self.links.page = PageLinks(os.path.dirname(os.path.abspath(path)), prefer_suffix, from_heading)
+        reset_heading_ids(self.settings)
+        try:
+            content = convert(self.md, "\n" * (body_line - 1) + body)
+        finally:
+            self.links.page = None
+        tokens = list(getattr(self.md, "toc_tokens", []))
+        # as for posts: the lab box, checks and assets of the site's extensions, links listed
+        content, metadata = finish_document(path, content, metadata, self.settings)
+        return PageSource(
+            metadata=metadata, content=content, links=list(self.md.book_links),
+            gitbook_errors=list(getattr(self.md, "gitbook_errors", [])),
+            unrendered_tags=list(getattr(self.md, "gitbook_unknown", [])),
+            toc_tokens=tokens, toc_html=getattr(self.md, "toc", ""),
+            heading_count=_count(tokens), title_from_heading=from_heading)
+
+
+def _count(tokens) -> int:
+    return sum(1 + _count(t.get("children", [])) for t in tokens)
+
+
+def line_of(text: str, needle: str, default: int = 1) -> int:
+    """1-based line of the first line of text holding needle."""
+    for number, line in enumerate(text.splitlines(), 1):
+        if needle in line:
+            return number
+    return default
