@@ -101,6 +101,7 @@ PLUGINS = [
     "cnnotes.search",
     "cnnotes.reading_notes",
     "cnnotes.labs_site",
+    "cnnotes.inline_code",
 ]
 
 # --- theme --------------------------------------------------------------------

@@ -1,5 +1,7 @@
 // Site behaviour, no dependencies: copy buttons on code blocks, keyboard-scrollable
-// code and tables, and the sidebar TOC highlighting the section being read.
+// code and tables, and the sidebar TOC highlighting the section being read; images
+// that open larger (image-zoom.js).
+import { setupImageZoom } from "./image-zoom.js";
 
 const body = document.body;
 
@@ -108,3 +110,4 @@ function scrollableRegions() {
 addCopyButtons();
 scrollableRegions();
 highlightToc();
+setupImageZoom();
