@@ -176,3 +176,52 @@ def test_chinese_comments_in_code_are_not_slanted_by_the_browser(open_page):
     for text, style, synthesis in comments:
         # italic is asked for, but no font has italic Chinese: the browser must not fake it
         assert synthesis == "none", (text, style, synthesis)
+
+
+# --- the lab transcript page ---------------------------------------------------------
+
+@pytest.mark.parametrize("path", ["labs/flannel/", "zh/labs/flannel/"])
+def test_the_transcript_has_a_table_of_contents_on_a_desktop_and_on_a_phone(open_page, path):
+    desk = open_page(path)
+    sidebar = desk.page.locator(".toc-sidebar")
+    assert sidebar.is_visible()
+    assert sidebar.locator("a").count() >= 10
+    assert desk.page.evaluate(VISIBLE_TOCS) == 1
+    sidebar.get_by_role("link", name="The numbers").click()
+    desk.page.wait_for_function("() => Math.abs(document.getElementById('the-numbers')"
+                                ".getBoundingClientRect().top) < 40")
+    phone = open_page(path, PHONE)
+    box = phone.page.locator("details.lab-page__toc")
+    assert box.is_visible() and not phone.page.locator(".toc-sidebar").is_visible()
+    box.locator("summary").tap()
+    box.get_by_role("link", name="What udp costs").tap()
+    phone.page.wait_for_function("() => Math.abs(document.getElementById('what-udp-costs')"
+                                 ".getBoundingClientRect().top) < 40")
+
+
+@pytest.mark.parametrize("path, label", [
+    ("labs/flannel/", "RTT, underlay (ms)"), ("zh/labs/flannel/", "往返时延，底层网络（ms）"),
+    ("labs/runv/", "QEMU start (s)"), ("labs/goperf/", "Small struct heap (ns/op)")])
+def test_measurements_are_labelled_in_words_not_keys(open_page, path, label):
+    s = open_page(path)
+    names = s.page.locator(".lab-measurements th").all_inner_texts()
+    assert label in names
+    assert not [n for n in names if "_" in n], names
+
+
+def test_a_wide_ascii_diagram_scrolls_with_a_cue_and_is_never_cut(open_page):
+    s = open_page("labs/flannel/", PHONE)
+    pre = s.page.locator(".lab-transcript pre").first
+    assert "lab-fl-u: bridge br0" in pre.inner_text()
+    pre.scroll_into_view_if_needed()
+    assert pre.evaluate("p => p.scrollWidth > p.clientWidth + 100")
+    assert pre.get_attribute("tabindex") == "0"          # the keyboard scrolls it too
+    # a shadow at the right edge says there is more
+    assert "radial-gradient" in pre.evaluate("p => getComputedStyle(p).backgroundImage")
+    # every character can be brought into view: the last column of the diagram
+    pre.evaluate("p => { p.scrollLeft = p.scrollWidth; }")
+    right = pre.evaluate("""p => { const r = document.createRange(); const t = p.querySelector('code') || p;
+        let max = 0; for (const rect of (r.selectNodeContents(t), r.getClientRects())) max = Math.max(max, rect.right);
+        return [max, p.getBoundingClientRect().right]; }""")
+    assert right[0] <= right[1] + 1, right
+    assert s.page.evaluate(OVERFLOW) == 0

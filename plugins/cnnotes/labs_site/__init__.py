@@ -34,7 +34,7 @@ from cnnotes import build_cache
 from cnnotes import strict
 from cnnotes.bilingual.localized import add_menu_entry, localized_url, ui_langs, write_localized
 
-from cnnotes.labs_site import caption, data, record_tag, tag
+from cnnotes.labs_site import caption, data, labels, page_toc, record_tag, tag
 from cnnotes.labs_site.caption import PAGE
 from cnnotes.labs_site.markdown_ext import LabTagExtension
 from cnnotes.labs_site.strings import duration, lab_t
@@ -81,7 +81,8 @@ def initialized(pelican):
 
 
 def add_helpers(generator):
-    generator.env.globals.update(lab_t=lab_t)
+    generator.env.globals.update(lab_t=lab_t, measurement_label=labels.measurement_label,
+                                 transcript_headings=page_toc.headings)
 
 
 # --- content checks -----------------------------------------------------------------------
