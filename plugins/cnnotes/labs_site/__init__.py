@@ -194,6 +194,20 @@ class LabsGenerator(Generator):
         add_menu_entry(self.context, self.settings, "labs", page_path(),
                        lambda lang: lab_t("labs", lang))
 
+    def search_records(self):
+        """The transcript pages, in every UI language, for the site's search index
+        (cnnotes.search): {path, url, title, date, lang}."""
+        out = []
+        for name, info in sorted(self.labs.items()):
+            if info.lab is None:
+                continue
+            for lang in ui_langs(self.settings):
+                url = page_url(lang, self.settings, name)
+                out.append({"path": url + "index.html", "url": url,
+                            "title": f"{lab_t('lab', lang)} {name}: {info.title}",
+                            "date": info.date.strftime("%Y-%m-%d") if info.date else "", "lang": lang})
+        return out
+
     def _post(self, name, lang):
         return self.posts.get((name, lang)) or next(
             (p for (n, _), p in self.posts.items() if n == name), None)

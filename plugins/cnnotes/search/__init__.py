@@ -1,6 +1,7 @@
 """Full-text search that finds Chinese words: our own index, built by `make html`.
 
-- Indexes each published post and page as written (what a reader sees, not the
+- Indexes each published post and page, and the pages of any generator with a
+  search_records() method (the labs' transcript pages), as written (what a reader sees, not the
   Markdown) and writes the index to <output>/search-index/ (see index.py;
   tokens.py says why bigrams). With the build cache on (tools/build.py), a page's
   text and terms are taken when the page is rendered, and kept with the page for
@@ -49,6 +50,8 @@ def collect(generators):
         elif hasattr(gen, "pages") and hasattr(gen, "hidden_pages"):
             found = [*gen.pages, *gen.translations]
         _records.extend(_record(c) for c in found if c.save_as)
+        if callable(getattr(gen, "search_records", None)):  # pages a plugin writes (lab pages)
+            _records.extend(gen.search_records())
     build = build_cache.active()
     if build is not None:
         paths = {os.path.normpath(r["path"]) for r in _records}

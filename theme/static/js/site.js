@@ -1,7 +1,8 @@
 // Site behaviour, no dependencies: copy buttons on code blocks, keyboard-scrollable
 // code and tables, and the sidebar TOC highlighting the section being read; images
-// that open larger (image-zoom.js).
+// that open larger (image-zoom.js); results under the header's search box (search-box.js).
 import { setupImageZoom } from "./image-zoom.js";
+import { setupSearchBox } from "./search-box.js";
 
 const body = document.body;
 
@@ -111,3 +112,4 @@ addCopyButtons();
 scrollableRegions();
 highlightToc();
 setupImageZoom();
+setupSearchBox();
