@@ -225,3 +225,15 @@ def test_a_wide_ascii_diagram_scrolls_with_a_cue_and_is_never_cut(open_page):
         return [max, p.getBoundingClientRect().right]; }""")
     assert right[0] <= right[1] + 1, right
     assert s.page.evaluate(OVERFLOW) == 0
+
+
+def test_the_diagram_in_the_chinese_post_is_labelled_in_chinese(open_page):
+    s = open_page(FLANNEL_ZH, PHONE)
+    src = s.page.locator(".post__body img[src$='.svg']").first.get_attribute("src")
+    svg = s.page.request.get(s.base + src.lstrip("/")).text()
+    labels = s.page.evaluate("""svg => [...new DOMParser().parseFromString(svg, 'image/svg+xml')
+        .querySelectorAll('text')].map(t => t.textContent)""", svg)
+    assert "主机 1 · eth0 192.168.50.1" in labels
+    assert not [t for t in labels if any(w in t for w in ("host ", "bridge", "bytes", "socket"))], labels
+    english = s.page.request.get(s.base + src.lstrip("/").replace(".zh.svg", ".svg")).text()
+    assert "host 1 · eth0 192.168.50.1" in english       # the English post keeps its own
