@@ -102,6 +102,7 @@ PLUGINS = [
     "cnnotes.reading_notes",
     "cnnotes.labs_site",
     "cnnotes.inline_code",
+    "cnnotes.related",
 ]
 
 # --- theme --------------------------------------------------------------------

@@ -237,3 +237,87 @@ def test_the_diagram_in_the_chinese_post_is_labelled_in_chinese(open_page):
     assert not [t for t in labels if any(w in t for w in ("host ", "bridge", "bytes", "socket"))], labels
     english = s.page.request.get(s.base + src.lstrip("/").replace(".zh.svg", ".svg")).text()
     assert "host 1 · eth0 192.168.50.1" in english       # the English post keeps its own
+
+
+# --- what readers of other blog themes expect ------------------------------------------
+
+def test_the_theme_switch_goes_auto_light_dark_and_is_remembered(open_page):
+    s = open_page(FLANNEL_EN, DESKTOP, color_scheme="dark")
+    page = s.page
+    background = "() => getComputedStyle(document.body).backgroundColor"
+    code = "() => getComputedStyle(document.querySelector('.highlight .k, .highlight .nb')).color"
+    dark_bg, dark_code = page.evaluate(background), page.evaluate(code)
+    assert dark_bg == "rgb(13, 17, 23)"                       # auto: the system's dark
+    switch = page.locator("button.theme-switch")
+    switch.click()                                            # light, though the system is dark
+    assert page.evaluate(background) == "rgb(255, 255, 255)"
+    assert page.evaluate(code) != dark_code                   # code colours follow
+    assert "light" in switch.get_attribute("aria-label").lower()
+    s.goto(FLANNEL_ZH)                                        # remembered on the next page
+    assert page.evaluate(background) == "rgb(255, 255, 255)"
+    page.locator("button.theme-switch").click()               # dark
+    assert page.evaluate(background) == "rgb(13, 17, 23)"
+    page.locator("button.theme-switch").click()               # auto again: the system's
+    assert page.evaluate("() => document.documentElement.dataset.theme") is None
+    assert page.evaluate(background) == "rgb(13, 17, 23)"
+    s.goto(FLANNEL_EN)
+    assert page.evaluate("() => localStorage.getItem('theme')") is None
+    assert s.errors == []
+
+
+def test_heading_anchors_show_on_hover_and_copy_the_sections_url(open_page, base):
+    s = open_page(FLANNEL_EN)
+    s.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base.rstrip("/"))
+    heading = s.page.locator(".post__body h2").nth(1)
+    anchor = heading.locator("a.heading-anchor")
+    assert anchor.evaluate("a => getComputedStyle(a).opacity") == "0"
+    heading.hover()
+    s.page.wait_for_function("a => getComputedStyle(a).opacity === '1'", arg=anchor.element_handle())
+    anchor.click()
+    hid = heading.get_attribute("id")
+    s.page.wait_for_function("() => navigator.clipboard.readText().then(t => t.length > 0)")
+    copied = s.page.evaluate("() => navigator.clipboard.readText()")
+    assert copied == s.base + FLANNEL_EN + "#" + hid
+    assert s.page.url == copied
+    assert s.page.get_by_role("status").filter(has_text="Link copied").count() == 1
+
+
+def test_back_to_top_appears_far_down_and_goes_back(open_page):
+    s = open_page(FLANNEL_ZH, PHONE)
+    button = s.page.get_by_role("button", name="回到顶部")
+    assert button.evaluate("b => getComputedStyle(b).opacity") == "0"
+    s.page.evaluate("window.scrollTo(0, document.body.scrollHeight / 2)")
+    s.page.wait_for_function("() => document.querySelector('.back-to-top').classList.contains('is-shown')")
+    button.tap()
+    s.page.wait_for_function("() => window.scrollY === 0")
+
+
+@pytest.mark.parametrize("path, lang", [(FLANNEL_EN, "en"), (FLANNEL_ZH, "zh-CN")])
+def test_related_posts_share_tags_in_the_readers_language_first(open_page, path, lang):
+    s = open_page(path)
+    nav = s.page.locator("nav.related-posts")
+    items = nav.locator("li")
+    assert 1 <= items.count() <= 4
+    langs = items.evaluate_all("lis => lis.map(li => li.lang)")
+    assert langs == sorted(langs, key=lambda x: x != lang)     # the reader's language first
+    mine = set(s.page.locator(".post__tags a").all_inner_texts())
+    first = nav.locator("a").first
+    first.click()
+    s.page.wait_for_load_state("load")
+    theirs = set(s.page.locator(".post__tags a").all_inner_texts())
+    assert mine & theirs                                       # it does share a tag
+
+
+CLS = """() => new Promise(resolve => {
+    let total = 0;
+    new PerformanceObserver(list => { for (const e of list.getEntries()) if (!e.hadRecentInput) total += e.value; })
+        .observe({type: 'layout-shift', buffered: true});
+    setTimeout(() => resolve(total), 1500);
+})"""
+
+
+@pytest.mark.parametrize("device", [PHONE, DESKTOP], ids=["phone", "desktop"])
+@pytest.mark.parametrize("path", [FLANNEL_EN, FLANNEL_ZH, JEFF_DEAN, "labs/flannel/"])
+def test_nothing_moves_while_the_page_loads(open_page, path, device):
+    s = open_page(path, device)
+    assert s.page.evaluate(CLS) < 0.01
