@@ -25,8 +25,10 @@ $(VENV): requirements.lock pyproject.toml
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	@touch $@
 
+# PUPPETEER_SKIP_DOWNLOAD: mermaid-cli's puppeteer drives Debian's chromium, never a
+# browser of its own (nothing is downloaded but npm packages)
 $(NODE): package-lock.json
-	npm ci --omit=optional --no-audit --no-fund --loglevel=error
+	PUPPETEER_SKIP_DOWNLOAD=1 npm ci --omit=optional --no-audit --no-fund --loglevel=error
 	@touch $@
 
 # Debian packages (chromium, etcd, runc, qemu, docker ...): installed when root,

@@ -103,6 +103,7 @@ PLUGINS = [
     "cnnotes.labs_site",
     "cnnotes.inline_code",
     "cnnotes.related",
+    "cnnotes.mermaid",
 ]
 
 # --- theme --------------------------------------------------------------------

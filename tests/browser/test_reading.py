@@ -321,3 +321,22 @@ CLS = """() => new Promise(resolve => {
 def test_nothing_moves_while_the_page_loads(open_page, path, device):
     s = open_page(path, device)
     assert s.page.evaluate(CLS) < 0.01
+
+
+def test_a_mermaid_diagram_shows_in_the_readers_theme(chromium_browser, build_site, serve_dir):
+    from cnnotes.mermaid.test_mermaid import needs_renderer
+    needs_renderer()
+    base = serve_dir(build_site(ROOT / "plugins" / "cnnotes" / "mermaid" / "fixtures" / "ok"))
+    s = Session(chromium_browser, base, viewport={"width": 1366, "height": 900}, color_scheme="dark")
+    try:
+        assert s.goto("en/2016/07/19/mermaid-flow/").status == 200
+        light = s.page.locator(".mermaid-diagram__light svg")
+        dark = s.page.locator(".mermaid-diagram__dark svg")
+        assert dark.is_visible() and not light.is_visible()
+        assert dark.bounding_box()["width"] > 300
+        s.page.locator("button.theme-switch").click()            # light, chosen
+        assert light.is_visible() and not dark.is_visible()
+        assert s.page.get_by_text("flanneld").first.is_visible()    # real text, found by find
+        assert s.foreign_requests() == [] and s.errors == []
+    finally:
+        s.context.close()
