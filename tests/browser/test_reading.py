@@ -340,3 +340,33 @@ def test_a_mermaid_diagram_shows_in_the_readers_theme(chromium_browser, build_si
         assert s.foreign_requests() == [] and s.errors == []
     finally:
         s.context.close()
+
+
+# --- the Chinese lab pages ------------------------------------------------------------
+
+CODE_TEXT = "() => [...document.querySelectorAll('.lab-block pre')].map(p => p.innerText)"
+
+
+@pytest.mark.parametrize("lab, heading", [("netns", "容器 A：自己的网络命名空间"),
+                                          ("flannel", "主机 1 上的 etcd")])
+def test_a_chinese_lab_page_is_chinese_around_the_same_commands(open_page, axe_violations, lab, heading):
+    zh = open_page(f"zh/labs/{lab}/")
+    page = zh.page
+    assert page.locator("html").get_attribute("lang") == "zh-CN"
+    assert page.locator(".lab-page__transcript").get_attribute("lang") == "zh-CN"
+    assert page.locator(".lab-transcript h2", has_text=heading).count() == 1
+    assert page.locator(".lab-prose[lang=en]").count() == 0              # every part translated
+    assert page.get_by_role("complementary").get_by_role("link", name=heading).count() == 1
+    title = page.locator("h1").inner_text()
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in title), title
+    en = open_page(f"labs/{lab}/")
+    assert page.evaluate(CODE_TEXT) == en.page.evaluate(CODE_TEXT)       # the same commands, once
+    assert axe_violations(page) == []
+
+
+def test_the_chinese_posts_record_link_leads_to_chinese_prose(open_page):
+    s = open_page(FLANNEL_ZH)
+    s.page.get_by_role("link", name="上次运行的记录").click()
+    s.page.wait_for_load_state("load")
+    assert "/zh/labs/flannel/" in s.page.url
+    assert s.page.locator(".lab-transcript h2").first.inner_text() == "主机和底层网络"

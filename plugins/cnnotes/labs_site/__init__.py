@@ -34,7 +34,7 @@ from cnnotes import build_cache
 from cnnotes import strict
 from cnnotes.bilingual.localized import add_menu_entry, localized_url, ui_langs, write_localized
 
-from cnnotes.labs_site import caption, data, labels, page_toc, record_tag, tag
+from cnnotes.labs_site import caption, data, labels, page_toc, record_tag, tag, translation
 from cnnotes.labs_site.caption import PAGE
 from cnnotes.labs_site.markdown_ext import LabTagExtension
 from cnnotes.labs_site.strings import duration, lab_t
@@ -194,6 +194,10 @@ class LabsGenerator(Generator):
         add_menu_entry(self.context, self.settings, "labs", page_path(),
                        lambda lang: lab_t("labs", lang))
 
+    def _title_in(self, lang, name, info):
+        tr = None if lang == self.settings.get("DEFAULT_LANG", "en") else translation.load(name, lang)
+        return tr.title if tr is not None and tr.title else info.title
+
     def search_records(self):
         """The transcript pages, in every UI language, for the site's search index
         (cnnotes.search): {path, url, title, date, lang}."""
@@ -204,7 +208,7 @@ class LabsGenerator(Generator):
             for lang in ui_langs(self.settings):
                 url = page_url(lang, self.settings, name)
                 out.append({"path": url + "index.html", "url": url,
-                            "title": f"{lab_t('lab', lang)} {name}: {info.title}",
+                            "title": f"{lab_t('lab', lang)} {name}: {self._title_in(lang, name, info)}",
                             "date": info.date.strftime("%Y-%m-%d") if info.date else "", "lang": lang})
         return out
 
@@ -230,11 +234,19 @@ class LabsGenerator(Generator):
                 continue
             nb = info.transcript if info.transcript is not None else never_run_notebook(info)
             write_localized(self, writer, "lab", page_path(name),
-                            each=lambda lang, name=name, info=info: {
+                            each=lambda lang, name=name, info=info, nb=nb: {
                                 "lab_box": box(info, lang, self.settings),
-                                "post": self._post(name, lang)},
-                            page_name="lab", lab=info, transcript_html=to_html(nb, self.settings),
-                            extra_css=[self.css])
+                                "post": self._post(name, lang),
+                                **self._transcript_in(lang, name, nb, to_html)},
+                            page_name="lab", lab=info, extra_css=[self.css])
+
+    def _transcript_in(self, lang, name, nb, to_html):
+        """The transcript page's text in the UI language `lang`: the lab's prose
+        translated where a translation exists (translation.py), the commands the lab's."""
+        tr = None if lang == self.settings.get("DEFAULT_LANG", "en") else translation.load(name, lang)
+        return {"transcript_html": to_html(translation.translate_notebook(nb, tr, lang), self.settings),
+                "lab_title": tr.title if tr is not None and tr.title else None,
+                "transcript_lang": lang if tr is not None else "en"}
 
 
 def get_generators(pelican):
