@@ -11,7 +11,7 @@ DEBIAN  := .cache/debian.installed
 HOST    ?= 127.0.0.1
 PORT    ?= 8000
 
-.PHONY: help deps html serve publish clean test test-fast bench labs lab-% sweep notes note newpost lock
+.PHONY: help deps html serve publish clean test test-fast bench lighthouse labs lab-% sweep notes note newpost lock
 
 help: ## List every target with what it does
 	@grep -hE '^[a-zA-Z%_-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -89,6 +89,9 @@ test: deps $(DEBIAN) ## Install what is missing, then run every test (site, brow
 
 test-fast: deps ## Run the tests that need neither a browser nor root
 	$(PY) -m pytest -m 'not browser and not lab'
+
+lighthouse: deps ## Lighthouse on the publish build, mobile emulation, in Debian's chromium (figures for BENCHMARKS.md)
+	$(PY) -m tools.lighthouse
 
 bench: deps ## Benchmarks: build time vs stock Pelican and Hugo, lab harness overhead (BENCH_ARGS=--help)
 	-bash tools/install-debian.sh tools/bench-debian-packages.txt

@@ -180,23 +180,26 @@ def test_chinese_comments_in_code_are_not_slanted_by_the_browser(open_page):
 
 # --- the lab transcript page ---------------------------------------------------------
 
-@pytest.mark.parametrize("path", ["labs/flannel/", "zh/labs/flannel/"])
-def test_the_transcript_has_a_table_of_contents_on_a_desktop_and_on_a_phone(open_page, path):
+@pytest.mark.parametrize("path, far, far_id, middle, middle_id", [
+    ("labs/flannel/", "The numbers", "the-numbers", "What udp costs", "what-udp-costs"),
+    ("zh/labs/flannel/", "数字", "数字", "udp 的代价", "udp-的代价")])
+def test_the_transcript_has_a_table_of_contents_on_a_desktop_and_on_a_phone(
+        open_page, path, far, far_id, middle, middle_id):
     desk = open_page(path)
     sidebar = desk.page.locator(".toc-sidebar")
     assert sidebar.is_visible()
     assert sidebar.locator("a").count() >= 10
     assert desk.page.evaluate(VISIBLE_TOCS) == 1
-    sidebar.get_by_role("link", name="The numbers").click()
-    desk.page.wait_for_function("() => Math.abs(document.getElementById('the-numbers')"
-                                ".getBoundingClientRect().top) < 40")
+    sidebar.get_by_role("link", name=far, exact=True).click()
+    desk.page.wait_for_function("id => Math.abs(document.getElementById(id)"
+                                ".getBoundingClientRect().top) < 40", arg=far_id)
     phone = open_page(path, PHONE)
     box = phone.page.locator("details.lab-page__toc")
     assert box.is_visible() and not phone.page.locator(".toc-sidebar").is_visible()
     box.locator("summary").tap()
-    box.get_by_role("link", name="What udp costs").tap()
-    phone.page.wait_for_function("() => Math.abs(document.getElementById('what-udp-costs')"
-                                 ".getBoundingClientRect().top) < 40")
+    box.get_by_role("link", name=middle, exact=True).tap()
+    phone.page.wait_for_function("id => Math.abs(document.getElementById(id)"
+                                 ".getBoundingClientRect().top) < 40", arg=middle_id)
 
 
 @pytest.mark.parametrize("path, label", [

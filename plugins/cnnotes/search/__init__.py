@@ -104,8 +104,8 @@ def write_index(pelican):
 
 
 class SearchPageGenerator(Generator):
-    """Writes the search page in every UI language: /search/ and /<lang>/search/ (noindex:
-    not in the sitemap)."""
+    """Writes the search page in every UI language: /search/ and /<lang>/search/ (its
+    canonical URL without the query; not in the sitemap)."""
 
     def generate_output(self, writer):
         static = f"{self.settings['SITEURL']}/{self.settings['THEME_STATIC_DIR']}"

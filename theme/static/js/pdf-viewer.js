@@ -33,7 +33,7 @@ const PAD = 8;                      // px around and between sheets (matches the
 const MAX_CANVAS_PIXELS = 16777216; // a canvas beyond this is drawn at a lower resolution
 const DRAW_MARGIN = "100% 0px";     // draw pages within one frame height of the view
 const KEEP_MARGIN = "400% 0px";     // release canvases beyond four frame heights
-const OPEN_MARGIN = "50% 0px";      // load pdf.js when the viewer is half a window away
+const OPEN_MARGIN = "0px 0px 200px 0px"; // load pdf.js when the viewer is 200 px below the window
 
 const LABELS = {
   en: {
