@@ -16,8 +16,10 @@ PRIORITY = 28  # before the pdf tag (27) and fenced code (25)
 
 
 def figure(svgs):
-    """The figure for one diagram: {theme: svg}; site.css shows the reader's."""
-    parts = "".join(f'<div class="mermaid-diagram__{theme}">{svg}</div>' for theme, svg in svgs.items())
+    """The figure for one diagram: {theme: svg}; site.css shows the reader's. All but the
+    first are `hidden`, so a feed reader without the site's CSS shows the diagram once."""
+    parts = "".join(f'<div class="mermaid-diagram__{theme}"{" hidden" if i else ""}>{svg}</div>'
+                    for i, (theme, svg) in enumerate(svgs.items()))
     return f'<figure class="mermaid-diagram">{parts}</figure>'
 
 

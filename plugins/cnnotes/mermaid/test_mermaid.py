@@ -43,8 +43,8 @@ def test_a_fence_becomes_inline_svg_in_a_light_and_a_dark_version(built):
     out, cache = built
     html = (out / "en" / "2016" / "07" / "19" / "mermaid-flow" / "index.html").read_text(encoding="utf-8")
     assert html.count('<figure class="mermaid-diagram">') == 1
-    for theme in ("light", "dark"):
-        assert f'<div class="mermaid-diagram__{theme}"><svg id="mermaid-' in html
+    assert '<div class="mermaid-diagram__light"><svg id="mermaid-' in html
+    assert '<div class="mermaid-diagram__dark" hidden><svg id="mermaid-' in html   # once in a feed
     figure = html[html.index('<figure class="mermaid-diagram">'):html.index("</figure>")]
     assert ">flanneld<" in figure and ">hyper0<" in figure         # the labels are SVG text
     assert "@font-face" not in figure and "<foreignObject" not in figure
