@@ -101,7 +101,7 @@ def page_texts(chromium_browser, base, site):
             // a lab page's body: what the index reads of it (no page header, boxes aside,
             // navigation or tables of contents: the index's rules for every page)
             const body = document.querySelector('[data-search-body]') || document.querySelector('.post__body');
-            body.querySelectorAll('header, aside, nav, footer, .toc').forEach(e => e.remove());
+            body.querySelectorAll('header, aside, nav, footer, .toc, [data-search-ignore], [hidden]').forEach(e => e.remove());
             return (title ? title.innerText + '\\n' : '') + body.innerText;
         }"""))
     context.close()
