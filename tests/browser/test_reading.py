@@ -373,3 +373,19 @@ def test_the_chinese_posts_record_link_leads_to_chinese_prose(open_page):
     s.page.wait_for_load_state("load")
     assert "/zh/labs/flannel/" in s.page.url
     assert s.page.locator(".lab-transcript h2").first.inner_text() == "主机和底层网络"
+
+
+@pytest.mark.parametrize("system, chosen", [("light", "dark"), ("dark", "light")])
+def test_a_chosen_theme_against_the_systems_passes_axe(chromium_browser, base, axe_violations, system, chosen):
+    """The chosen scheme's colours, code included, are readable: nothing of the system's
+    scheme leaks into it."""
+    s = Session(chromium_browser, base, viewport={"width": 1366, "height": 900}, color_scheme=system)
+    try:
+        s.goto(FLANNEL_EN)
+        s.page.evaluate("t => localStorage.setItem('theme', t)", chosen)
+        for path in (FLANNEL_EN, FLANNEL_ZH, "labs/flannel/"):
+            assert s.goto(path).status == 200
+            assert s.page.evaluate("() => document.documentElement.dataset.theme") == chosen
+            assert axe_violations(s.page) == [], (path, chosen)
+    finally:
+        s.context.close()
