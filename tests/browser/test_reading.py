@@ -93,7 +93,7 @@ def test_the_copy_button_on_a_touch_screen_is_above_the_code_not_over_it(open_pa
         assert b["button"] <= b["line"], b   # the first line starts below the button
 
 
-def test_a_diagram_opens_larger_on_a_phone_and_closes_again(open_page):
+def test_a_diagram_opens_larger_on_a_phone_and_closes_again(open_page, axe_violations):
     s = open_page(FLANNEL_ZH, PHONE)
     img = s.page.locator(".post__body img[src$='.svg']").first
     img.scroll_into_view_if_needed()
@@ -108,6 +108,8 @@ def test_a_diagram_opens_larger_on_a_phone_and_closes_again(open_page):
     frame = dialog.locator(".image-zoom__frame")
     assert frame.evaluate("f => f.scrollWidth > f.clientWidth")  # and it scrolls sideways
     assert s.page.url.endswith(FLANNEL_ZH)                   # the page was not left
+    assert dialog.get_by_role("button", name="关闭").is_visible()
+    assert axe_violations(s.page) == []
     s.page.keyboard.press("Escape")
     dialog.wait_for(state="hidden")
     assert s.errors == []
@@ -389,3 +391,16 @@ def test_a_chosen_theme_against_the_systems_passes_axe(chromium_browser, base, a
             assert axe_violations(s.page) == [], (path, chosen)
     finally:
         s.context.close()
+
+
+def test_the_keyboard_opens_and_closes_the_enlarged_image(open_page):
+    s = open_page(FLANNEL_EN)
+    link = s.page.locator(".post__body a.is-zoomable").first
+    link.focus()
+    s.page.keyboard.press("Enter")
+    dialog = s.page.locator("dialog.image-zoom")
+    dialog.wait_for(state="visible")
+    assert dialog.locator("img").get_attribute("alt")                 # the diagram's own alt text
+    s.page.keyboard.press("Escape")
+    dialog.wait_for(state="hidden")
+    assert s.page.evaluate("() => document.activeElement.classList.contains('is-zoomable')")
