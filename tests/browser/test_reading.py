@@ -361,6 +361,8 @@ def test_a_chinese_lab_page_is_chinese_around_the_same_commands(open_page, axe_v
     assert page.locator(".lab-page__transcript").get_attribute("lang") == "zh-CN"
     assert page.locator(".lab-transcript h2", has_text=heading).count() == 1
     assert page.locator(".lab-prose[lang=en]").count() == 0              # every part translated
+    roles = set(page.locator(".lab-block__role").all_inner_texts())
+    assert roles <= {"准备", "步骤", "检查", "守护进程", "清理"} and "准备" in roles, roles
     assert page.get_by_role("complementary").get_by_role("link", name=heading).count() == 1
     title = page.locator("h1").inner_text()
     assert any("\u4e00" <= ch <= "\u9fff" for ch in title), title
