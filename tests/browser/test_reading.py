@@ -371,6 +371,12 @@ def test_a_chinese_lab_page_is_chinese_around_the_same_commands(open_page, axe_v
     assert axe_violations(page) == []
 
 
+def test_the_chinese_labs_index_names_the_labs_in_chinese(open_page):
+    s = open_page("zh/labs/")
+    titles = s.page.locator(".lab-row__title").all_inner_texts()
+    assert "Flannel：跨三台主机的 overlay 网络" in titles and len(titles) == 6
+
+
 def test_the_chinese_posts_record_link_leads_to_chinese_prose(open_page):
     s = open_page(FLANNEL_ZH)
     s.page.get_by_role("link", name="上次运行的记录").click()

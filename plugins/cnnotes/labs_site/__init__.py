@@ -223,9 +223,11 @@ class LabsGenerator(Generator):
         rows = {lang: [] for lang in langs}
         for name, info in sorted(self.labs.items()):
             for lang in langs:
+                title = self._title_in(lang, name, info)
                 rows[lang].append(SimpleNamespace(info=info, box=box(info, lang, self.settings),
                                                   post=self._post(name, lang),
-                                                  url=page_url(lang, self.settings, name)))
+                                                  url=page_url(lang, self.settings, name),
+                                                  title=title, title_lang=lang if title != info.title else "en"))
         write_localized(self, writer, "labs", page_path(), each=lambda lang: {"labs": rows[lang]},
                         page_name="labs", extra_css=[self.css])
         for name, info in sorted(self.labs.items()):
