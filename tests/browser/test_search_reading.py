@@ -97,7 +97,7 @@ def test_an_excerpt_keeps_a_heading_apart_from_the_paragraph_after_it(session):
 
 
 @pytest.mark.parametrize("home, word, expected", [("", "flannel", FLANNEL_EN), ("zh/", "集群", "/zh/")])
-def test_results_show_under_the_header_box_while_typing(session, home, word, expected):
+def test_results_show_under_the_header_box_while_typing(session, axe_violations, home, word, expected):
     session.goto(home)
     # neither search.js nor the index before the box is used
     assert not [u for u in session.requests if u.endswith("/search.js") or "search-index" in u]
@@ -114,6 +114,7 @@ def test_results_show_under_the_header_box_while_typing(session, home, word, exp
     # the index was searched after the pause, not at every key
     shards = [u for u in session.requests if "/search-index/terms-" in u]
     assert len(shards) <= 2, shards
+    assert axe_violations(session.page) == []
     box.press("ArrowDown")
     assert session.page.evaluate("document.activeElement.closest('#search-box-panel') !== null")
     session.page.keyboard.press("Escape")
