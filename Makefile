@@ -29,7 +29,7 @@ GITHUB_PAGES_BRANCH ?= gh-pages
 GITHUB_PAGES_COMMIT_MESSAGE ?= Generate Pelican site
 CNAME ?=
 
-.PHONY: help deps html serve publish github rsync_upload clean test test-fast bench labs lab-% sweep notes note newpost lock import
+.PHONY: help deps html serve publish github rsync_upload clean test test-fast bench labs lab-% sweep notes note newpost lock import lighthouse
 
 help: ## List every target with what it does
 	@grep -hE '^[a-zA-Z%_-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -43,8 +43,10 @@ $(VENV): requirements.lock pyproject.toml
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	@touch $@
 
+# PUPPETEER_SKIP_DOWNLOAD: mermaid-cli's puppeteer drives Debian's chromium, never a
+# browser of its own (nothing is downloaded but npm packages)
 $(NODE): package-lock.json
-	npm ci --omit=optional --no-audit --no-fund --loglevel=error
+	PUPPETEER_SKIP_DOWNLOAD=1 npm ci --omit=optional --no-audit --no-fund --loglevel=error
 	@touch $@
 
 # Debian packages (chromium, etcd, runc, qemu, docker ...): installed when root,
@@ -128,6 +130,9 @@ test: deps $(DEBIAN) ## Install what is missing, then run every test (site, brow
 
 test-fast: deps ## Run the tests that need neither a browser nor root
 	$(PY) -m pytest -m 'not browser and not lab'
+
+lighthouse: deps ## Lighthouse on the publish build, mobile emulation, in Debian's chromium (figures for BENCHMARKS.md)
+	$(PY) -m tools.lighthouse
 
 bench: deps ## Benchmarks: build time vs stock Pelican and Hugo, lab harness overhead (BENCH_ARGS=--help)
 	-bash tools/install-debian.sh tools/bench-debian-packages.txt

@@ -116,6 +116,9 @@ PLUGINS = [
     "cnnotes.robots",
     "cnnotes.social_image",
     "cnnotes.fingerprint",
+    "cnnotes.inline_code",
+    "cnnotes.related",
+    "cnnotes.mermaid",
 ]
 
 # --- books (plugins/cnnotes/books) --------------------------------------------

@@ -5,12 +5,12 @@ where the labs are, the record schema's fingerprint of a lab's sources, and the
 transcript a lab shows before it was ever run.
 """
 from labs import LABS_ROOT
-from labs.labfile import Block, Lab, LabError, find_labs, parse_lab
+from labs.labfile import Block, Lab, LabError, Prose, find_labs, parse_lab, parse_text
 from labs.record import FORMAT as RECORD_FORMAT
 from labs.record import build_transcript, source_hash
 
-__all__ = ["LABS_ROOT", "Block", "Lab", "LabError", "RECORD_FORMAT", "find_labs", "parse_lab",
-           "source_hash", "never_run_transcript"]
+__all__ = ["LABS_ROOT", "Block", "Lab", "LabError", "Prose", "RECORD_FORMAT", "find_labs", "parse_lab",
+           "parse_text", "source_hash", "never_run_transcript"]
 
 
 def never_run_transcript(lab: Lab):

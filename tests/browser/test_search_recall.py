@@ -9,7 +9,9 @@ is typed into the search page, and:
 - at least 95% of the pages containing it must be among the results (recall),
 - every result must contain it (precision: no result lacks the word).
 Chinese words count as contained as substrings; English words at a word start
-(the search matches English words by prefix: "flann" finds flannel).
+(the search matches English words by prefix: "flann" finds flannel), in the form
+typed or as its stem (the search matches other forms: "leases" finds lease). The
+lab pages (marked data-search-body) are searched too.
 """
 import random
 import re
@@ -45,10 +47,26 @@ def is_cjk(ch):
     return CJK_RE.match(ch) is not None  # the site's one definition (cjk.text)
 
 
-def contains(text, word):
-    """Chinese: as a substring. English: starting a word."""
-    if is_cjk(word[0]):
-        return word in text
+def english_stem(word):
+    """A plural, -ing or -ed form's stem, by the rules the search states (search.js)."""
+    if not re.fullmatch(r"[a-z]{4,}", word):
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if re.search(r"(ss|x|z|ch|sh)es$", word):
+        return word[:-2]
+    if word.endswith("s") and not re.search(r"(ss|us|is)$", word):
+        return word[:-1]
+    m = re.fullmatch(r"(.{3,}?)(ing|ed)", word)
+    if m:
+        base = m.group(1)
+        if re.search(r"([b-df-hj-np-tv-z])\1$", base) and not re.search(r"(ll|ss|ff|zz)$", base):
+            base = base[:-1]
+        return base
+    return word
+
+
+def starts_a_word(text, word):
     for m in re.finditer(re.escape(word), text):
         before = text[m.start() - 1] if m.start() else ""
         if not (before and before.isalnum() and not is_cjk(before)):
@@ -56,11 +74,19 @@ def contains(text, word):
     return False
 
 
+def contains(text, word):
+    """Chinese: as a substring. English: starting a word, as typed or as its stem."""
+    if is_cjk(word[0]):
+        return word in text
+    return starts_a_word(text, word) or starts_a_word(text, english_stem(word))
+
+
 def page_texts(chromium_browser, base, site):
     """{url path: folded text} of every post and page, as the browser renders it."""
     urls = sorted("/" + p.parent.relative_to(site).as_posix() + "/"
                   for p in site.rglob("index.html")
-                  if 'class="post__body"' in p.read_text(encoding="utf-8"))
+                  if any(mark in p.read_text(encoding="utf-8")
+                         for mark in ('class="post__body"', "data-search-body")))
     context = chromium_browser.new_context(java_script_enabled=False)
     pg = context.new_page()
     texts = {}
@@ -68,8 +94,15 @@ def page_texts(chromium_browser, base, site):
         pg.goto(base + url.lstrip("/"))
         texts[url] = fold(pg.evaluate("""() => {
             document.querySelectorAll('details').forEach(d => d.open = true);
-            const title = document.querySelector('h1.post__title');
-            return (title ? title.innerText + '\\n' : '') + document.querySelector('.post__body').innerText;
+            // a post's title; a lab page's is its window title, less the site's name
+            const h1 = document.querySelector('h1.post__title');
+            const title = h1 || (document.querySelector('[data-search-body]') &&
+                                 {innerText: document.title.split(' · ')[0]});
+            // a lab page's body: what the index reads of it (no page header, boxes aside,
+            // navigation or tables of contents: the index's rules for every page)
+            const body = document.querySelector('[data-search-body]') || document.querySelector('.post__body');
+            body.querySelectorAll('header, aside, nav, footer, .toc, [data-search-ignore], [hidden]').forEach(e => e.remove());
+            return (title ? title.innerText + '\\n' : '') + body.innerText;
         }"""))
     context.close()
     return texts

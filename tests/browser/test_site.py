@@ -84,8 +84,9 @@ def _top_of(page, element_id):
 
 
 def test_toc_links_scroll_to_chinese_headings(session):
-    session.goto(ZH_POST)
     page = session.page
+    page.set_viewport_size({"width": 1000, "height": 800})  # the [TOC] box shows without the sidebar
+    session.goto(ZH_POST)
     assert _top_of(page, "准备工作-2") > 800  # below the fold at first
     page.locator(".post__body .toc").get_by_role("link", name="准备工作").nth(1).click()
     page.wait_for_function("() => Math.abs(document.getElementById('准备工作-2')"
@@ -93,7 +94,9 @@ def test_toc_links_scroll_to_chinese_headings(session):
     assert unquote(urlparse(page.url).fragment) == "准备工作-2"
     page.wait_for_function("() => decodeURIComponent(document.querySelector("
                            "'.toc-sidebar a.is-current')?.getAttribute('href')) === '#准备工作-2'")
-    # the sidebar TOC goes to the same heading and marks it as current
+    # the sidebar TOC (on a wide screen, instead of the box) goes to the same heading
+    # and marks it as current
+    page.set_viewport_size({"width": 1280, "height": 800})
     sidebar = page.get_by_role("complementary").get_by_role("link", name="启动集群")
     sidebar.click()
     page.wait_for_function("() => Math.abs(document.getElementById('启动集群')"

@@ -129,5 +129,7 @@ def summarize(content_html: str, max_words: int = 55, max_cjk: int = 140,
                 texts.append(text)
     if not texts:
         return ""
-    return "<p>" + html_lib.escape(cut(" ".join(texts), max_words, max_cjk, suffix),
-                                   quote=False) + "</p>"
+    # scrubbed again as one text: a tag whose words are in elements of their own (inline
+    # code in word spans) is whole only here
+    text = " ".join(_scrub(" ".join(texts)).split())
+    return "<p>" + html_lib.escape(cut(text, max_words, max_cjk, suffix), quote=False) + "</p>"

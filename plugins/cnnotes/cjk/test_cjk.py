@@ -140,3 +140,9 @@ def test_one_definition_of_cjk_for_text_search_and_search_js():
     body = re.search(r"var CJK_RANGES = \[(.*?)\];", js, re.S).group(1)
     pairs = tuple((int(a, 16), int(b, 16)) for a, b in re.findall(r"\[(0x[0-9a-f]+), (0x[0-9a-f]+)\]", body))
     assert pairs == CJK_RANGES
+
+
+def test_a_tag_split_across_inline_code_words_is_not_in_the_summary():
+    html = ('<p>A tag looks like <code><span class="code-word">{%</span> <span class="code-word">include'
+            '</span> <span class="code-word">note.html</span> <span class="code-word">%}</span></code>.</p>')
+    assert summarize(html) == "<p>A tag looks like .</p>"

@@ -29,19 +29,51 @@ def fingerprinted_name(path: str) -> str:
     return f"{stem}.{digest}{ext}"
 
 
+# a module's import of another in its own folder: `from "./x.js"`, `import("./x.js")`
+RELATIVE_IMPORT_RE = re.compile(r"""(?P<quote>["'])\./(?P<name>[\w.-]+\.js)(?P=quote)""")
+
+
+def _imports(path: str) -> set:
+    with open(path, encoding="utf-8", errors="surrogateescape") as f:
+        return {m.group("name") for m in RELATIVE_IMPORT_RE.finditer(f.read())}
+
+
+def _rewrite_imports(path: str, new_names: dict) -> None:
+    """A module's relative imports pointed at its neighbours' fingerprinted names."""
+    with open(path, encoding="utf-8", errors="surrogateescape") as f:
+        text = f.read()
+    new = RELATIVE_IMPORT_RE.sub(lambda m: f"{m.group('quote')}./{new_names.get(m.group('name'), m.group('name'))}"
+                                           f"{m.group('quote')}", text)
+    if new != text:
+        with open(path, "w", encoding="utf-8", errors="surrogateescape") as f:
+            f.write(new)
+
+
 def rename_assets(output: str, static_dir: str) -> dict:
-    """Rename the theme's CSS and JS in `output`; {old path: new path}, relative to it."""
+    """Rename the theme's CSS and JS in `output`; {old path: new path}, relative to it.
+    A module that imports another of the folder is renamed after it, its import rewritten
+    first, so its own name changes whenever one it loads does."""
     renames = {}
     for folder, ext in ASSET_DIRS.items():
         rel_dir = f"{static_dir}/{folder}"
         directory = os.path.join(output, rel_dir)
         if not os.path.isdir(directory):
             continue
-        for name in sorted(os.listdir(directory)):
-            if name.endswith(ext):
-                new = fingerprinted_name(os.path.join(directory, name))
-                os.replace(os.path.join(directory, name), os.path.join(directory, new))
+        todo = {name: (_imports(os.path.join(directory, name)) if ext == ".js" else set())
+                for name in sorted(os.listdir(directory)) if name.endswith(ext)}
+        new_names = {}
+        while todo:
+            ready = sorted(n for n, deps in todo.items() if not (deps & set(todo)) or deps <= {n})
+            if not ready:  # modules importing each other: no order makes both names stable
+                ready = sorted(todo)
+            for name in ready:
+                path = os.path.join(directory, name)
+                _rewrite_imports(path, new_names)
+                new = fingerprinted_name(path)
+                os.replace(path, os.path.join(directory, new))
+                new_names[name] = new
                 renames[f"{rel_dir}/{name}"] = f"{rel_dir}/{new}"
+                del todo[name]
     return renames
 
 

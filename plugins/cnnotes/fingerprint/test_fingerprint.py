@@ -31,3 +31,22 @@ def test_a_changed_file_gets_a_new_name(tmp_path):
     (tmp_path / first).unlink()
     (tmp_path / "theme/css/site.css").write_text("body{color:red}")
     assert rename_assets(str(tmp_path), "theme")["theme/css/site.css"] != first
+
+
+def test_a_module_imports_its_neighbours_by_their_new_names(tmp_path):
+    """site.js imports ./zoom.js: zoom.js is renamed first, the import follows it, and
+    site.js's own name is the hash of the rewritten file (it changes when zoom.js does)."""
+    import hashlib
+
+    from cnnotes.fingerprint import rename_assets
+
+    js = tmp_path / "theme" / "js"
+    js.mkdir(parents=True)
+    (js / "zoom.js").write_text("export const z = 1;\n")
+    (js / "site.js").write_text('import { z } from "./zoom.js";\nconsole.log(z);\n')
+    renames = rename_assets(str(tmp_path), "theme")
+    zoom = renames["theme/js/zoom.js"].rsplit("/", 1)[1]
+    site = tmp_path / renames["theme/js/site.js"]
+    text = site.read_text()
+    assert f'from "./{zoom}"' in text and (js / zoom).is_file()
+    assert site.name == f"site.{hashlib.sha256(text.encode()).hexdigest()[:10]}.js"

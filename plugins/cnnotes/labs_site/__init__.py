@@ -38,7 +38,7 @@ from pelican.generators import Generator
 from cnnotes import strict
 from cnnotes.bilingual.localized import add_menu_entry, localized_url, ui_langs, write_localized
 
-from cnnotes.labs_site import caption, data, readers, record_tag, tag
+from cnnotes.labs_site import caption, data, labels, page_toc, readers, record_tag, tag, translation
 from cnnotes.labs_site.data import LabsData, labs_of
 from cnnotes.labs_site.caption import PAGE
 from cnnotes.labs_site.markdown_ext import LabTagExtension
@@ -86,7 +86,8 @@ def initialized(pelican):
 
 
 def add_helpers(generator):
-    generator.env.globals.update(lab_t=lab_t)
+    generator.env.globals.update(lab_t=lab_t, measurement_label=labels.measurement_label,
+                                 transcript_headings=page_toc.headings)
 
 
 # --- content checks -----------------------------------------------------------------------
@@ -202,6 +203,24 @@ class LabsGenerator(Generator):
         add_menu_entry(self.context, self.settings, "labs", page_path(),
                        lambda lang: lab_t("labs", lang))
 
+    def _title_in(self, lang, name, info):
+        tr = None if lang == self.settings.get("DEFAULT_LANG", "en") else translation.load(name, lang)
+        return tr.title if tr is not None and tr.title else info.title
+
+    def search_records(self):
+        """The transcript pages, in every UI language, for the site's search index
+        (cnnotes.search): {path, url, title, date, lang}."""
+        out = []
+        for name, info in sorted(self.labs.items()):
+            if info.lab is None:
+                continue
+            for lang in ui_langs(self.settings):
+                url = page_url(lang, self.settings, name)
+                out.append({"path": url + "index.html", "url": url,
+                            "title": f"{lab_t('lab', lang)} {name}: {self._title_in(lang, name, info)}",
+                            "date": info.date.strftime("%Y-%m-%d") if info.date else "", "lang": lang})
+        return out
+
     def _post(self, name, lang):
         return self.posts.get((name, lang)) or next(
             (p for (n, _), p in self.posts.items() if n == name), None)
@@ -213,9 +232,11 @@ class LabsGenerator(Generator):
         rows = {lang: [] for lang in langs}
         for name, info in sorted(self.labs.items()):
             for lang in langs:
+                title = self._title_in(lang, name, info)
                 rows[lang].append(SimpleNamespace(info=info, box=box(info, lang, self.settings),
                                                   post=self._post(name, lang),
-                                                  url=page_url(lang, self.settings, name)))
+                                                  url=page_url(lang, self.settings, name),
+                                                  title=title, title_lang=lang if title != info.title else "en"))
         write_localized(self, writer, "labs", page_path(), each=lambda lang: {"labs": rows[lang]},
                         page_name="labs", extra_css=[self.css])
         for name, info in sorted(self.labs.items()):
@@ -224,11 +245,19 @@ class LabsGenerator(Generator):
                 continue
             nb = notebook_of(info)
             write_localized(self, writer, "lab", page_path(name),
-                            each=lambda lang, name=name, info=info: {
+                            each=lambda lang, name=name, info=info, nb=nb: {
                                 "lab_box": box(info, lang, self.settings),
-                                "post": self._post(name, lang)},
-                            page_name="lab", lab=info, transcript_html=to_html(nb, self.settings),
-                            extra_css=[self.css])
+                                "post": self._post(name, lang),
+                                **self._transcript_in(lang, name, nb, to_html)},
+                            page_name="lab", lab=info, extra_css=[self.css])
+
+    def _transcript_in(self, lang, name, nb, to_html):
+        """The transcript page's text in the UI language `lang`: the lab's prose
+        translated where a translation exists (translation.py), the commands the lab's."""
+        tr = None if lang == self.settings.get("DEFAULT_LANG", "en") else translation.load(name, lang)
+        return {"transcript_html": to_html(translation.translate_notebook(nb, tr, lang), self.settings),
+                "lab_title": tr.title if tr is not None and tr.title else None,
+                "transcript_lang": lang if tr is not None else "en"}
 
 
 def get_generators(pelican):

@@ -9,6 +9,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 from cnnotes.bilingual.strings import HTML_LANG, format_date, lang_prefix, t
+from cnnotes.labs_site.labels import measurement_label
+from cnnotes.labs_site.page_toc import headings
 from cnnotes.labs_site.strings import lab_t
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -24,6 +26,7 @@ def env():
     ])
     e = jinja2.Environment(loader=loader)
     e.globals.update(lab_t=lab_t, t=t, format_date=format_date, HTML_LANG=HTML_LANG,
+                     measurement_label=measurement_label, transcript_headings=headings,
                      lang_prefix=lambda lang: lang_prefix(lang, "en"), SITEURL="")
     return e
 

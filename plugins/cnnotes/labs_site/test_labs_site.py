@@ -174,7 +174,7 @@ def test_transcript_page_in_the_site_theme(site):
     assert [b.get("id") for b in blocks] == ["block-greet", "block-count", "block-teardown-1"]
     assert "passed" in text(blocks[0]) and "hello from the lab" in text(blocks[0])
     assert "line 1 line 2 line 3" in text(blocks[1])
-    assert doc.xpath("//table[contains(@class, 'lab-measurements')]//tr[th/code='lines' and td='3']")
+    assert doc.xpath("//table[contains(@class, 'lab-measurements')]//tr[th/@data-key='lines' and th='Lines' and td='3']")
     assert doc.xpath("//h2[normalize-space()='Steps']")
     assert page(site, "zh/labs/demo").xpath("//section[@id='block-greet']")
 

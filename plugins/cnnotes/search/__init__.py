@@ -1,8 +1,9 @@
 """Full-text search that finds Chinese words: our own index, built by `make html`.
 
 - Indexes each published post and page, and the pages of any generator with a
-  `search_contents` list (the books plugin's: each with its book, for the filter), as
-  written (what a reader sees, not the Markdown) and writes the index to <output>/search-index/ (see index.py;
+  `search_contents` list (the books plugin's: each with its book, for the filter) or a
+  `search_records()` method (the labs' transcript pages), as written (what a reader
+  sees, not the Markdown) and writes the index to <output>/search-index/ (see index.py;
   tokens.py says why bigrams), reading the written pages back when the build ends;
   a page's text and terms are kept by the render cache by the page's bytes.
 - Writes the search page in every UI language (/search/, /zh/search/) from
@@ -63,12 +64,14 @@ def collect(generators):
         elif hasattr(gen, "search_contents"):  # another plugin's pages (books)
             found = list(gen.search_contents)
         records.extend(_record(c) for c in found if c.save_as)
+        if callable(getattr(gen, "search_records", None)):  # pages a plugin writes (lab pages)
+            records.extend(gen.search_records())
     site_index = SiteIndex(records, generators[0].settings)
     signals.finalized.connect(site_index.write, weak=False)
 
 class SearchPageGenerator(Generator):
-    """Writes the search page in every UI language: /search/ and /<lang>/search/ (noindex:
-    not in the sitemap)."""
+    """Writes the search page in every UI language: /search/ and /<lang>/search/ (its
+    canonical URL without the query; not in the sitemap)."""
 
     def generate_output(self, writer):
         static = f"{self.settings['SITEURL']}/{self.settings['THEME_STATIC_DIR']}"

@@ -10,7 +10,12 @@
  * they scroll far away (two IntersectionObservers). Zoom changes one CSS
  * variable, --total-scale-factor, that sizes every sheet and text layer.
  *
- * The figure's data-state says how far it got: loading, text (pages laid out,
+ * pdf.js (about 700 KB) and its worker (1.2 MB) are fetched only when the viewer comes
+ * near the visible part of the page (OPEN_MARGIN), or when the reader taps or focuses
+ * it: a reader who never scrolls that far never pays for them.
+ *
+ * The figure's data-state says how far it got: idle (waiting to come near the view),
+ * loading, text (pages laid out,
  * text layers coming in), ready (every page's text is in), error or remote;
  * data-page is the page the toolbar shows; a sheet has data-drawn while its
  * canvas is drawn at the current zoom.
@@ -28,6 +33,7 @@ const PAD = 8;                      // px around and between sheets (matches the
 const MAX_CANVAS_PIXELS = 16777216; // a canvas beyond this is drawn at a lower resolution
 const DRAW_MARGIN = "100% 0px";     // draw pages within one frame height of the view
 const KEEP_MARGIN = "400% 0px";     // release canvases beyond four frame heights
+const OPEN_MARGIN = "0px 0px 200px 0px"; // load pdf.js when the viewer is 200 px below the window
 
 const LABELS = {
   en: {
@@ -302,7 +308,9 @@ class Viewer {
   }
 
   fitScale() {
-    const room = this.scroller.clientWidth - 2 * PAD;
+    // the column's padding is PAD, or less on a phone (pdf-viewer.css)
+    const pad = parseFloat(getComputedStyle(this.column).paddingLeft) || 0;
+    const room = this.scroller.clientWidth - 2 * pad;
     const width = this.pages[0]?.width || 1;
     return Math.min(MAX_SCALE, Math.max(MIN_SCALE, room / width));
   }
@@ -393,7 +401,22 @@ function setup(figure) {
     figure.dataset.state = "remote";
     return;
   }
-  new Viewer(figure, link, words).open();
+  const viewer = new Viewer(figure, link, words);
+  figure.dataset.state = "idle";
+  let opened = false;
+  const open = () => {
+    if (opened) return;
+    opened = true;
+    observer?.disconnect();
+    viewer.open();
+  };
+  const observer = "IntersectionObserver" in window
+    ? new IntersectionObserver((entries) => { if (entries.some((e) => e.isIntersecting)) open(); },
+      { rootMargin: OPEN_MARGIN })
+    : null;
+  if (observer) observer.observe(figure); else open();
+  figure.addEventListener("pointerdown", open, { once: true });
+  figure.addEventListener("focusin", open, { once: true });
 }
 
 document.querySelectorAll("figure[data-pdf-viewer]").forEach(setup);

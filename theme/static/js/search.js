@@ -8,8 +8,18 @@
  * is then fetched and checked for the exact string, so a result always contains
  * what was searched for, and the excerpt shows it highlighted.
  *
- * Used by the search page (an element with [data-search-page]); the header box
- * (partials/search_box.html) is a plain form that submits to that page.
+ * English words also match their other forms: a query word and its stem (stem():
+ * plurals, -ing, -ed) are both looked up as prefixes, so "benchmarks" finds
+ * "benchmark" and "benchmarking". A Latin word of 5 or more letters that is in no
+ * page at all is taken as a typo: the index's words one edit away stand for it
+ * ("flanel" finds flannel), and the result says so. Chinese is never loosened:
+ * every result contains the exact string searched for.
+ *
+ * Nothing found: suggest() offers words of the index close to the query.
+ *
+ * Used by the search page (an element with [data-search-page]) and by the header
+ * box (partials/search_box.html): a plain form to that page, which shows the first
+ * results under itself while the reader types (site.js loads this file on focus).
  */
 (function () {
   "use strict";
@@ -22,6 +32,7 @@
   var EXCERPT_BEFORE = 50;
   var EXCERPT_LENGTH = 180;
   var MAX_RESULTS = 200;
+  var TYPO_MIN_LETTERS = 5;   // shorter words are too often another real word one edit away
 
   function isCjk(ch) {
     var cp = ch.codePointAt(0);
@@ -64,10 +75,30 @@
 
   function chars(s) { return Array.from(s); }
 
+  /* The stem of an English word: plurals, -ing and -ed taken off ("benchmarks" ->
+   * "benchmark", "policies" -> "policy", "running" -> "run", "configured" ->
+   * "configur"); the word itself when it is short or has none of these endings. */
+  function stem(word) {
+    var w = word;
+    if (!/^[a-z]+$/.test(w) || w.length < 4) return w;
+    if (/ies$/.test(w) && w.length > 4) return w.slice(0, -3) + "y";
+    if (/(ss|x|z|ch|sh)es$/.test(w)) return w.slice(0, -2);
+    if (/s$/.test(w) && !/(ss|us|is)$/.test(w)) return w.slice(0, -1);
+    var m = /^(.{3,}?)(ing|ed)$/.exec(w);
+    if (m) {
+      var base = m[1];
+      if (/([b-df-hj-np-tv-z])\1$/.test(base) && !/(ll|ss|ff|zz)$/.test(base)) base = base.slice(0, -1);
+      return base;
+    }
+    return w;
+  }
+
   /* What a query asks for: parts that must all be in a page. A part is
-   * {needle, latin, lookups: [{term, prefix}]}. A white-space-separated chunk
-   * of Latin words joined by punctuation (10.0.0.1, etcd-server) is one part,
-   * matched as written; otherwise each run is its own part. */
+   * {text, needles, latin, alts: [[{term, prefix}...]...]}: a page has the part
+   * if it holds every lookup of one of the alternatives and, verified in its text,
+   * one of the needles. A white-space-separated chunk of Latin words joined by
+   * punctuation (10.0.0.1, etcd-server) is one part, matched as written; a single
+   * Latin word also matches by its stem; a CJK run is matched exactly. */
   function parseQuery(query) {
     var parts = [];
     fold(query).split(/\s+/).forEach(function (chunk) {
@@ -77,46 +108,78 @@
       if (allLatin && rs.length > 1) {
         var first = chunk.indexOf(rs[0].text);
         var last = chunk.lastIndexOf(rs[rs.length - 1].text) + rs[rs.length - 1].text.length;
+        var needle = chunk.slice(first, last);
         parts.push({
-          needle: chunk.slice(first, last), latin: true,
-          lookups: rs.map(function (r, i) { return { term: r.text, prefix: i === rs.length - 1 }; }),
+          text: needle, needles: [needle], latin: true,
+          alts: [rs.map(function (r, i) { return { term: r.text, prefix: i === rs.length - 1 }; })],
         });
         return;
       }
       rs.forEach(function (r) {
         if (r.kind === "latin") {
-          parts.push({ needle: r.text, latin: true, lookups: [{ term: r.text, prefix: true }] });
+          var needles = [r.text], base = stem(r.text);
+          if (base !== r.text) needles.push(base);
+          parts.push({
+            text: r.text, needles: needles, latin: true, word: true,
+            alts: needles.map(function (n) { return [{ term: n, prefix: true }]; }),
+          });
         } else {
           var cs = chars(r.text), lookups = [];
           if (cs.length === 1) lookups.push({ term: cs[0], prefix: false });
           for (var i = 0; i + 1 < cs.length; i++) lookups.push({ term: cs[i] + cs[i + 1], prefix: false });
-          parts.push({ needle: r.text, latin: false, lookups: lookups });
+          parts.push({ text: r.text, needles: [r.text], latin: false, alts: [lookups] });
         }
       });
     });
     return parts;
   }
 
-  /* Positions of a part in folded text; Latin needles only at a word start. */
+  /* Matches of a part in folded text: [{at, length}] in order; Latin needles only
+   * at a word start. */
   function occurrences(folded, part, limit) {
-    var found = [], from = 0;
-    while (found.length < (limit || Infinity)) {
-      var at = folded.indexOf(part.needle, from);
-      if (at < 0) break;
-      from = at + 1;
-      if (part.latin && at > 0) {
-        var prev = chars(folded.slice(Math.max(0, at - 2), at)).pop();
-        if (isLatinWordChar(prev)) continue;
+    var found = [];
+    part.needles.forEach(function (needle) {
+      var from = 0;
+      while (true) {
+        var at = folded.indexOf(needle, from);
+        if (at < 0) break;
+        from = at + 1;
+        if (part.latin && at > 0) {
+          var prev = chars(folded.slice(Math.max(0, at - 2), at)).pop();
+          if (isLatinWordChar(prev)) continue;
+        }
+        found.push({ at: at, length: needle.length });
       }
-      found.push(at);
-    }
-    return found;
+    });
+    found.sort(function (a, b) { return a.at - b.at || b.length - a.length; });
+    var out = [];  // the longest match at a place, no overlaps ("benchmarks" and "benchmark")
+    found.forEach(function (m) {
+      if (!out.length || m.at >= out[out.length - 1].at + out[out.length - 1].length) out.push(m);
+    });
+    return limit ? out.slice(0, limit) : out;
   }
 
-  function wholeWordAt(folded, at, part) {
-    if (!part.latin) return true;
-    var next = chars(folded.slice(at + part.needle.length, at + part.needle.length + 2))[0];
+  function wholeWordAt(folded, m) {
+    var next = chars(folded.slice(m.at + m.length, m.at + m.length + 2))[0];
     return !next || !isLatinWordChar(next);
+  }
+
+  /* Edit distance between a and b, or max + 1 as soon as it is larger than max. */
+  function editDistance(a, b, max) {
+    if (Math.abs(a.length - b.length) > max) return max + 1;
+    var prev = [], cur;
+    for (var j = 0; j <= b.length; j++) prev.push(j);
+    for (var i = 1; i <= a.length; i++) {
+      cur = [i];
+      var best = i;
+      for (j = 1; j <= b.length; j++) {
+        cur.push(Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1)));
+        best = Math.min(best, cur[j]);
+      }
+      if (best > max) return max + 1;
+      prev = cur;
+    }
+    return prev[b.length];
   }
 
   function shardOf(term, shards) { return term.codePointAt(0) % shards; }
@@ -165,6 +228,35 @@
     return this.texts.get(id);
   };
 
+  Index.prototype.allShards = function () {
+    var self = this, ks = [];
+    for (var k = 0; k < this.meta.shards; k++) ks.push(k);
+    return Promise.all(ks.map(function (k) { return self.shard(k); }));
+  };
+
+  /* Latin index words within `max` edits of `word`, nearest and most common first:
+   * [{term, distance, pages}]. The word's own shard (same first letter) first; the
+   * others only when it has none, or when `everywhere`. */
+  Index.prototype.nearWords = function (word, max, everywhere) {
+    var self = this;
+    function scan(shards) {
+      var out = [];
+      shards.forEach(function (shard) {
+        for (var term in shard) {
+          if (term === word || !/^[\p{L}]/u.test(term) || isCjk(term[0])) continue;
+          var d = editDistance(word, term, max);
+          if (d <= max) out.push({ term: term, distance: d, pages: shard[term].length });
+        }
+      });
+      return out.sort(function (a, b) { return a.distance - b.distance || b.pages - a.pages || (a.term < b.term ? -1 : 1); });
+    }
+    return this.shard(shardOf(word, this.meta.shards)).then(function (own) {
+      var near = everywhere ? [] : scan([own]);
+      if (near.length) return near;
+      return self.allShards().then(scan);
+    });
+  };
+
   /* Page ids holding a term (every term starting with it, for a prefix). */
   Index.prototype.lookup = function (lookup) {
     return this.shard(shardOf(lookup.term, this.meta.shards)).then(function (shard) {
@@ -177,15 +269,47 @@
     });
   };
 
-  /* Resolve to [{url, title, date, lang, score, excerpt: [[text, marked]...]}]. */
+  /* Page ids holding one part: the union over its alternatives of the pages that
+   * hold every lookup of the alternative. */
+  Index.prototype.partIds = function (part) {
+    var self = this;
+    return Promise.all(part.alts.map(function (alt) {
+      return Promise.all(alt.map(function (l) { return self.lookup(l); })).then(function (lists) {
+        return lists.reduce(intersect);
+      });
+    })).then(function (lists) {
+      var ids = new Set();
+      lists.forEach(function (list) { list.forEach(function (id) { ids.add(id); }); });
+      return Array.from(ids);
+    });
+  };
+
+  /* A Latin word of TYPO_MIN_LETTERS letters or more that no page holds (in any
+   * form) stands for the index's words one edit away from it ("flanel" ->
+   * flannel); the part is changed in place and remembers what was typed. */
+  Index.prototype.correct = function (part, ids) {
+    if (ids.length || !part.word || chars(part.text).length < TYPO_MIN_LETTERS) return Promise.resolve(ids);
+    var self = this;
+    return this.nearWords(part.text, 1).then(function (near) {
+      if (!near.length) return ids;
+      part.typed = part.text;
+      part.needles = near.map(function (n) { return n.term; });
+      part.alts = part.needles.map(function (n) { return [{ term: n, prefix: false }]; });
+      part.text = part.needles[0];
+      return self.partIds(part);
+    });
+  };
+
+  /* Resolve to [{url, title, date, lang, score, excerpt: [[text, marked]...]}];
+   * the array's `corrected` lists [typed, read as] for the typos taken care of. */
   Index.prototype.search = function (query, options) {
     var self = this, lang = (options && options.lang) || "", book = (options && options.book) || "";
     var parts = parseQuery(query);
     if (!parts.length) return Promise.resolve([]);
     return this.load().then(function () {
-      var lookups = [];
-      parts.forEach(function (p) { lookups = lookups.concat(p.lookups); });
-      return Promise.all(lookups.map(function (l) { return self.lookup(l); }));
+      return Promise.all(parts.map(function (p) {
+        return self.partIds(p).then(function (ids) { return self.correct(p, ids); });
+      }));
     }).then(function (lists) {
       var ids = lists.reduce(intersect);
       if (lang) ids = ids.filter(function (id) { return self.meta.pages[id][3] === lang; });
@@ -195,9 +319,44 @@
         return self.text(id).then(function (t) { return self.verify(id, t, parts); });
       }));
     }).then(function (results) {
-      return results.filter(Boolean).sort(function (a, b) {
+      var out = results.filter(Boolean).sort(function (a, b) {
         return b.score - a.score || (a.date < b.date ? 1 : a.date > b.date ? -1 : 0);
       });
+      out.corrected = parts.filter(function (p) { return p.typed; }).map(function (p) { return [p.typed, p.text]; });
+      return out;
+    });
+  };
+
+  /* Queries to offer when one finds nothing: for each Latin word, the index's words
+   * nearest to it (up to two edits); for a Chinese run of three or more characters,
+   * its shorter words that some page holds. At most `limit`, each a whole query. */
+  Index.prototype.suggest = function (query, limit) {
+    var self = this, parts = parseQuery(query);
+    limit = limit || 5;
+    return this.load().then(function () {
+      return Promise.all(parts.map(function (p) {
+        if (p.word) {
+          return self.nearWords(p.text, 2, true).then(function (near) {
+            return near.slice(0, limit).map(function (n) { return n.term; });
+          });
+        }
+        if (!p.latin && chars(p.text).length >= 3) {
+          var cs = chars(p.text), pairs = [];
+          for (var i = 0; i + 1 < cs.length; i++) pairs.push(cs[i] + cs[i + 1]);
+          return Promise.all(pairs.map(function (w) { return self.lookup({ term: w, prefix: false }); }))
+            .then(function (lists) { return pairs.filter(function (w, i) { return lists[i].length; }); });
+        }
+        return [];
+      }));
+    }).then(function (options) {
+      var out = [];
+      parts.forEach(function (p, i) {
+        options[i].forEach(function (word) {
+          var q = parts.map(function (o, j) { return j === i ? word : o.text; }).join(" ");
+          if (out.indexOf(q) < 0 && q !== fold(query).trim()) out.push(q);
+        });
+      });
+      return out.slice(0, limit);
     });
   };
 
@@ -210,8 +369,8 @@
       if (!inTitle && !hits.length) return null;
       if (inTitle) score += 10;
       score += Math.min(hits.length, 10);
-      hits.forEach(function (at) { if (wholeWordAt(t.folded, at, parts[i])) score += 0.5; });
-      if (hits.length && (first < 0 || hits[0] < first)) first = hits[0];
+      hits.forEach(function (m) { if (!parts[i].latin || wholeWordAt(t.folded, m)) score += 0.5; });
+      if (hits.length && (first < 0 || hits[0].at < first)) first = hits[0].at;
     }
     return {
       url: new URL(page[0], this.siteRoot).href, title: page[1], date: page[2], lang: page[3], book: page[4] || "",
@@ -228,8 +387,8 @@
     for (var n = 0; start > 0 && n < 15 && start < first && isLatinWordChar(t.text[start - 1]); n++) start++;
     var marks = [];
     parts.forEach(function (p) {
-      occurrences(t.folded, p).forEach(function (at) {
-        if (at + p.needle.length > start && at < end) marks.push([at, at + p.needle.length]);
+      occurrences(t.folded, p).forEach(function (m) {
+        if (m.at + m.length > start && m.at < end) marks.push([m.at, m.at + m.length]);
       });
     });
     marks.sort(function (a, b) { return a[0] - b[0]; });
@@ -297,12 +456,18 @@
     if (bookSelect) Array.from(bookSelect.options).forEach(function (o) { if (o.value) bookNames[o.value] = o.textContent; });
     var status = root.querySelector(".search-status");
     var list = root.querySelector(".search-results");
+    var help = root.querySelector(".search-help") || el("div", { class: "search-help" });
+    if (!help.parentNode) list.after(help);
     var index = new Index(root.getAttribute("data-search-index"));
     var uiLang = document.documentElement.lang.startsWith("zh") ? "zh" : "en";
     var words = {
-      zh: { none: "没有找到“{q}”。", one: "“{q}”：1 个结果", some: "“{q}”：{n} 个结果", error: "搜索出错：" },
+      zh: { none: "没有找到“{q}”。", one: "“{q}”：1 个结果", some: "“{q}”：{n} 个结果", error: "搜索出错：",
+            corrected: "没有页面包含“{typed}”，显示的是“{read}”的结果。", try: "试试：",
+            allLangs: "在所有语言中搜索", browse: "或者浏览", tags: "标签", archives: "归档" },
       en: { none: "No results for “{q}”.", one: "1 result for “{q}”", some: "{n} results for “{q}”",
-            error: "Search failed: " },
+            error: "Search failed: ", corrected: "No page has “{typed}”: showing results for “{read}”.",
+            try: "Try: ", allLangs: "Search in every language", browse: "Or browse", tags: "tags",
+            archives: "the archives" },
     }[uiLang];
     var latest = 0;
 
@@ -317,19 +482,61 @@
         if (book) url.searchParams.set("book", book); else url.searchParams.delete("book");
         history.replaceState(null, "", url);
       }
-      if (!q) { list.replaceChildren(); status.textContent = ""; root.removeAttribute("data-state"); return; }
+      if (!q) {
+        list.replaceChildren(); help.replaceChildren(); status.textContent = "";
+        root.removeAttribute("data-state"); return;
+      }
       root.setAttribute("data-state", "searching");
       index.search(q, { lang: lang, book: book }).then(function (results) {
         if (ticket !== latest) return;
         list.replaceChildren.apply(list, results.slice(0, MAX_RESULTS).map(function (r) { return renderResult(r, uiLang, bookNames); }));
         status.textContent = (results.length > 1 ? words.some : results.length ? words.one : words.none)
           .replace("{q}", q).replace("{n}", results.length);
-        root.setAttribute("data-state", "done");
-      }, function (err) {
+        help.replaceChildren.apply(help, (results.corrected || []).map(function (c) {
+          return el("p", { class: "search-corrected" },
+            [words.corrected.replace("{typed}", c[0]).replace("{read}", c[1])]);
+        }));
+        if (results.length) { root.setAttribute("data-state", "done"); return null; }
+        return index.suggest(q).then(function (queries) {
+          if (ticket !== latest) return;
+          help.append(suggestions(queries, lang));
+          root.setAttribute("data-state", "done");
+        });
+      }).catch(function (err) {
         if (ticket !== latest) return;
         status.textContent = words.error + err.message;
         root.setAttribute("data-state", "error");
       });
+    }
+
+    /* What to offer when nothing is found: near queries, every language when one is
+     * chosen, and the tags and archives to browse. */
+    function suggestions(queries, lang) {
+      var box = el("div", { class: "search-suggestions" });
+      function link(q, l, text) {
+        var url = new URL(location.href);
+        url.searchParams.set("q", q);
+        if (l) url.searchParams.set("lang", l); else url.searchParams.delete("lang");
+        var a = el("a", { href: url.pathname + url.search }, [text || q]);
+        a.addEventListener("click", function (e) {
+          e.preventDefault();
+          input.value = q;
+          if (langSelect) langSelect.value = l;
+          run(true);
+        });
+        return a;
+      }
+      if (queries.length) {
+        var p = el("p", {}, [words.try]);
+        queries.forEach(function (q, i) { if (i) p.append(uiLang === "zh" ? "、" : ", "); p.append(link(q, lang)); });
+        box.append(p);
+      }
+      if (lang) box.append(el("p", {}, [link(input.value.trim(), "", words.allLangs)]));
+      var home = new URL("../", index.base).pathname + (uiLang === "zh" ? "zh/" : "");
+      box.append(el("p", {}, [words.browse, " ", el("a", { href: home + "tags/" }, [words.tags]),
+        uiLang === "zh" ? "、" : ", ", el("a", { href: home + "archives/" }, [words.archives]),
+        uiLang === "zh" ? "。" : "."]));
+      return box;
     }
 
     var params = new URLSearchParams(location.search);
@@ -347,7 +554,8 @@
     run(false);
   }
 
-  window.SiteSearch = { Index: Index, fold: fold, runs: runs, parseQuery: parseQuery, formatDate: formatDate };
+  window.SiteSearch = { Index: Index, fold: fold, runs: runs, parseQuery: parseQuery, formatDate: formatDate,
+                        stem: stem, editDistance: editDistance };
 
   function init() {
     document.querySelectorAll("[data-search-page]").forEach(setupPage);

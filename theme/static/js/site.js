@@ -1,5 +1,12 @@
 // Site behaviour, no dependencies: copy buttons on code blocks, keyboard-scrollable
-// code and tables, and the sidebar TOC highlighting the section being read.
+// code and tables, and the sidebar TOC highlighting the section being read; images
+// that open larger (image-zoom.js); results under the header's search box (search-box.js);
+// the light / dark / auto switch (theme-switch.js); heading anchors and back to top
+// (page-links.js).
+import { setupImageZoom } from "./image-zoom.js";
+import { setupSearchBox } from "./search-box.js";
+import { setupThemeSwitch } from "./theme-switch.js";
+import { setupBackToTop, setupHeadingAnchors } from "./page-links.js";
 
 const body = document.body;
 
@@ -108,3 +115,8 @@ function scrollableRegions() {
 addCopyButtons();
 scrollableRegions();
 highlightToc();
+setupImageZoom();
+setupSearchBox();
+setupThemeSwitch();
+setupHeadingAnchors();
+setupBackToTop();
