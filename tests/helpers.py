@@ -11,14 +11,17 @@ def run_build(content, out, **overrides):
     """A strict build of pelicanconf.py with another content and output dir -> output Path.
 
     Runs from the project root, as `make html` does, so build messages name paths relative
-    to the project; tools.build.BuildFailed propagates to the caller."""
-    from tools.build import build
+    to the project; tools.build.BuildFailed propagates to the caller. CACHE_PATH=folder
+    keeps the render cache there (otherwise the project's, as make html)."""
+    from tools.build import DEFAULT_CACHE, build
 
+    cache = overrides.pop("CACHE_PATH", DEFAULT_CACHE)
     cwd = os.getcwd()
     os.chdir(ROOT)
     try:
         return Path(build(str(ROOT / "pelicanconf.py"),
-                          dict(PATH=str(content), OUTPUT_PATH=str(out), **overrides)))
+                          dict(PATH=str(content), OUTPUT_PATH=str(out), **overrides),
+                          cache=cache))
     finally:
         os.chdir(cwd)
 

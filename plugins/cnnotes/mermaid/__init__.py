@@ -4,13 +4,13 @@
   render.mjs): no JavaScript on the page, nothing from another host, and the diagram
   reads in feeds too. Two versions, light and dark; site.css shows the reader's.
 - Before any post is read, every diagram in the content not yet in the cache
-  (.cache/mermaid/, keyed by the diagram's text, its theme and mermaid-cli's
+  (the render cache, keyed by the diagram's text, its theme and mermaid-cli's
   version) is rendered in one batch, with one Chromium.
 - A diagram Mermaid rejects, or a machine where nothing can render, is reported at
   path:line (the line Mermaid names inside the diagram, or the fence's) and fails the
   build.
 
-Settings: MERMAID_CACHE_DIR (default .cache/mermaid under the project).
+What is rendered is kept in the render cache (CACHE_PATH), with the documents.
 """
 import logging
 import os
@@ -60,7 +60,7 @@ def report(path, fence, message):
 
 def prepare(pelican):
     settings = pelican.settings
-    cache = renderer.Cache(settings.get("MERMAID_CACHE_DIR") or renderer.DEFAULT_CACHE)
+    cache = renderer.Cache(settings)
     md = settings.setdefault("MARKDOWN", {})
     extensions = [e for e in md.setdefault("extensions", []) if not isinstance(e, MermaidExtension)]
     extensions.append(MermaidExtension(cache=cache))

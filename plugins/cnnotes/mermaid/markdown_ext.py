@@ -61,7 +61,7 @@ class MermaidPreprocessor(Preprocessor):
 
 class MermaidExtension(Extension):
     def __init__(self, cache=None, **kwargs):
-        self.cache = cache or renderer.Cache()
+        self.cache = cache or renderer.Cache({})
         super().__init__(**kwargs)
 
     def extendMarkdown(self, md):

@@ -1,9 +1,9 @@
 """Diagrams to SVG, cached by content hash: one Node process (render.mjs) with one
 Chromium renders every diagram not in the cache, in a light and a dark version.
 
-The cache (.cache/mermaid/<sha256>.svg or .err) is keyed by the diagram's text, the
-theme's Mermaid configuration and mermaid-cli's version: the same diagram is never
-rendered twice, across builds too.
+What is rendered goes into the render cache (cnnotes.render_cache, namespace "mermaid"),
+keyed by the diagram's text, the theme's Mermaid configuration and mermaid-cli's
+version: the same diagram is not rendered again while the site's code is the same.
 """
 import hashlib
 import json
@@ -13,12 +13,12 @@ import shutil
 import subprocess
 
 from cnnotes.pdf.assets import ROOT
+from cnnotes.render_cache import RenderCache
 
 CHROMIUM = "/usr/bin/chromium"
 NODE_MODULES = os.path.join(ROOT, "node_modules")
 CLI_PACKAGE = os.path.join(NODE_MODULES, "@mermaid-js", "mermaid-cli", "package.json")
 SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "render.mjs")
-DEFAULT_CACHE = os.path.join(ROOT, ".cache", "mermaid")
 FONT = ('system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "PingFang SC", '
         '"Microsoft YaHei", "Noto Sans CJK SC", "WenQuanYi Micro Hei", sans-serif')
 # The two versions of every diagram: the site shows the one of the reader's theme.
@@ -66,29 +66,19 @@ def clean(svg):
 
 
 class Cache:
-    def __init__(self, folder=DEFAULT_CACHE):
-        self.folder = folder
+    """A diagram's SVG, or the error Mermaid gave for it, by key: the render cache's
+    "mermaid" entries (settings without CACHE_PATH: nothing is kept)."""
 
-    def _path(self, k, ext):
-        return os.path.join(self.folder, k[:2], f"{k}.{ext}")
+    def __init__(self, settings):
+        self.store = RenderCache(settings, "mermaid")
 
     def get(self, k):
         """("svg", text) or ("error", message) or None."""
-        for ext, kind in (("svg", "svg"), ("err", "error")):
-            try:
-                with open(self._path(k, ext), encoding="utf-8") as f:
-                    return kind, f.read()
-            except OSError:
-                continue
-        return None
+        found = self.store.get(k)
+        return None if found is None else (found["kind"], found["text"])
 
     def put(self, k, kind, text):
-        path = self._path(k, "svg" if kind == "svg" else "err")
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        tmp = f"{path}.{os.getpid()}.tmp"
-        with open(tmp, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, path)  # never a half-written entry
+        self.store.put(k, {"kind": kind, "text": text})
 
 
 def render_missing(texts, cache, chromium=CHROMIUM):

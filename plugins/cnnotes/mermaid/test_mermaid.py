@@ -35,7 +35,7 @@ def built(tmp_path_factory):
     needs_renderer()
     cache = tmp_path_factory.mktemp("mermaid-cache")
     out = run_build(HERE / "fixtures" / "ok", tmp_path_factory.mktemp("site") / "output",
-                    MERMAID_CACHE_DIR=str(cache))
+                    CACHE_PATH=str(cache))
     return out, cache
 
 
@@ -55,12 +55,12 @@ def test_a_fence_becomes_inline_svg_in_a_light_and_a_dark_version(built):
 
 def test_the_cache_is_keyed_by_content_and_theme(built):
     out, cache = built
-    entries = sorted(p.name for p in Path(cache).rglob("*.svg"))
+    entries = {p.parent.name + p.stem for p in (Path(cache) / "render" / "mermaid").rglob("*.json")}
     assert len(entries) == 2                                       # one diagram, two themes
     text = "flowchart LR\n  pod[Container 10.1.15.2] --> br[hyper0 bridge]\n  br --> tun[flannel0 TUN]\n  tun --> agent[flanneld]"
     version = renderer.cli_version()
-    assert {renderer.key(text, t, version) + ".svg" for t in renderer.THEMES} == set(entries)
-    assert renderer.render_missing([text], renderer.Cache(str(cache))) == 0   # nothing rendered again
+    assert {renderer.key(text, t, version) for t in renderer.THEMES} == entries
+    assert renderer.render_missing([text], renderer.Cache({"CACHE_PATH": str(cache)})) == 0   # nothing rendered again
 
 
 def test_a_broken_diagram_fails_the_build_at_its_line(tmp_path):
@@ -68,7 +68,7 @@ def test_a_broken_diagram_fails_the_build_at_its_line(tmp_path):
     from tools.build import BuildFailed
     content = HERE / "fixtures" / "bad"
     with pytest.raises(BuildFailed) as failed:
-        run_build(content, tmp_path / "output", MERMAID_CACHE_DIR=str(tmp_path / "cache"))
+        run_build(content, tmp_path / "output", CACHE_PATH=str(tmp_path / "cache"))
     path = shown(content / "posts" / "broken.md")
     assert any(e.startswith(f"{path}:11: mermaid diagram: Parse error") for e in failed.value.errors), \
         failed.value.errors
