@@ -8,7 +8,7 @@ post's own translations are never listed.
 """
 from pelican import signals
 
-from cnnotes.related.rank import related_posts
+from cnnotes.related.rank import RelatedIndex
 
 DEFAULT_MAX = 4
 
@@ -16,8 +16,9 @@ DEFAULT_MAX = 4
 def add_related(generator):
     posts = [*generator.articles, *generator.translations]
     limit = generator.settings.get("RELATED_POSTS_MAX", DEFAULT_MAX)
+    index = RelatedIndex(posts)
     for post in posts:
-        post.related_posts = related_posts(post, posts, limit)
+        post.related_posts = index.related(post, limit)
 
 
 def register():
