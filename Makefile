@@ -109,8 +109,8 @@ newpost: deps ## Start a post (TITLE= POST_LANG=en|zh SLUG= LAB=), or the other 
 	$(PY) -m tools.newpost --title="$$ARG_TITLE" --lang="$$ARG_POST_LANG" --slug="$$ARG_SLUG" \
 	  --lab="$$ARG_LAB" --from="$$ARG_FROM"
 
-import: deps ## Move a Hexo, Hugo, Jekyll or Pelican blog into content/ (FROM=dir IMPORT_LANG=zh|en); never overwrites
-	$(PY) -m tools.importer "$$ARG_FROM" $(if $(IMPORT_LANG),--lang="$$ARG_IMPORT_LANG")
+import: deps ## Move a Hexo, Hugo, Jekyll or Pelican blog, or a GitBook, MkDocs or Hugo docs book, into content/ (FROM=dir IMPORT_LANG=zh|en SLUG=book-slug); never overwrites
+	$(PY) -m tools.importer "$$ARG_FROM" $(if $(IMPORT_LANG),--lang="$$ARG_IMPORT_LANG") $(if $(SLUG),--slug="$$ARG_SLUG")
 
 # --- labs -----------------------------------------------------------------
 

@@ -1,4 +1,5 @@
-"""`make import FROM=<site> [IMPORT_LANG=zh]`: move a Hexo, Hugo, Jekyll or Pelican blog in.
+"""`make import FROM=<site> [IMPORT_LANG=zh]`: move a Hexo, Hugo, Jekyll or Pelican blog in
+(or a GitBook, MkDocs or Hugo docs book: books.py).
 
 One module per source tool (hexo.py, hugo.py, jekyll.py, pelican.py), each with
 `NAME`, `detect(root)` (its config file is there) and `collect(root)` (the files to

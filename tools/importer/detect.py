@@ -19,4 +19,5 @@ def detect(root: Path):
     looked = ", ".join(f"{t.NAME}" for t in TOOLS)
     raise UnknownSite(f"{root}: no Hexo (_config.yml + source/_posts), Hugo (hugo.toml or "
                       f"config.toml + content/), Jekyll (_config.yml + _posts) or Pelican "
-                      f"(pelicanconf.py) site here (looked for: {looked})")
+                      f"(pelicanconf.py) site here (looked for: {looked}), and no book: GitBook "
+                      f"(book.json or SUMMARY.md), MkDocs (mkdocs.yml) or a Hugo docs section (_index.md)")

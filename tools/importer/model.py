@@ -28,10 +28,13 @@ class Report:
     repaired: list = field(default_factory=list)      # ["path:line: what was done"]
     needs_hand: list = field(default_factory=list)    # ["path:line: message"]
 
+    book: str = ""                                    # the book's folder under content/
+
     def lines(self) -> list[str]:
+        written = (f"  book {self.book}: {len(self.pages)} pages written" if self.book else
+                   f"  posts: {len(self.posts)} written, pages: {len(self.pages)}")
         out = [f"import from {self.tool}:",
-               f"  posts: {len(self.posts)} written, pages: {len(self.pages)}, "
-               f"assets: {len(self.assets)}, already there and the same: {len(self.unchanged)}",
+               f"{written}, assets: {len(self.assets)}, already there and the same: {len(self.unchanged)}",
                f"  translations: {len(self.translations)} pairs",
                *[f"    {slug}: {', '.join(paths)}" for slug, paths in self.translations],
                f"  aliases (old URLs that will redirect): {len(self.aliases)}",

@@ -13,7 +13,8 @@ from cnnotes.front_matter.yaml_meta import FrontMatterError
 from cnnotes.shortcodes import HUGO_BLOCKS, HUGO_INLINE, LIQUID_BLOCKS, LIQUID_INLINE, SITE_TAGS, unknown_message
 from cnnotes.shortcodes.syntax import find_tags
 
-from .detect import detect
+from .books import book_form, import_book
+from .detect import UnknownSite, detect
 from .model import Report
 
 SLUG_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._~-]*")
@@ -79,9 +80,14 @@ def unsupported_tags(text: str, first_line: int = 1):
     return found
 
 
-def run(source_root, content_dir, import_lang=None) -> Report:
+def run(source_root, content_dir, import_lang=None, book_slug=None) -> Report:
     source_root, content_dir = Path(source_root).resolve(), Path(content_dir)
-    tool = detect(source_root)
+    try:
+        tool = detect(source_root)
+    except UnknownSite:
+        if book_form(source_root):
+            return import_book(source_root, content_dir, import_lang, book_slug)
+        raise
     report = Report(tool=f"{tool.NAME} site {source_root}")
     items = tool.collect(source_root)
     posts = [Post(i, i.source.read_text(encoding="utf-8")) for i in items if i.kind != "asset"]

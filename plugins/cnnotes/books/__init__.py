@@ -15,20 +15,12 @@ blocks (hint, tabs, embed, code, content-ref, file, raw) render (gitbook.py); an
 `{% %}` tag, or a Hugo shortcode, is an error.
 The search plugin indexes book pages (`search_contents`) with their book, for its filter.
 
-For an importer (`make import FROM=...`): copy the tree, as it is, to
-`content/<BOOKS_DIR>/<slug>/` (slug: lowercase letters, digits, "-"; it is in the URLs);
-never over an existing folder.
-- GitBook: book.json, SUMMARY.md, README.md, pages, images (.gitbook/assets too), and
-  `en/` (its own book.json, SUMMARY.md) or LANGS.md with its folders; leave out _book/
-  and node_modules/. Nothing to convert: GitBook's blocks render (gitbook.SUPPORTED).
-- MkDocs: mkdocs.yml and its docs_dir (nav:, site_name, theme.language are read);
-  `!!! note` admonitions render.
-- Hugo docs: the section's folder with its _index.md files (title, weight, draft are
-  read), plus a book.yaml with `title` and `lang` (Hugo keeps them in the site's config);
-  shortcodes must become Markdown (`{{< ref "x.md" >}}` a relative link, `{{< hint >}}`
-  a `{% hint %}` block): any left is an error.
-Then `check.check_books(content_dir)` lists what the build would stop on, as
-`path:line: message`, for the importer's report.
+`make import FROM=...` moves a GitBook, MkDocs or Hugo docs tree in as it is
+(tools/importer/books.py): copied to `content/<BOOKS_DIR>/<slug>/`, a Hugo section given
+the book.yaml (title, lang) Hugo keeps in the site's config, its ref/relref and hint
+shortcodes written as Markdown.
+`check.check_books(content_dir)` lists what the build would stop on, as `path:line:
+message`, for the importer's report.
 """
 from pelican import signals
 
