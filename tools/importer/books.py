@@ -23,6 +23,7 @@ from cnnotes.front_matter.language import guess_lang
 from cnnotes.front_matter.yaml_meta import FrontMatterError
 
 from .model import MARKDOWN_SUFFIXES, Report, front_matter, plain_lang
+from .write import write_new
 
 GITBOOK_LEFT_OUT = ("_book", "node_modules")
 REF_RE = re.compile(r'\{\{[<%]\s*(?:rel)?ref\s+"([^"]+)"\s*[>%]\}\}')
@@ -156,8 +157,6 @@ def _hugo_site_config(root: Path) -> dict:
 def import_book(source_root, content_dir, import_lang=None, slug=None, books_dir="books") -> Report:
     """Copy the book at source_root to content_dir/<books_dir>/<slug>/ and check it
     (slug: the folder's name by default; it is in the book's URLs)."""
-    from .run import _write
-
     root = Path(source_root).resolve()
     content_dir = Path(content_dir)
     form = book_form(root)
@@ -176,10 +175,10 @@ def import_book(source_root, content_dir, import_lang=None, slug=None, books_dir
             found_problems += [(rel, line, message) for line, message in problems]
             data = text.encode("utf-8")
         kind = "page" if source.suffix in MARKDOWN_SUFFIXES else "asset"
-        _write(content_dir, f"{dest}/{rel}", data, kind, report)
+        write_new(content_dir, f"{dest}/{rel}", data, kind, report)
     if form == "Hugo docs" and not any((root / name).is_file() for name in ("book.yaml", "book.yml")):
         text, lang, why = _hugo_book_yaml(root, import_lang)
-        _write(content_dir, f"{dest}/book.yaml", text.encode("utf-8"), "asset", report)
+        write_new(content_dir, f"{dest}/book.yaml", text.encode("utf-8"), "asset", report)
         report.languages.append((f"{dest}/book.yaml", lang, why))
     for rel, line, message in found_problems:
         report.needs_hand.append(f"{content_dir / dest / rel}:{line}: {message}")

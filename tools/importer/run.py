@@ -16,6 +16,7 @@ from cnnotes.shortcodes.syntax import find_tags
 from .books import book_form, import_book
 from .detect import UnknownSite, detect
 from .model import Report
+from .write import write_new
 
 SLUG_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._~-]*")
 LANGUAGES = ("en", "zh")
@@ -121,7 +122,7 @@ def run(source_root, content_dir, import_lang=None, book_slug=None) -> Report:
         if post.meta is not None and (post.add or post.meta.notices):
             from .write import add_keys
             text = add_keys(text, post.meta.format, bool(post.meta.notices), post.add)
-        written = _write(content_dir, post.item.dest, text.encode("utf-8"), post.item.kind, report)
+        written = write_new(content_dir, post.item.dest, text.encode("utf-8"), post.item.kind, report)
         shown = os.path.join(content_dir, post.item.dest)
         if written:
             report.repaired += [f"{shown}:1: {repair}" for repair in post.repairs]
@@ -131,7 +132,7 @@ def run(source_root, content_dir, import_lang=None, book_slug=None) -> Report:
             report.needs_hand.append(f"{shown}:{line}: {message}")
     for item in items:
         if item.kind == "asset":
-            _write(content_dir, item.dest, item.source.read_bytes(), "asset", report)
+            write_new(content_dir, item.dest, item.source.read_bytes(), "asset", report)
     return report
 
 
@@ -203,22 +204,3 @@ def _same_titles(posts, report, content_dir):
 
 def _title_key(post):
     return "title:" + str(post.raw.get("title") or "")
-
-
-def _write(content_dir, dest, data: bytes, kind, report) -> bool:
-    """Write dest under content_dir unless it is there: the same (unchanged), or different
-    (reported, left alone). True when it wrote."""
-    path = content_dir / dest
-    if path.exists():
-        if path.read_bytes() == data:
-            report.unchanged.append(dest)
-        else:
-            report.needs_hand.append(f"{path}:1: already there and different: not overwritten "
-                                     "(move it away and import again to take the old site's)")
-        return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".importing")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
-    {"post": report.posts, "page": report.pages}.get(kind, report.assets).append(dest)
-    return True
