@@ -24,8 +24,10 @@ PUBLIC_SITEURL = ""
 PLACEHOLDER_HOSTS = ("cloudnative-notes.example", "localhost", "127.0.0.1", "0.0.0.0", "::1")
 
 
-def public_siteurl(value):
-    """The address as Pelican wants it (no trailing slash); ValueError saying what to set."""
+def public_siteurl(value, local_check=False):
+    """The address as Pelican wants it (no trailing slash); ValueError saying what to set.
+    local_check: a 127.0.0.1 address is allowed (`make lighthouse` and `make bench` audit
+    the publish build served on this machine; they set LOCAL_PUBLISH_CHECK=1)."""
     value = (value or "").strip().rstrip("/")
     how = "set it: SITEURL=https://example.org/blog make publish (or PUBLIC_SITEURL in publishconf.py)"
     if not value:
@@ -34,6 +36,8 @@ def public_siteurl(value):
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValueError(f"SITEURL {value!r} is not an absolute http(s) URL; {how}")
     host = parts.hostname.lower()
+    if local_check and host == "127.0.0.1":
+        return value
     if host in PLACEHOLDER_HOSTS or host.endswith((".example", ".invalid", ".test", ".localhost")):
         raise ValueError(f"SITEURL {value!r} is a placeholder or local address; {how}")
     if parts.query or parts.fragment:
@@ -41,7 +45,8 @@ def public_siteurl(value):
     return value
 
 
-SITEURL = public_siteurl(os.environ.get("SITEURL") or PUBLIC_SITEURL)
+SITEURL = public_siteurl(os.environ.get("SITEURL") or PUBLIC_SITEURL,
+                         local_check=os.environ.get("LOCAL_PUBLISH_CHECK") == "1")
 SITEMAP_FALLBACK_URL = SITEURL
 RELATIVE_URLS = False
 OUTPUT_PATH = "public"

@@ -10,6 +10,7 @@ Markdown extensions, no plugins) and Hugo on one synthetic corpus (tools/corpus.
 - `make serve`'s save-to-reload: edit a post, wait for the server's reload event;
 - peak memory (ru_maxrss of each build process) and its growth with N;
 - a cProfile of our build, grouped by module (Markdown, Pygments, Jinja, each plugin, I/O);
+- a book of 250 pages against stock Pelican's 250 posts (tools/bench_books.py);
 - the lab harness overhead (`python -m labs bench`).
 
 Every build is a child process. The commands alternate run by run (ours, stock, Hugo,
@@ -276,10 +277,19 @@ def free_port():
 def measure_serve(setup, edits=1) -> list:
     """Seconds from saving a post to `make serve` announcing the reload, and the
     served page showing the edit (the browser's part, rendering, is not counted)."""
+    def edit(k):
+        post = setup.edit(100 + k)
+        return f"/en/{post.date:%Y/%m/%d}/{post.slug}/", f"Edited for rebuild number {100 + k}."
+    return save_to_reload(os.path.join(setup.corpus, "ours"), os.path.join(setup.dir, "out-serve"),
+                          edit, f"N={setup.n}", edits)
+
+
+def save_to_reload(content, out, edit, label, edits=1) -> list:
+    """Serve content with tools.serve; edits times, call edit(k) -> (page path, text the
+    edit added) and time from the save to the served page showing it."""
     port = free_port()
-    out = os.path.join(setup.dir, "out-serve")
-    proc = subprocess.Popen([PY, "-m", "tools.serve", "--port", str(port), "--content",
-                             os.path.join(setup.corpus, "ours"), "--output", out],
+    proc = subprocess.Popen([PY, "-m", "tools.serve", "--port", str(port), "--content", content,
+                             "--output", out],
                             cwd=ROOT, env=child_env(), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                             text=True)
     times = []
@@ -288,7 +298,7 @@ def measure_serve(setup, edits=1) -> list:
             if line.startswith("serving"):
                 break
             if "FAILED" in line:
-                raise BenchError(f"make serve's first build failed (N={setup.n})")
+                raise BenchError(f"make serve's first build failed ({label})")
         else:
             raise BenchError("tools.serve exited before serving")
         threading.Thread(target=proc.stdout.read, daemon=True).start()  # keep the pipe drained
@@ -297,9 +307,8 @@ def measure_serve(setup, edits=1) -> list:
         seen = first["id"]
         for k in range(edits):
             time.sleep(1.0)  # the watcher's snapshot predates the edit
-            post = setup.edit(100 + k)
-            mark = f"Edited for rebuild number {100 + k}."
-            url = f"http://127.0.0.1:{port}/en/{post.date:%Y/%m/%d}/{post.slug}/"
+            path, mark = edit(k)
+            url = f"http://127.0.0.1:{port}{path}"
             start = time.perf_counter()
             errors = []
             # tools.serve also watches theme/ and plugins/, which others may be editing:
@@ -320,7 +329,7 @@ def measure_serve(setup, edits=1) -> list:
                                  + (f"; build errors: {errors}" if errors else ""))
             took = time.perf_counter() - start
             times.append(took)
-            say(f"  N={setup.n} serve: save to reload {took:.2f} s")
+            say(f"  {label} serve: save to reload {took:.2f} s")
         events.close()
     finally:
         proc.terminate()
@@ -603,6 +612,19 @@ def run_sampled(setup) -> dict:
 
 # --- the lab harness ----------------------------------------------------------------------
 
+def books_bench(args) -> dict:
+    """tools/bench_books.py in a process of its own: its results, with its report's lines."""
+    out = os.path.join(args.work, "books.json")
+    done = subprocess.run([PY, "-m", "tools.bench_books", "--pages", str(args.book_pages), "--reps",
+                           str(args.reps), "--serve-edits", str(args.serve_edits), "--seed", str(args.seed),
+                           "--work", args.work, "--json", out], cwd=ROOT, env=child_env(),
+                          stdout=subprocess.DEVNULL)
+    if done.returncode != 0:
+        raise BenchError("the book benchmark failed (python -m tools.bench_books)")
+    with open(out, encoding="utf-8") as f:
+        return json.load(f)
+
+
 def labs_bench() -> str:
     if not os.path.isfile(os.path.join(ROOT, "labs", "bench.py")):
         return "`python -m labs bench` does not exist yet."
@@ -739,6 +761,8 @@ def report(results) -> str:
                   "page showing the edit (the watcher polls every 0.2 s and waits 0.1 s for the "
                   "save to settle, then a child forked from its warm builder process builds, "
                   "with the render cache; the browser's own reload is not counted)."]
+    if results.get("books"):
+        lines += results["books"]["report"]
     lines += ["", "**Peak memory** (ru_maxrss of the build process, MB; median)", "",
               "| posts | ours | stock | Hugo |", "|---:|---:|---:|---:|"]
     for n in mem_sizes:
@@ -846,6 +870,8 @@ def main(argv=None) -> int:
     parser.add_argument("--profile-size", type=int, default=1000, help="posts for the cProfile run (0: none)")
     parser.add_argument("--serve-edits", type=int, default=1,
                         help="save-to-reload samples through tools.serve at the largest size (0: none)")
+    parser.add_argument("--book-pages", type=int, default=250,
+                        help="pages of the book built against stock Pelican's posts (0: none)")
     parser.add_argument("--no-hugo", action="store_true", help="leave Hugo out even when installed")
     parser.add_argument("--no-labs", action="store_true", help="leave out `python -m labs bench`")
     parser.add_argument("--seed", type=int, default=1, help="corpus seed (default 1)")
@@ -857,7 +883,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     if args.quick:
         args.sizes, args.reps, args.memory_sizes = [100], 1, [100]
-        args.profile_size, args.serve_edits, args.no_labs = 0, 0, True
+        args.profile_size, args.serve_edits, args.no_labs, args.book_pages = 0, 0, True, 0
     if args.reps < 1:
         parser.error("--reps must be at least 1")
 
@@ -890,6 +916,9 @@ def main(argv=None) -> int:
             results["samples"] = run_sampled(setups[args.profile_size])
             say(f"N={args.profile_size}: cProfile of our build")
             results["profile"] = run_profile(setups[args.profile_size])
+        if args.book_pages:
+            say(f"a book of {args.book_pages} pages")
+            results["books"] = books_bench(args)
         if not args.no_labs:
             say("python -m labs bench")
             results["labs"] = labs_bench()

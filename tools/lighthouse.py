@@ -82,7 +82,7 @@ def free_port():
 
 
 def build(site, siteurl):
-    env = dict(os.environ, SITEURL=siteurl)
+    env = dict(os.environ, SITEURL=siteurl, LOCAL_PUBLISH_CHECK="1")
     done = subprocess.run([sys.executable, "-m", "tools.build", "publishconf.py", "--output", str(site),
                            "--no-cache", "-q"], cwd=ROOT, env=env)
     if done.returncode != 0:

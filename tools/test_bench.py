@@ -17,7 +17,7 @@ def test_tiny_bench_run_reports_every_figure(tmp_path, capsys):
     target = tmp_path / "BENCH.md"
     target.write_text(f"# intro\n{bench.BEGIN}\nold figures\n{bench.END}\nafter\n")
     rc = bench.main(["--sizes", "4", "--reps", "1", "--memory-sizes", "4", "--profile-size", "4",
-                     "--serve-edits", "1", "--no-labs", "--work", str(tmp_path / "work"),
+                     "--serve-edits", "1", "--book-pages", "12", "--no-labs", "--work", str(tmp_path / "work"),
                      "--update", str(target)])
     out = capsys.readouterr()
     assert rc == 0, out.err
@@ -26,6 +26,10 @@ def test_tiny_bench_run_reports_every_figure(tmp_path, capsys):
     assert row.count("×") >= 3 and "–" not in row.split("|")[4]  # the ours/stock ratio
     assert "**One-post rebuild**" in report and "**Peak memory**" in report
     assert "save to reload** (N=4):" in report
+    book = next(l for l in report.splitlines() if l.startswith("| 12 | "))
+    assert book.count("×") == 1 and book.endswith(" s |")       # ratio, rebuild, serve's time
+    assert "A page deep in the book (`/en/books/bench-book/" in report or \
+        "A book page's transfer was not measured: " in report
     sampled = report.split("**Where our build spends its time, sampled**")[1]
     assert "| Markdown |" in sampled and "| plugin search (indexer) |" in sampled
     profiled = report.split("**Where our build spends its time** (cProfile")[1]
