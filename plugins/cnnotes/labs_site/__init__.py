@@ -226,7 +226,9 @@ class LabsGenerator(Generator):
             (p for (n, _), p in self.posts.items() if n == name), None)
 
     def generate_output(self, writer):
-        from cnnotes.labs_site.transcript import notebook_of, to_html
+        from cnnotes.labs_site.transcript import Transcripts, notebook_of
+
+        transcripts = Transcripts(self.settings)
 
         langs = ui_langs(self.settings)
         rows = {lang: [] for lang in langs}
@@ -248,14 +250,15 @@ class LabsGenerator(Generator):
                             each=lambda lang, name=name, info=info, nb=nb: {
                                 "lab_box": box(info, lang, self.settings),
                                 "post": self._post(name, lang),
-                                **self._transcript_in(lang, name, nb, to_html)},
+                                **self._transcript_in(lang, name, nb, transcripts)},
                             page_name="lab", lab=info, extra_css=[self.css])
 
-    def _transcript_in(self, lang, name, nb, to_html):
-        """The transcript page's text in the UI language `lang`: the lab's prose
-        translated where a translation exists (translation.py), the commands the lab's."""
-        tr = None if lang == self.settings.get("DEFAULT_LANG", "en") else translation.load(name, lang)
-        return {"transcript_html": to_html(translation.translate_notebook(nb, tr, lang), self.settings),
+    def _transcript_in(self, lang, name, nb, transcripts):
+        """The transcript page's text in the UI language `lang` (transcript.notebook_in)."""
+        from cnnotes.labs_site.transcript import notebook_in
+
+        page_nb, tr = notebook_in(lang, name, nb, self.settings)
+        return {"transcript_html": transcripts.html(page_nb),
                 "lab_title": tr.title if tr is not None and tr.title else None,
                 "transcript_lang": lang if tr is not None else "en"}
 

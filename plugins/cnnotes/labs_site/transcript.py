@@ -29,74 +29,109 @@ def transcript_key(nb, settings) -> list:
 
 
 def to_html(nb, settings) -> str:
-    """The transcript as HTML. nbconvert takes most of a second per lab, so the render
-    cache keeps the result for the same notebook (and code and settings)."""
-    from cnnotes.render_cache import RenderCache
+    """The transcript as HTML (one transcript: Transcripts renders many)."""
+    return Transcripts(settings).html(nb)
 
-    return RenderCache(settings, "labs").get_or_make(transcript_key(nb, settings), lambda: _to_html(nb, settings))
+
+class Transcripts:
+    """Transcripts as HTML, kept by the render cache for the same notebook (and code and
+    settings). One nbconvert exporter renders them all: building one compiles its
+    templates, which costs more than rendering a transcript."""
+
+    def __init__(self, settings):
+        from cnnotes.render_cache import RenderCache
+
+        self.settings = settings
+        self.cache = RenderCache(settings, "labs")
+        self.exporter = None
+        self.md = None  # the Markdown converter of the transcript being rendered
+
+    def html(self, nb) -> str:
+        return self.cache.get_or_make(transcript_key(nb, self.settings), lambda: self._render(nb))
+
+    def _render(self, nb) -> str:
+        import nbformat
+
+        if self.exporter is None:
+            self.exporter = self._exporter()
+        self.md = new_markdown(self.settings)  # one converter for every cell
+        reset_heading_ids(self.settings)      # heading ids numbered from this transcript alone
+        # a NotebookNode for nbconvert (labs_site.data reads plain ones)
+        body, _ = self.exporter.from_notebook_node(nbformat.from_dict(nb))
+        return body.strip()
+
+    def _exporter(self):
+        formatter = HtmlFormatter(cssclass=code_css_class(self.settings), wrapcode=True)  # no state between cells
+        bash, session = BashLexer(), BashSessionLexer()
+
+        def code(source, language=None, metadata=None):
+            return highlight(source or " ", bash, formatter)
+
+        def console(text):
+            return highlight(text or " ", session, formatter)
+
+        def join_stream(outputs):
+            return "".join(o.get("text", "") for o in outputs if o.get("output_type") == "stream")
+
+        def markdown2html(source):
+            return convert(self.md, source)
+
+        # here: importing it costs most of a second. Not HTMLExporter: it parses its result
+        # again with BeautifulSoup's pure-Python parser, for markup this template never makes
+        # (images without alt text, JupyterLab's cells)
+        from nbconvert.exporters import TemplateExporter
+
+        return TemplateExporter(
+            template_name="lab_transcript",
+            template_file="index.html.j2",
+            extra_template_basedirs=[NB_TEMPLATES],
+            exclude_input_prompt=True,
+            exclude_output_prompt=True,
+            filters={"highlight_code": code, "console_html": console, "join_stream": join_stream,
+                     "markdown2html": markdown2html},
+        )
 
 
 def notebook_of(info):
     return info.transcript if info.transcript is not None else never_run_notebook(info)
 
 
-def render_all(settings):
-    """In a worker process: every lab's transcript page body into the render cache."""
-    from cnnotes.labs_site.data import load_all
+def notebook_in(lang, name, nb, settings):
+    """(the transcript as the page in UI language `lang` shows it: the lab's prose
+    translated where a translation exists (translation.py), the commands the lab's;
+    that translation or None)."""
+    from cnnotes.labs_site import translation
 
-    for info in load_all(settings).values():
+    tr = None if lang == settings.get("DEFAULT_LANG", "en") else translation.load(name, lang)
+    return translation.translate_notebook(nb, tr, lang), tr
+
+
+def _every_page(settings):
+    """(lab name, the notebook of its page in each UI language) for every lab."""
+    from cnnotes.bilingual.localized import ui_langs
+    from cnnotes.labs_site.data import labs_of
+
+    for name, info in sorted(labs_of(settings)().items()):
         if info.lab is not None:
-            to_html(notebook_of(info), settings)
+            nb = notebook_of(info)
+            for lang in ui_langs(settings):
+                yield name, notebook_in(lang, name, nb, settings)[0]
+
+
+def render_all(settings):
+    """In a worker process: every lab page's transcript, in every language, into the
+    render cache."""
+    transcripts = Transcripts(settings)
+    for _, nb in _every_page(settings):
+        transcripts.html(nb)
 
 
 def prerender_tasks(settings):
     """cnnotes.render_cache.pool's signal: render the transcripts ahead when the cache
     lacks one of them."""
-    from cnnotes.labs_site.data import labs_of
     from cnnotes.render_cache import RenderCache
 
     cache = RenderCache(settings, "labs")
-    if any(info.lab is not None and not cache.has(transcript_key(notebook_of(info), settings))
-           for info in labs_of(settings)().values()):
+    if any(not cache.has(transcript_key(nb, settings)) for _, nb in _every_page(settings)):
         return [render_all]
     return []
-
-
-def _to_html(nb, settings) -> str:
-    import nbformat
-
-    nb = nbformat.from_dict(nb)  # a NotebookNode for nbconvert (labs_site.data reads plain ones)
-    formatter = HtmlFormatter(cssclass=code_css_class(settings), wrapcode=True)  # no state between cells
-    bash, session = BashLexer(), BashSessionLexer()
-
-    def code(source, language=None, metadata=None):
-        return highlight(source or " ", bash, formatter)
-
-    def console(text):
-        return highlight(text or " ", session, formatter)
-
-    def join_stream(outputs):
-        return "".join(o.get("text", "") for o in outputs if o.get("output_type") == "stream")
-
-    md = new_markdown(settings)  # one converter for every cell
-    reset_heading_ids(settings)  # heading ids numbered from this transcript alone
-
-    def markdown2html(source):
-        return convert(md, source)
-
-    # here: importing it costs most of a second. Not HTMLExporter: it parses its result
-    # again with BeautifulSoup's pure-Python parser, for markup this template never makes
-    # (images without alt text, JupyterLab's cells), a quarter of a second for six labs
-    from nbconvert.exporters import TemplateExporter
-
-    exporter = TemplateExporter(
-        template_name="lab_transcript",
-        template_file="index.html.j2",
-        extra_template_basedirs=[NB_TEMPLATES],
-        exclude_input_prompt=True,
-        exclude_output_prompt=True,
-        filters={"highlight_code": code, "console_html": console, "join_stream": join_stream,
-                 "markdown2html": markdown2html},
-    )
-    body, _ = exporter.from_notebook_node(nb)
-    return body.strip()
