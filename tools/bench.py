@@ -758,8 +758,8 @@ def report(results) -> str:
         s = results["serve"]
         lines += ["", f"**`make serve`, save to reload** (N={s['posts']}): "
                   f"{', '.join(f'{t:.2f} s' for t in s['times'])} from saving a post to the served "
-                  "page showing the edit (the watcher polls every 0.2 s and waits 0.1 s for the "
-                  "save to settle, then a child forked from its warm builder process builds, "
+                  "page showing the edit (the kernel tells the watcher, which waits until the files "
+                  "have been quiet for 30 ms, then a child forked from its warm builder process builds, "
                   "with the render cache; the browser's own reload is not counted)."]
     if results.get("books"):
         lines += results["books"]["report"]

@@ -20,7 +20,6 @@ reloads them.
 import argparse
 import fnmatch
 import functools
-import glob
 import http.server
 import io
 import json
@@ -147,6 +146,9 @@ def builder_main(options):
             importlib.import_module(str(name))
         for name in settings.get("MARKDOWN", {}).get("extension_configs", {}):
             importlib.import_module(name)
+        from cnnotes.render_cache import code_digest
+
+        code_digest()  # the code this builder loaded: a new builder starts when it changes
     except Exception:  # the build itself reports what is wrong
         pass
     out = sys.stdout
@@ -254,60 +256,94 @@ def watched_dirs(options):
     return dirs
 
 
-def _scan(folder, stamps):
-    try:
-        entries = list(os.scandir(folder))
-    except OSError:
-        return
-    for entry in entries:
-        name = entry.name
-        if name.startswith(".") or name == "__pycache__" or name.endswith((".pyc", "~", ".swp")):
-            continue
-        try:
-            if entry.is_dir():
-                _scan(entry.path, stamps)
-            else:
-                stamps[entry.path] = entry.stat().st_mtime_ns
-        except OSError:
-            pass
+def is_watched(options, path) -> bool:
+    """Whether a change to path makes a build: anything under the watched folders but
+    editors' scratch files, the files of WATCHED_GLOBS, the settings file."""
+    name = os.path.basename(path)
+    if name.startswith(".") or name.endswith((".pyc", "~", ".swp", ".swx", ".tmp")) or name == "4913":
+        return False  # hidden, compiled, or an editor's scratch file (vim writes "4913")
+    if "__pycache__" in path.split(os.sep):
+        return False
+    if any(path.startswith(d + os.sep) for d in watched_dirs(options)):
+        return True
+    rel = os.path.relpath(path, ROOT)
+    return rel == options.settings or any(fnmatch.fnmatch(rel, g) for g in WATCHED_GLOBS)
 
 
-def snapshot_mtimes(options):
-    """{path: mtime} of every watched file."""
-    stamps = {}
-    for d in watched_dirs(options):
-        _scan(d, stamps)
-    for pattern in (*WATCHED_GLOBS, options.settings):
-        for path in glob.glob(os.path.join(ROOT, pattern)):
+# A change is taken once the watched files have been quiet this long (an editor saving
+# several files, or renaming a temporary file over the post, is one change).
+QUIET_MS = 30
+SETTINGS_POLL_SECONDS = 0.2
+
+
+class FileChanges:
+    """Sets of changed paths, as they happen: the kernel's notifications (watchfiles) for
+    the watched folders and for labs/ and tools/ (filtered by WATCHED_GLOBS), and the
+    settings file's time, polled (a file replaced on save loses its own notification).
+    start() returns once the folders are watched; iterating yields the changes."""
+
+    def __init__(self, options, stop):
+        import queue
+
+        self.options, self.stop = options, stop
+        self.found = queue.Queue()
+        self.watching = threading.Event()
+
+    def start(self, timeout=30):
+        for watcher in (self._notified, self._settings_polled):
+            threading.Thread(target=watcher, daemon=True).start()
+        self.watching.wait(timeout)
+
+    def _notified(self):
+        import watchfiles
+
+        roots = [d for d in {*watched_dirs(self.options), os.path.join(ROOT, "labs"), os.path.join(ROOT, "tools")}
+                 if os.path.isdir(d)]
+        # with yield_on_timeout, the first (empty) answer says the folders are watched
+        for changes in watchfiles.watch(*roots, watch_filter=lambda _, path: is_watched(self.options, path),
+                                        stop_event=self.stop, step=QUIET_MS, debounce=1600,
+                                        rust_timeout=100, yield_on_timeout=True, raise_interrupt=False):
+            self.watching.set()
+            if changes:
+                self.found.put({path for _, path in changes})
+
+    def _settings_polled(self):
+        path = os.path.join(ROOT, self.options.settings)
+        last = _mtime(path)
+        while not self.stop.wait(SETTINGS_POLL_SECONDS):
+            if _mtime(path) != last:
+                last = _mtime(path)
+                self.found.put({path})
+
+    def __iter__(self):
+        import queue
+
+        while not self.stop.is_set():
             try:
-                stamps[path] = os.stat(path).st_mtime_ns
-            except OSError:
-                pass
-    return stamps
+                changed = self.found.get(timeout=0.5)
+            except queue.Empty:
+                continue
+            while not self.found.empty():  # what else happened meanwhile: one build for all
+                changed |= self.found.get_nowait()
+            yield sorted(changed)
 
 
-POLL_SECONDS = 0.2
-SETTLE_SECONDS = 0.1
+def _mtime(path):
+    try:
+        return os.stat(path).st_mtime_ns
+    except OSError:
+        return None
 
 
-def watch_and_build(options, state, stop, builder, interval=POLL_SECONDS):
-    """Poll the watched files; rebuild after a change settles."""
-    seen = snapshot_mtimes(options)
-    while not stop.wait(interval):
-        if snapshot_mtimes(options) == seen:
-            continue
-        time.sleep(SETTLE_SECONDS)  # let an editor finish writing (several files, rename-on-save)
-        latest = snapshot_mtimes(options)
-        changed = sorted(p for p in set(seen) | set(latest) if seen.get(p) != latest.get(p))
-        seen = latest
+def watch_and_build(changes, state, builder):
+    """Rebuild on each change to the watched files (a started FileChanges)."""
+    for changed in changes:
         start = time.monotonic()
         if code_changed(changed):
             builder.restart()
         ok, errors = builder.build()
         took = time.monotonic() - start
-        what = ""
-        if changed:
-            what = f" ({_show(changed[0])}" + (f" and {len(changed) - 1} more)" if len(changed) > 1 else ")")
+        what = f" ({_show(changed[0])}" + (f" and {len(changed) - 1} more)" if len(changed) > 1 else ")")
         print(("rebuilt" if ok else "build FAILED") + f" in {took:.2f} s{what}", flush=True)
         for line in errors:
             print("  " + line, flush=True)
@@ -409,6 +445,9 @@ def main(argv=None):
 
     state = BuildState()
     builder = WarmBuilder(args)
+    stop = threading.Event()
+    changes = FileChanges(args, stop)
+    changes.start()  # before the first build: an edit made during it builds again
     start = time.monotonic()
     ok, errors = builder.build()
     for line in errors:
@@ -426,8 +465,7 @@ def main(argv=None):
               f"(another `make serve`? try PORT=8001)", file=sys.stderr)
         return 1
     server.daemon_threads = True
-    stop = threading.Event()
-    watcher = threading.Thread(target=watch_and_build, args=(args, state, stop, builder), daemon=True)
+    watcher = threading.Thread(target=watch_and_build, args=(changes, state, builder), daemon=True)
     watcher.start()
     host, port = server.server_address[:2]
     watched = ", ".join(_show(d) for d in watched_dirs(args))

@@ -128,10 +128,14 @@ def render_all(settings):
 
 def prerender_tasks(settings):
     """cnnotes.render_cache.pool's signal: render the transcripts ahead when the cache
-    lacks one of them."""
+    lacks one of the default language's (render_all makes every language's at once;
+    translating every notebook to look for the others would cost a build more than it
+    saves)."""
+    from cnnotes.labs_site.data import labs_of
     from cnnotes.render_cache import RenderCache
 
     cache = RenderCache(settings, "labs")
-    if any(not cache.has(transcript_key(nb, settings)) for _, nb in _every_page(settings)):
+    if any(info.lab is not None and not cache.has(transcript_key(notebook_of(info), settings))
+           for info in labs_of(settings)().values()):
         return [render_all]
     return []
