@@ -10,19 +10,21 @@ MkDocs' admonitions (`!!! note "Title"`), which MkDocs books use as GitBook ones
 """
 from __future__ import annotations
 
+import copy
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 
 from markdown import Markdown
 
 from cnnotes.front_matter import convert, finish_document, markdown_kwargs, reset_heading_ids
 from cnnotes.front_matter.fields import FieldError, to_metadata
 from cnnotes.front_matter.yaml_meta import FrontMatterError, parse, split
+from cnnotes.render_cache import RenderCache, settings_key, text_digest
 from cnnotes.shortcodes import ShortcodeExtension
 
 from .gitbook import GitBookExtension
-from .links import PageLinks, RelativeLinksExtension
+from .links import Link, PageLinks, RelativeLinksExtension
 
 ADMONITION = ("admonition", "markdown.extensions.admonition")
 _ATX_H1_RE = re.compile(r"^ {0,3}#(?!#)[ \t]+(?P<title>.+?)(?:[ \t]+#+)?[ \t]*$")
@@ -75,7 +77,10 @@ def _plain(text: str) -> str:
 
 class PageReader:
     """Converts book pages, one Markdown converter for all of them (building one costs as
-    much as converting a page)."""
+    much as converting a page). What a page renders to is kept in the render cache
+    (namespace "books"), keyed by its text, where it is, what its order calls it, the
+    settings, and the content folder's list of files (its relative links are resolved
+    against them)."""
 
     def __init__(self, settings):
         self.settings = settings
@@ -88,16 +93,51 @@ class PageReader:
         if not any(e in ADMONITION for e in kwargs["extensions"] if isinstance(e, str)):
             more.append("markdown.extensions.admonition")  # MkDocs books' `!!! note` blocks
         kwargs["extensions"] = [*kwargs["extensions"], *more]
+        self.extensions = kwargs["extensions"]
         self.md = Markdown(**kwargs)
+        self.cache = RenderCache(settings, "books")
+        self._common_key = None
+
+    def _key_parts(self, path, text, lang, fallback_title, prefer_suffix) -> list:
+        if self._common_key is None:
+            self._common_key = [settings_key(self.settings), content_files_digest(self.settings["PATH"])]
+        own = [ext.cache_key(text) for ext in self.extensions if hasattr(ext, "cache_key")]
+        return ["book page", *self._common_key, own, os.path.relpath(path, self.settings["PATH"]),
+                text, lang, fallback_title, prefer_suffix]
 
     def read(self, path: str, text: str, lang: str, fallback_title: str | None,
              prefer_suffix: str = "") -> PageSource:
         """Raises PageError (a content error at a line of the file)."""
+        doc = self.cache.get_or_make(self._key_parts(path, text, lang, fallback_title, prefer_suffix),
+                                     lambda: self.render(path, text, lang, fallback_title, prefer_suffix))
+        if "error" in doc:
+            raise PageError(*doc["error"])
+        inline = doc["inline"]
+        metadata = to_metadata(doc["raw"], self.settings, True,
+                               lambda s: inline[s] if s in inline else convert(self.md, s),
+                               os.path.basename(path))
+        self.lang = metadata["lang"]
+        metadata["front_matter_lines"] = doc["lines"]
+        tokens = copy.deepcopy(doc["toc_tokens"])
+        # as for posts: the lab box, checks and assets of the site's extensions, links listed
+        content, metadata = finish_document(path, doc["content"], metadata, self.settings)
+        return PageSource(
+            metadata=metadata, content=content, links=[Link(*link) for link in doc["links"]],
+            gitbook_errors=[tuple(e) for e in doc["gitbook_errors"]],
+            unrendered_tags=list(doc["unrendered_tags"]),
+            toc_tokens=tokens, toc_html=doc["toc_html"],
+            heading_count=_count(tokens), title_from_heading=doc["title_from_heading"])
+
+    def render(self, path: str, text: str, lang: str, fallback_title: str | None,
+               prefer_suffix: str = "") -> dict:
+        """The page as plain data, for the render cache: its front matter (with its title
+        and language), the body as HTML before the site's extensions finish it, its TOC
+        and links; or {"error": (line, message)} for a content error."""
         try:
             front, body, body_line = split(text)
             raw, lines = parse(front) if front is not None else ({}, {})
         except FrontMatterError as e:
-            raise PageError(e.line, e.message) from None
+            return {"error": (e.line, e.message)}
         heading = first_heading(body)
         from_heading = "title" not in raw and heading is not None
         if "title" not in raw:
@@ -113,8 +153,7 @@ class PageReader:
         try:
             metadata = to_metadata(raw, self.settings, True, render_inline, os.path.basename(path))
         except FieldError as e:
-            raise PageError(lines.get(e.key, 1), e.message) from None
-        metadata["front_matter_lines"] = lines
+            return {"error": (lines.get(e.key, 1), e.message)}
         self.lang = metadata["lang"]
         self.links.page = PageLinks(os.path.dirname(os.path.abspath(path)), prefer_suffix, from_heading)
         reset_heading_ids(self.settings)
@@ -122,15 +161,23 @@ class PageReader:
             content = convert(self.md, "\n" * (body_line - 1) + body)
         finally:
             self.links.page = None
-        tokens = list(getattr(self.md, "toc_tokens", []))
-        # as for posts: the lab box, checks and assets of the site's extensions, links listed
-        content, metadata = finish_document(path, content, metadata, self.settings)
-        return PageSource(
-            metadata=metadata, content=content, links=list(self.md.book_links),
-            gitbook_errors=list(getattr(self.md, "gitbook_errors", [])),
-            unrendered_tags=list(getattr(self.md, "gitbook_unknown", [])),
-            toc_tokens=tokens, toc_html=getattr(self.md, "toc", ""),
-            heading_count=_count(tokens), title_from_heading=from_heading)
+        return {"raw": raw, "lines": lines, "inline": inline, "content": content,
+                "links": [list(astuple(link)) for link in self.md.book_links],
+                "gitbook_errors": [list(e) for e in getattr(self.md, "gitbook_errors", [])],
+                "unrendered_tags": list(getattr(self.md, "gitbook_unknown", [])),
+                "toc_tokens": copy.deepcopy(list(getattr(self.md, "toc_tokens", []))),
+                "toc_html": getattr(self.md, "toc", ""), "title_from_heading": from_heading}
+
+
+def content_files_digest(content_dir: str) -> str:
+    """A digest of the paths of every file and folder under content_dir: a book page's
+    relative links are resolved against them (which exist, which are folders)."""
+    names = []
+    for folder, dirs, files in os.walk(content_dir):
+        dirs.sort()
+        rel = os.path.relpath(folder, content_dir)
+        names += [f"{rel}/{d}/" for d in dirs] + [f"{rel}/{f}" for f in sorted(files)]
+    return text_digest("\n".join(names))
 
 
 def _count(tokens) -> int:
