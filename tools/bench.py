@@ -284,6 +284,32 @@ def measure_serve(setup, edits=1) -> list:
                           edit, f"N={setup.n}", edits)
 
 
+REAL_POST = "how-docker-1-11-share-network-accross-containers.md"  # a post of content/posts/
+
+
+def measure_serve_real(work, edits) -> dict:
+    """measure_serve on a copy of the site's own content/, editing REAL_POST."""
+    from cnnotes.front_matter.fields import parse_date
+    from cnnotes.front_matter.formats import read_metadata
+
+    content = os.path.join(work, "real-content")
+    shutil.rmtree(content, ignore_errors=True)
+    shutil.copytree(os.path.join(ROOT, "content"), content)
+    post = os.path.join(content, "posts", REAL_POST)
+    with open(post, encoding="utf-8") as f:
+        raw = read_metadata(f.read()).raw
+    url = f"/{raw['lang']}/{parse_date(raw['date']):%Y/%m/%d}/{raw['slug']}/"
+
+    def edit(k):
+        mark = f"Edited for reload number {k}."
+        with open(post, "a", encoding="utf-8") as f:
+            f.write(f"\n{mark}\n")
+        return url, mark
+    posts = len([n for n in os.listdir(os.path.join(content, "posts")) if n.endswith(".md")])
+    return {"posts": posts, "times": save_to_reload(content, os.path.join(work, "out-serve-real"), edit,
+                                                     "real content", edits)}
+
+
 def save_to_reload(content, out, edit, label, edits=1) -> list:
     """Serve content with tools.serve; edits times, call edit(k) -> (page path, text the
     edit added) and time from the save to the served page showing it."""
@@ -761,6 +787,12 @@ def report(results) -> str:
                   "page showing the edit (the kernel tells the watcher, which waits until the files "
                   "have been quiet for 30 ms, then a child forked from its warm builder process builds, "
                   "with the render cache; the browser's own reload is not counted)."]
+    if results.get("serve_real"):
+        s = results["serve_real"]
+        times = sorted(s["times"])
+        lines += ["", f"**`make serve`, save to reload, the site's own content** ({s['posts']} Markdown "
+                  f"files in content/posts/, a copy; `{REAL_POST}` edited {len(times)} times): "
+                  f"median {statistics.median(times):.2f} s ({', '.join(f'{t:.2f}' for t in s['times'])} s)."]
     if results.get("books"):
         lines += results["books"]["report"]
     lines += ["", "**Peak memory** (ru_maxrss of the build process, MB; median)", "",
@@ -911,6 +943,8 @@ def main(argv=None) -> int:
             n = max(args.sizes)
             say(f"N={n}: make serve, save to reload")
             results["serve"] = {"posts": n, "times": measure_serve(setups[n], args.serve_edits)}
+            say("the site's own content: make serve, save to reload")
+            results["serve_real"] = measure_serve_real(args.work, max(3, args.serve_edits))
         if args.profile_size:
             say(f"N={args.profile_size}: our build, sampled")
             results["samples"] = run_sampled(setups[args.profile_size])

@@ -26,6 +26,7 @@ def test_tiny_bench_run_reports_every_figure(tmp_path, capsys):
     assert row.count("×") >= 3 and "–" not in row.split("|")[4]  # the ours/stock ratio
     assert "**One-post rebuild**" in report and "**Peak memory**" in report
     assert "save to reload** (N=4):" in report
+    assert "save to reload, the site's own content** (" in report
     book = next(l for l in report.splitlines() if l.startswith("| 12 | "))
     assert book.count("×") == 1 and book.endswith(" s |")       # ratio, rebuild, serve's time
     assert "A page deep in the book (`/en/books/bench-book/" in report or \
