@@ -42,5 +42,10 @@ def keep_books_out_of_posts(pelican):
 
 
 def register():
+    from cnnotes.render_cache.pool import prerender_tasks
+
+    from .pages import prerender_tasks as pages_ahead
+
     signals.initialized.connect(keep_books_out_of_posts)
     signals.get_generators.connect(get_generators)
+    prerender_tasks.connect(pages_ahead)

@@ -28,7 +28,8 @@ from cnnotes.bilingual.localized import add_menu_entry, write_localized
 
 from .config import BookError, Edition, find_editions
 from .dates import file_date, git_dates
-from .order import MARKDOWN_SUFFIXES, SECTION_PAGES, OrderError, flatten
+from .order import SECTION_PAGES, OrderError
+from .pages import book_folders, edition_files, entry_path, languages, read_order
 from .gitbook import SUPPORTED
 from .source import PageError, PageReader, line_of
 from .strings import book_t, lang_name
@@ -72,10 +73,7 @@ class BooksGenerator(Generator):
         self.by_source: dict[str, BookPage] = {}   # absolute source path -> page
         self.by_url: dict[str, str] = {}           # save_as -> the source written there
         self.reader = PageReader(self.settings)
-        books_dir = os.path.join(self.path, self.settings.get("BOOKS_DIR", "books"))
-        folders = sorted(os.path.join(books_dir, name) for name in os.listdir(books_dir)
-                         if os.path.isdir(os.path.join(books_dir, name)) and not name.startswith(".")) \
-            if os.path.isdir(books_dir) else []
+        folders = book_folders(self.settings)
         for folder in folders:
             try:
                 editions = find_editions(folder, self.settings)
@@ -97,48 +95,13 @@ class BooksGenerator(Generator):
 
     # --- reading ----------------------------------------------------------------------------
 
-    def _edition_files(self, edition: Edition) -> list[str]:
-        """Every Markdown file of an edition (relative to its root, "/" separated)."""
-        found = []
-        for folder, dirs, files in os.walk(edition.root):
-            rel_folder = os.path.relpath(folder, edition.root).replace(os.sep, "/")
-            rel_folder = "" if rel_folder == "." else rel_folder
-            # not GitBook's and MkDocs' own output (_book/, site/ beside docs/), nor packages
-            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in ("node_modules", "_book")
-                             and f"{rel_folder}/{d}".lstrip("/") not in edition.skip)
-            for name in sorted(files):
-                if not name.endswith(MARKDOWN_SUFFIXES) or name in ("SUMMARY.md", "LANGS.md"):
-                    continue
-                stem = os.path.splitext(name)[0]
-                own_suffix = os.path.splitext(stem)[1]  # ".en" of name.en.md
-                if edition.suffix:
-                    if own_suffix != edition.suffix:
-                        continue
-                elif own_suffix[1:] in self._languages() and own_suffix[1:] != edition.lang:
-                    continue  # another edition's translation beside this page
-                found.append(f"{rel_folder}/{name}".lstrip("/"))
-        return found
-
-    def _languages(self):
-        return tuple(self.settings.get("LANGUAGES") or (self.settings["DEFAULT_LANG"],))
-
     def _read_edition(self, edition: Edition, dates: dict):
-        titles = {}  # path -> the title the order gives
-        listed = []  # paths in reading order
+        titles, listed, unknown = read_order(edition)  # titles: path -> the title the order gives
         order_file = edition.order_file or edition.root
-        for entry in flatten(edition.entries):
-            if entry.path is None:
-                continue
-            path = self._entry_path(edition, entry)
-            if not os.path.isfile(os.path.join(edition.root, path)):
-                strict.error(order_file, entry.line or 1,
-                             f"{entry.path!r} is in the book's order but there is no such page")
-                continue
-            if entry.title:
-                titles.setdefault(path, entry.title)
-            if path not in listed:
-                listed.append(path)
-        files = self._edition_files(edition)
+        for entry in unknown:
+            strict.error(order_file, entry.line or 1,
+                         f"{entry.path!r} is in the book's order but there is no such page")
+        files = edition_files(edition, languages(self.settings))
         readme = next((n for n in SECTION_PAGES if n in files), None)
         if readme and readme not in listed:
             listed.insert(0, readme)  # the landing page comes first
@@ -168,25 +131,15 @@ class BooksGenerator(Generator):
     def _nodes(self, entries, edition, pages) -> list[Node]:
         out = []
         for entry in entries:
-            page = pages.get(self._entry_path(edition, entry)) if entry.path else None
+            page = pages.get(entry_path(edition, entry)) if entry.path else None
             title = entry.title or (page.title if page else os.path.basename(entry.path or "") or "…")
             out.append(Node(title, page.url if page else None, None, self._nodes(entry.children, edition, pages)))
         return out
 
-    def _entry_path(self, edition, entry) -> str:
-        """The page file an entry of the order names (a folder names its own page)."""
-        path = os.path.normpath(entry.path).replace(os.sep, "/")
-        full = os.path.join(edition.root, path)
-        if os.path.isdir(full):
-            own = next((n for n in SECTION_PAGES if os.path.isfile(os.path.join(full, n))), None)
-            if own:
-                path = f"{path}/{own}"
-        return path
-
     def _breadcrumbs(self, edition, entries, trail, pages):
         landing = edition.landing
         for entry in entries:
-            page = pages.get(self._entry_path(edition, entry)) if entry.path else None
+            page = pages.get(entry_path(edition, entry)) if entry.path else None
             if page is not None and not hasattr(page, "crumbs"):
                 page.crumbs = [(edition.title, landing.url if landing else None)] + trail if page is not landing else []
             title = entry.title or (page.title if page else "")

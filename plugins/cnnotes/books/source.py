@@ -98,7 +98,7 @@ class PageReader:
         self.cache = RenderCache(settings, "books")
         self._common_key = None
 
-    def _key_parts(self, path, text, lang, fallback_title, prefer_suffix) -> list:
+    def key_parts(self, path, text, lang, fallback_title, prefer_suffix) -> list:
         if self._common_key is None:
             self._common_key = [settings_key(self.settings), content_files_digest(self.settings["PATH"])]
         own = [ext.cache_key(text) for ext in self.extensions if hasattr(ext, "cache_key")]
@@ -108,7 +108,7 @@ class PageReader:
     def read(self, path: str, text: str, lang: str, fallback_title: str | None,
              prefer_suffix: str = "") -> PageSource:
         """Raises PageError (a content error at a line of the file)."""
-        doc = self.cache.get_or_make(self._key_parts(path, text, lang, fallback_title, prefer_suffix),
+        doc = self.cache.get_or_make(self.key_parts(path, text, lang, fallback_title, prefer_suffix),
                                      lambda: self.render(path, text, lang, fallback_title, prefer_suffix))
         if "error" in doc:
             raise PageError(*doc["error"])

@@ -35,3 +35,45 @@ def test_cached_book_pages_are_what_a_clean_build_writes_and_follow_edits(tmp_pa
     (docs / "netns.en.md").write_text((docs / "netns.en.md").read_text() + "\nEdited while cached.\n")
     edited = pages(run_build(content, tmp_path / "edited", CACHE_PATH=str(cache)))
     assert "Edited while cached." in body(edited[NETNS_EN])
+
+
+BOOK_PROBE = '''
+import json, os
+from pelican import signals
+
+def record(generators):
+    for generator in generators:
+        reader = getattr(generator, "reader", None)
+        if reader is not None and hasattr(reader, "cache"):
+            with open(os.environ["BOOK_PROBE_OUT"], "w") as f:
+                json.dump({"hits": reader.cache.hits, "misses": reader.cache.misses}, f)
+
+def register():
+    signals.all_generators_finalized.connect(record)
+'''
+
+
+def test_workers_render_book_pages_ahead_and_the_site_is_the_same(tmp_path, monkeypatch):
+    import json
+
+    import pelicanconf
+    from tools.bench_books import BookSetup
+
+    book = BookSetup(str(tmp_path / "work"), 250, 2)
+    book.write()
+    probe = tmp_path / "plugins" / "book_probe"
+    probe.mkdir(parents=True)
+    (probe / "__init__.py").write_text(BOOK_PROBE)
+
+    def build(name, workers):
+        monkeypatch.setenv("BOOK_PROBE_OUT", str(tmp_path / f"{name}.json"))
+        out = run_build(book.ours, tmp_path / name, CACHE_PATH=str(tmp_path / f"cache-{name}"),
+                        RENDER_WORKERS=workers, PLUGIN_PATHS=[str(tmp_path / "plugins")],
+                        PLUGINS=[*pelicanconf.PLUGINS, "book_probe"])
+        return pages(out), json.loads((tmp_path / f"{name}.json").read_text())
+
+    alone, alone_counts = build("alone", 0)
+    shared, shared_counts = build("shared", 1)
+    assert alone_counts == {"hits": 0, "misses": 251}        # 250 pages and the book's README
+    assert shared_counts["hits"] > 0, shared_counts           # found rendered by the worker
+    assert shared == alone and len(alone) >= 251

@@ -126,16 +126,20 @@ def render_all(settings):
         transcripts.html(nb)
 
 
+# Missing transcripts (of the default language) worth a worker's start: a transcript
+# takes a twentieth of a second, a worker's start most of one.
+MIN_MISSING = 3
+
+
 def prerender_tasks(settings):
     """cnnotes.render_cache.pool's signal: render the transcripts ahead when the cache
-    lacks one of the default language's (render_all makes every language's at once;
-    translating every notebook to look for the others would cost a build more than it
-    saves)."""
+    lacks MIN_MISSING of the default language's (render_all makes every language's at
+    once; translating every notebook to look for the others would cost a build more than
+    it saves). Fewer: the build renders them itself."""
     from cnnotes.labs_site.data import labs_of
     from cnnotes.render_cache import RenderCache
 
     cache = RenderCache(settings, "labs")
-    if any(info.lab is not None and not cache.has(transcript_key(notebook_of(info), settings))
-           for info in labs_of(settings)().values()):
-        return [render_all]
-    return []
+    missing = sum(1 for info in labs_of(settings)().values()
+                  if info.lab is not None and not cache.has(transcript_key(notebook_of(info), settings)))
+    return [render_all] if missing >= MIN_MISSING else []

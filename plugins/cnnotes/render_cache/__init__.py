@@ -170,6 +170,5 @@ def register():
 
     from cnnotes.render_cache.pool import start_prerendering, stop_prerendering
 
-    signals.article_generator_preread.connect(start_prerendering)
-    signals.page_generator_preread.connect(start_prerendering)
+    signals.generator_init.connect(start_prerendering)
     signals.all_generators_finalized.connect(stop_prerendering)

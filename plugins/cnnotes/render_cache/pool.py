@@ -13,7 +13,10 @@ while Pelican reads; the reader then finds them there. The contract:
   takes the chunk back if none did.
 - Plugins add other work through the `prerender_tasks` signal: `receiver(settings) ->
   [task, ...]`, a task being a picklable callable `task(settings)` that puts results into
-  the cache.
+  the cache. Tasks start the workers even when no document is missing, so a receiver
+  returns tasks only when their work is worth a worker's start (MIN_DOCUMENTS
+  documents' worth), and in chunks: when the build's process has read everything, the
+  chunks no worker has started are dropped, and it waits for the running ones only.
 - A worker gets the settings pickled, and gives back nothing but the cache's files: a
   result made with a warning is not kept, so the build makes it again itself and shows
   the warning. A build with workers therefore writes what a build without them writes.
@@ -27,6 +30,7 @@ import types
 from concurrent.futures import ProcessPoolExecutor
 
 from blinker import signal
+from pelican.generators import ArticlesGenerator, PagesGenerator
 
 from cnnotes.render_cache.keys import Described, describe
 
@@ -114,6 +118,15 @@ class Prerenderer:
                 self.chunk_of[path] = future
         return True
 
+    def start_tasks(self, tasks):
+        """Run the tasks alone (no document is missing); False when there are no workers."""
+        if self.workers < 1 or not tasks:
+            return False
+        executor = self._executor()
+        for task in tasks:
+            executor.submit(_run_task, self.blob, task)
+        return True
+
     def claim(self, path):
         """Before reading path: its rendering is in the cache, or it is the caller's to make."""
         future = self.chunk_of.pop(path, None)
@@ -139,9 +152,12 @@ class Prerenderer:
 
 
 def start_prerendering(generator):
-    """article_generator_preread / page_generator_preread: at a generator's first read,
-    the files its readers lack go to workers, with the plugins' tasks (the articles'
-    generator only)."""
+    """generator_init, for the articles' and the pages' generators: before they read,
+    the files their readers lack go to workers, with the plugins' tasks (with the
+    articles' generator; at its start, not at its first read, so the tasks start on a
+    site without posts too)."""
+    if not isinstance(generator, (ArticlesGenerator, PagesGenerator)):
+        return
     readers = [r for r in generator.readers.readers.values() if hasattr(r, "render_ahead")]
     if not readers or any(r.prerenderer is not None for r in readers):
         return
@@ -151,7 +167,7 @@ def start_prerendering(generator):
     if prerenderer.workers < 1:
         return
     settings = generator.settings
-    paths_key = "ARTICLE" if hasattr(generator, "articles") else "PAGE"
+    paths_key = "ARTICLE" if isinstance(generator, ArticlesGenerator) else "PAGE"
     files = generator.get_files(settings[f"{paths_key}_PATHS"], exclude=settings[f"{paths_key}_EXCLUDES"])
     by_class = {}
     for rel in files:
@@ -166,6 +182,7 @@ def start_prerendering(generator):
     for reader_class, paths in by_class.items():
         if prerenderer.start(reader_class, paths, tasks):
             tasks = []
+    prerenderer.start_tasks(tasks)
 
 
 def stop_prerendering(generators):
