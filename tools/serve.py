@@ -24,6 +24,7 @@ import http.server
 import io
 import json
 import os
+import queue
 import subprocess
 import sys
 import threading
@@ -283,8 +284,6 @@ class FileChanges:
     start() returns once the folders are watched; iterating yields the changes."""
 
     def __init__(self, options, stop):
-        import queue
-
         self.options, self.stop = options, stop
         self.found = queue.Queue()
         self.watching = threading.Event()
@@ -316,8 +315,6 @@ class FileChanges:
                 self.found.put({path})
 
     def __iter__(self):
-        import queue
-
         while not self.stop.is_set():
             try:
                 changed = self.found.get(timeout=0.5)

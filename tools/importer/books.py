@@ -14,6 +14,7 @@ Files already there are never overwritten (the same: left; different: reported),
 second import changes nothing. Then the book is checked as the build would read it
 (cnnotes.books.check), and what the build would stop on is in the report.
 """
+import json
 import os
 import re
 from pathlib import Path
@@ -121,7 +122,6 @@ def _resolve(target: str, page: Path, root: Path):
 def _hugo_book_yaml(root: Path, import_lang):
     """book.yaml for a Hugo docs section: title and lang (what Hugo keeps in the site's
     config), with why the language was chosen."""
-    import json
     meta = front_matter(root / "_index.md")
     title = str(meta.get("title") or root.name)
     lang = plain_lang(meta.get("lang") or meta.get("languagecode") or "")

@@ -12,9 +12,6 @@ import os
 from .config import BookError, Edition, find_editions
 from .order import MARKDOWN_SUFFIXES, SECTION_PAGES, OrderError, flatten
 
-CHUNK = 8  # pages per task: what the build waits for at most once it has read everything
-
-
 def entry_path(edition: Edition, entry) -> str:
     """The page file an entry of the order names (a folder names its own page)."""
     path = os.path.normpath(entry.path).replace(os.sep, "/")
@@ -95,11 +92,12 @@ def page_jobs(settings) -> list[tuple]:
     return jobs
 
 
-def render_pages(jobs, settings):
-    """In a worker process: these pages' renderings into the render cache."""
+def render_pages(jobs, files_digest, settings):
+    """In a worker process: these pages' renderings into the render cache (files_digest:
+    the content's list of files, as the build found it)."""
     from .source import PageReader
 
-    reader = PageReader(settings)
+    reader = PageReader(settings, files_digest)
     for path, lang, title, suffix in jobs:
         with open(path, encoding="utf-8") as f:
             text = f.read()
@@ -111,17 +109,21 @@ def prerender_tasks(settings):
     """cnnotes.render_cache.pool's signal: the pages the render cache lacks, in chunks
     from the last (the build reads from the first), when there are enough of them to be
     worth a worker."""
-    from cnnotes.render_cache.pool import MIN_DOCUMENTS
+    from cnnotes.render_cache.pool import MIN_DOCUMENTS, chunked, workers_wanted
 
     from .source import PageReader
 
+    jobs = page_jobs(settings)
+    if len(jobs) < MIN_DOCUMENTS:
+        return []  # (a site without books: no converter made, no file read)
     reader = PageReader(settings)
     missing = []
-    for path, lang, title, suffix in page_jobs(settings):
+    for path, lang, title, suffix in jobs:
         with open(path, encoding="utf-8") as f:
             if not reader.cache.has(reader.key_parts(path, f.read(), lang, title, suffix)):
                 missing.append((path, lang, title, suffix))
     if len(missing) < MIN_DOCUMENTS:
         return []
-    missing.reverse()
-    return [functools.partial(render_pages, missing[i:i + CHUNK]) for i in range(0, len(missing), CHUNK)]
+    digest = reader.files_digest()
+    return [functools.partial(render_pages, chunk, digest)
+            for chunk in reversed(chunked(missing, workers_wanted(settings)))]

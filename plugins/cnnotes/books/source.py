@@ -82,8 +82,9 @@ class PageReader:
     settings, and the content folder's list of files (its relative links are resolved
     against them)."""
 
-    def __init__(self, settings):
+    def __init__(self, settings, files_digest=None):
         self.settings = settings
+        self._files_digest = files_digest  # content_files_digest, when already known
         self.links = RelativeLinksExtension()
         self.lang = settings.get("DEFAULT_LANG", "en")
         kwargs = markdown_kwargs(settings)
@@ -96,14 +97,19 @@ class PageReader:
         self.extensions = kwargs["extensions"]
         self.md = Markdown(**kwargs)
         self.cache = RenderCache(settings, "books")
-        self._common_key = None
+        self._settings_key = None
+
+    def files_digest(self) -> str:
+        if self._files_digest is None:
+            self._files_digest = content_files_digest(self.settings["PATH"])
+        return self._files_digest
 
     def key_parts(self, path, text, lang, fallback_title, prefer_suffix) -> list:
-        if self._common_key is None:
-            self._common_key = [settings_key(self.settings), content_files_digest(self.settings["PATH"])]
+        if self._settings_key is None:
+            self._settings_key = settings_key(self.settings)
         own = [ext.cache_key(text) for ext in self.extensions if hasattr(ext, "cache_key")]
-        return ["book page", *self._common_key, own, os.path.relpath(path, self.settings["PATH"]),
-                text, lang, fallback_title, prefer_suffix]
+        return ["book page", self._settings_key, self.files_digest(), own,
+                os.path.relpath(path, self.settings["PATH"]), text, lang, fallback_title, prefer_suffix]
 
     def read(self, path: str, text: str, lang: str, fallback_title: str | None,
              prefer_suffix: str = "") -> PageSource:

@@ -39,6 +39,13 @@ MIN_DOCUMENTS = 24  # fewer missing documents than this: starting a worker costs
 CHUNKS_PER_WORKER = 8
 
 
+def chunked(items, workers) -> list:
+    """items in chunks small enough to share out evenly, and to stop soon: at the end of
+    reading, the chunks no worker has started are dropped, the running ones waited for."""
+    size = max(1, len(items) // (max(1, workers) * CHUNKS_PER_WORKER * 2))
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
 def _quiet_worker():
     logging.getLogger().addHandler(logging.NullHandler())  # the build reports, not workers
 
@@ -102,16 +109,12 @@ class Prerenderer:
                                                 initializer=_quiet_worker)
         return self.executor
 
-    def start(self, reader_class, paths, tasks=()):
-        """Share out paths (in Pelican's order) and run the tasks; False: not worth it."""
+    def start(self, reader_class, paths):
+        """Share out paths (in Pelican's order); False: not worth it."""
         if self.workers < 1 or len(paths) < MIN_DOCUMENTS:
             return False
         executor = self._executor()
-        for task in tasks:
-            executor.submit(_run_task, self.blob, task)
-        size = max(1, len(paths) // (self.workers * CHUNKS_PER_WORKER * 2))
-        chunks = [paths[i:i + size] for i in range(0, len(paths), size)]
-        for chunk in reversed(chunks):  # the workers start from the end
+        for chunk in reversed(chunked(paths, self.workers)):  # the workers start from the end
             future = executor.submit(_render_chunk, self.blob, reader_class, chunk)
             self.paths_of[future] = chunk
             for path in chunk:
@@ -119,13 +122,12 @@ class Prerenderer:
         return True
 
     def start_tasks(self, tasks):
-        """Run the tasks alone (no document is missing); False when there are no workers."""
+        """Run the plugins' tasks (before the documents: the workers take them first)."""
         if self.workers < 1 or not tasks:
-            return False
+            return
         executor = self._executor()
         for task in tasks:
             executor.submit(_run_task, self.blob, task)
-        return True
 
     def claim(self, path):
         """Before reading path: its rendering is in the cache, or it is the caller's to make."""
@@ -175,14 +177,10 @@ def start_prerendering(generator):
         path = os.path.join(generator.path, rel)
         if reader in readers and reader.missing(path):
             by_class.setdefault(type(reader), []).append(path)
-    tasks = []
     if paths_key == "ARTICLE":
-        for _, found in prerender_tasks.send(settings):
-            tasks += found or []
+        prerenderer.start_tasks([task for _, found in prerender_tasks.send(settings) for task in found or []])
     for reader_class, paths in by_class.items():
-        if prerenderer.start(reader_class, paths, tasks):
-            tasks = []
-    prerenderer.start_tasks(tasks)
+        prerenderer.start(reader_class, paths)
 
 
 def stop_prerendering(generators):
